@@ -1,0 +1,87 @@
+/**
+ * One knex instance per domain database: a SQLite file under DATA_DIR (the embedded default)
+ * or a MySQL database of its own (`<prefix><domain>`, created if missing). Every domain runs
+ * the same migrations on both; the few dialect differences live in `lib/dialect.ts`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import type { Config } from './config';
+
+export type Db = Knex;
+
+function mysqlConnection(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 3306,
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    // Counts come back as numbers; sums of BIGINT would otherwise be strings.
+    supportBigNumbers: true,
+    decimalNumbers: true,
+    charset: 'utf8mb4',
+  };
+}
+
+export function databaseName(config: Pick<Config, 'MYSQL_DATABASE_PREFIX'>, domain: string): string {
+  return `${config.MYSQL_DATABASE_PREFIX}${domain.replace(/-/g, '_')}`;
+}
+
+/** Opens (and for MySQL creates) the database of one domain. Does not migrate. */
+export async function openDb(config: Config, domain: string): Promise<Db> {
+  if (config.DB_CLIENT === 'mysql2') {
+    const connection = mysqlConnection(config.MYSQL_URL!);
+    const database = databaseName(config, domain);
+    const admin = knexFactory({ client: 'mysql2', connection, pool: { min: 0, max: 1 } });
+    try {
+      await admin.raw('CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [database]);
+    } finally {
+      await admin.destroy();
+    }
+    return knexFactory({ client: 'mysql2', connection: { ...connection, database }, pool: { min: 0, max: 10 } });
+  }
+  fs.mkdirSync(config.DATA_DIR, { recursive: true });
+  const filename = path.join(config.DATA_DIR, `${domain}.sqlite`);
+  return knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      // WAL lets an import in another process write while this service keeps reading.
+      afterCreate: (conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('synchronous = NORMAL');
+        conn.pragma('busy_timeout = 10000');
+        done(null, conn);
+      },
+    },
+  });
+}
+
+/** Drops every table of a domain database: used by tests to start from nothing. */
+export async function dropAllTables(db: Db): Promise<void> {
+  if (db.client.config.client === 'mysql2') {
+    const [rows] = await db.raw('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()');
+    await db.raw('SET FOREIGN_KEY_CHECKS = 0');
+    for (const r of rows as { name: string }[]) await db.raw('DROP TABLE IF EXISTS ??', [r.name]);
+    await db.raw('SET FOREIGN_KEY_CHECKS = 1');
+  } else {
+    const rows: { name: string }[] = await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+    for (const r of rows) await db.raw('DROP TABLE IF EXISTS ??', [r.name]);
+  }
+}
+
+/** Runs a domain's migrations, given as modules in code so that source and build behave alike. */
+export async function migrate(db: Db, migrations: Record<string, Knex.Migration>, tableName: string): Promise<void> {
+  const source: Knex.MigrationSource<string> = {
+    getMigrations: async () => Object.keys(migrations).sort(),
+    getMigrationName: (name) => name,
+    getMigration: async (name) => migrations[name],
+  };
+  await db.migrate.latest({ migrationSource: source, tableName });
+}
+
+export const isMysql = (db: Db) => db.client.config.client === 'mysql2';

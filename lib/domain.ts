@@ -1,0 +1,20 @@
+/**
+ * The shape of a domain service module: what `npm start`, each service's entry point, the
+ * gateway's tests and the demo seeding all rely on. A domain is one folder under `services/`
+ * exporting one of these from `module.ts`.
+ */
+import type { Knex } from 'knex';
+import type { Config, Domain } from './config';
+import type { Db } from './db';
+import type { SubgraphDefinition } from './subgraph';
+import type { DemoOptions } from '../demo/world';
+
+export interface DomainModule {
+  name: Domain;
+  /** The domain's migrations, in name order; absent for a domain without a database. */
+  migrations?: Record<string, Knex.Migration>;
+  /** Builds the subgraph from its dependencies; never listens. */
+  createSubgraph(deps: { db: Db | null; config: Config }): SubgraphDefinition<any>;
+  /** Fills an empty database with the domain's part of the demo world; returns the rows written. */
+  seedDemo?(db: Db, options: DemoOptions): Promise<number>;
+}

@@ -1,0 +1,24 @@
+/** Seeding a domain from its part of the demo world, through the same write path as imports. */
+import type { Db } from './db';
+import { upsertFacts, type FactSpec } from './fact-store';
+import { demoWorld, type DemoCommune, type DemoOptions } from '../demo/world';
+
+const BATCH = 20_000;
+
+export async function seedFromDemo<F, M extends string>(db: Db, spec: FactSpec<F, M>, options: DemoOptions, partOf: (commune: DemoCommune) => F[]): Promise<number> {
+  let rows = 0;
+  // Only an empty domain is seeded: a restart, or data imported for real, is left alone.
+  if (options.scale <= 0 || (await db(spec.table).first())) return 0;
+  await db.transaction(async (trx) => {
+    let batch: F[] = [];
+    for (const commune of demoWorld(options)) {
+      batch.push(...partOf(commune));
+      if (batch.length >= BATCH) {
+        rows += (await upsertFacts(trx, spec, batch)).inserted;
+        batch = [];
+      }
+    }
+    rows += (await upsertFacts(trx, spec, batch)).inserted;
+  });
+  return rows;
+}

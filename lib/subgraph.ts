@@ -1,0 +1,110 @@
+/**
+ * What every subgraph service shares: its SDL read from `schema/<name>.graphql`, an Apollo
+ * Server on Express with `/graphql` and `/health`, errors that never leak internals, and a
+ * `listen` that returns the URL and a `stop`.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse, type GraphQLFormattedError } from 'graphql';
+import { projectRoot } from './admin-units';
+import { logger } from './logger';
+
+export function readSchema(name: string): string {
+  return fs.readFileSync(path.join(projectRoot(), 'schema', `${name}.graphql`), 'utf8');
+}
+
+/** A running HTTP service. */
+export interface ServiceHandle {
+  name: string;
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** A subgraph as a pure module: what it serves, built from its dependencies, never listening. */
+export interface SubgraphDefinition<C extends BaseContext = BaseContext> {
+  name: string;
+  typeDefs: string;
+  /** Resolvers by type name; each domain types its own, so they are checked there, not here. */
+  resolvers: Record<string, unknown>;
+  /** A fresh context per request: per-request DataLoaders live here. */
+  context: () => C;
+  /** Throws when the service cannot answer (its database is down). */
+  health?: () => Promise<void>;
+  /** Called when the service stops (close the database). */
+  close?: () => Promise<void>;
+}
+
+/**
+ * Keeps user errors (BAD_USER_INPUT and other coded errors) as they are and replaces
+ * anything unexpected by a generic message, logged with its stack on the server.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
+    logger.error({ err: error }, 'unexpected error in resolver');
+    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  }
+  const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+  return { ...formatted, extensions };
+}
+
+/** Listens on host:port (0 for any free port) and resolves with the port taken. */
+export async function listenOn(httpServer: http.Server, port: number, host: string): Promise<number> {
+  // Keep connections from the gateway open longer than its agent does, so reuse never races a close.
+  httpServer.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => resolve());
+  });
+  return (httpServer.address() as AddressInfo).port;
+}
+
+export async function startSubgraph<C extends BaseContext>(
+  def: SubgraphDefinition<C>,
+  options: { port: number; host?: string; plugins?: ApolloServerPlugin<C>[] },
+): Promise<ServiceHandle> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<C>({
+    schema: buildSubgraphSchema({ typeDefs: parse(def.typeDefs), resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(),
+      // Traces are for Apollo's hosted studio, which this deployment does not report to.
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(options.plugins ?? [])],
+  });
+  await apollo.start();
+  app.get('/health', async (_req, res) => {
+    try {
+      await def.health?.();
+      res.json({ status: 'ok', service: def.name });
+    } catch (err) {
+      res.status(503).json({ status: 'unavailable', service: def.name, reason: String(err) });
+    }
+  });
+  app.use('/graphql', express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: async () => def.context() }));
+  const host = options.host ?? '127.0.0.1';
+  const port = await listenOn(httpServer, options.port, host);
+  const url = `http://${host}:${port}/graphql`;
+  return {
+    name: def.name,
+    url,
+    port,
+    stop: async () => {
+      await apollo.stop();
+      await def.close?.();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/** The land domain: cadastral parcels and their digitization. */
+import DataLoader from 'dataloader';
+import type { DomainModule } from '../../lib/domain';
+import type { Db } from '../../lib/db';
+import { getFacts } from '../../lib/fact-store';
+import { createFigureLoader, type AreaStatsRef } from '../../lib/figures';
+import { readSchema } from '../../lib/subgraph';
+import { seedFromDemo } from '../../lib/seed';
+import { landMigrations, landSummary, parcelFacts, type Parcel } from './facts';
+
+function createContext(db: Db) {
+  return {
+    parcels: new DataLoader<string, Parcel | null>((ids) => getFacts(db, parcelFacts, ids)),
+    figures: createFigureLoader(db, landSummary),
+  };
+}
+type Context = ReturnType<typeof createContext>;
+
+const resolvers = {
+  Query: {
+    parcel: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.parcels.load(id),
+  },
+  Parcel: {
+    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.parcels.load(ref.id),
+    id: (p: Parcel) => p.parcelId,
+    commune: (p: Parcel) => ({ code: p.communeCode }),
+  },
+  AreaStats: {
+    __resolveReference: (ref: AreaStatsRef) => ref,
+    land: async (ref: AreaStatsRef, _: unknown, ctx: Context) => {
+      const { stock, flow } = await ctx.figures.load(ref);
+      return { parcels: stock.parcels, digitizedParcels: stock.digitized_parcels, parcelsDigitizedInPeriod: flow.digitized_parcels };
+    },
+  },
+};
+
+export const landModule: DomainModule = {
+  name: 'land',
+  migrations: landMigrations,
+  createSubgraph: ({ db }) => ({
+    name: 'land',
+    typeDefs: readSchema('land'),
+    resolvers,
+    context: () => createContext(db!),
+    health: async () => void (await db!.raw('SELECT 1')),
+    close: () => db!.destroy(),
+  }),
+  seedDemo: (db, options) => seedFromDemo(db, parcelFacts, options, (c) => c.parcels),
+};

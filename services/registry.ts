@@ -1,0 +1,22 @@
+/**
+ * The list of subgraphs, in composition order. Adding a data domain means adding its folder
+ * under `services/` (exporting a DomainModule from `module.ts`), its SDL under `schema/`, and
+ * its entry here: the compose script, `npm start`, the gateway and the end-to-end tests all
+ * iterate this one list.
+ */
+import type { Domain } from '../lib/config';
+import type { DomainModule } from '../lib/domain';
+import { geographyModule } from './geography/module';
+import { residencyModule } from './residency/module';
+import { landModule } from './land/module';
+import { indicatorsModule } from './indicators/module';
+
+export const DOMAIN_MODULES: readonly DomainModule[] = [geographyModule, residencyModule, landModule, indicatorsModule];
+
+export const SUBGRAPHS: readonly Domain[] = DOMAIN_MODULES.map((m) => m.name);
+
+export function domainModule(name: string): DomainModule {
+  const found = DOMAIN_MODULES.find((m) => m.name === name);
+  if (!found) throw new Error(`Unknown service "${name}"; known: ${SUBGRAPHS.join(', ')}`);
+  return found;
+}

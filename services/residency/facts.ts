@@ -1,0 +1,97 @@
+/**
+ * Residency facts (one row per citizen) and the figures they move. The figures are kept in
+ * per-area summaries (lib/summary-store.ts), never counted from this table at query time.
+ */
+import type { Knex } from 'knex';
+import { createSummaryTables, type FigureDelta } from '../../lib/summary-store';
+import type { FactSpec } from '../../lib/fact-store';
+import type { Sex } from '../../lib/personal-id';
+
+export interface Citizen {
+  personalId: string;
+  fullName: string;
+  birthDate: string;
+  sex: Sex;
+  communeCode: string;
+  registeredOn: string;
+  chipCardIssuedOn: string | null;
+  eidLevel1On: string | null;
+  eidLevel2On: string | null;
+}
+
+export const RESIDENCY_METRICS = ['population', 'chip_id_cards', 'eid_level1', 'eid_level2', 'eid_accounts'] as const;
+export type ResidencyMetric = (typeof RESIDENCY_METRICS)[number];
+
+export const residencySummary = { name: 'residency_summary', metrics: RESIDENCY_METRICS };
+
+/** A citizen's contribution to the figures: each stock rises on the day it starts. */
+export function citizenDeltas(c: Citizen): FigureDelta<ResidencyMetric>[] {
+  const at = (metric: ResidencyMetric, date: string | null, delta = 1): FigureDelta<ResidencyMetric>[] =>
+    date ? [{ communeCode: c.communeCode, date, metric, delta }] : [];
+  const firstAccount = [c.eidLevel1On, c.eidLevel2On].filter((d): d is string => !!d).sort()[0] ?? null;
+  return [
+    ...at('population', c.registeredOn),
+    ...at('chip_id_cards', c.chipCardIssuedOn),
+    ...at('eid_accounts', firstAccount),
+    ...at('eid_level2', c.eidLevel2On),
+    // Level 1 counts accounts at level 1 and not yet at level 2: it ends when level 2 starts.
+    ...at('eid_level1', c.eidLevel1On),
+    ...(c.eidLevel1On ? at('eid_level1', c.eidLevel2On, -1) : []),
+  ];
+}
+
+export const citizenFacts: FactSpec<Citizen, ResidencyMetric> = {
+  table: 'citizens',
+  key: 'personal_id',
+  summary: residencySummary,
+  idOf: (c) => c.personalId,
+  toRow: (c) => ({
+    personal_id: c.personalId,
+    full_name: c.fullName,
+    birth_date: c.birthDate,
+    sex: c.sex,
+    commune_code: c.communeCode,
+    registered_on: c.registeredOn,
+    chip_card_issued_on: c.chipCardIssuedOn,
+    eid_level1_on: c.eidLevel1On,
+    eid_level2_on: c.eidLevel2On,
+  }),
+  fromRow: (r) => ({
+    personalId: String(r.personal_id),
+    fullName: String(r.full_name),
+    birthDate: String(r.birth_date),
+    sex: r.sex as Sex,
+    communeCode: String(r.commune_code),
+    registeredOn: String(r.registered_on),
+    chipCardIssuedOn: (r.chip_card_issued_on as string | null) ?? null,
+    eidLevel1On: (r.eid_level1_on as string | null) ?? null,
+    eidLevel2On: (r.eid_level2_on as string | null) ?? null,
+  }),
+  deltasOf: citizenDeltas,
+};
+
+export const residencyMigrations: Record<string, Knex.Migration> = {
+  '001_citizens_and_summaries': {
+    async up(db) {
+      await db.schema.createTable('citizens', (t) => {
+        t.string('personal_id', 12).primary();
+        t.string('full_name', 200).notNullable();
+        // Dates are ISO strings: identical on SQLite and MySQL, and free of time zones.
+        t.string('birth_date', 10).notNullable();
+        t.string('sex', 1).notNullable();
+        t.string('commune_code', 5).notNullable();
+        t.string('registered_on', 10).notNullable();
+        t.string('chip_card_issued_on', 10).nullable();
+        t.string('eid_level1_on', 10).nullable();
+        t.string('eid_level2_on', 10).nullable();
+        t.index(['commune_code', 'personal_id']);
+      });
+      await createSummaryTables(db, residencySummary);
+    },
+    async down(db) {
+      await db.schema.dropTable('citizens');
+      await db.schema.dropTable('residency_summary_delta');
+      await db.schema.dropTable('residency_summary_year');
+    },
+  },
+};

@@ -1,0 +1,65 @@
+/** The residency domain: citizens, their residence, chip ID cards and VNeID accounts. */
+import DataLoader from 'dataloader';
+import type { DomainModule } from '../../lib/domain';
+import type { Db } from '../../lib/db';
+import { getFacts } from '../../lib/fact-store';
+import { seedFromDemo } from '../../lib/seed';
+import { createFigureLoader, type AreaStatsRef } from '../../lib/figures';
+import { assertPersonalId } from '../../lib/personal-id';
+import { readSchema } from '../../lib/subgraph';
+import type { FigureReading } from '../../lib/summary-store';
+import { citizenFacts, residencyMigrations, residencySummary, type Citizen, type ResidencyMetric } from './facts';
+
+function createContext(db: Db) {
+  return {
+    citizens: new DataLoader<string, Citizen | null>((ids) => getFacts(db, citizenFacts, ids)),
+    figures: createFigureLoader(db, residencySummary),
+  };
+}
+type Context = ReturnType<typeof createContext>;
+
+const toFigures = ({ stock, flow }: FigureReading<ResidencyMetric>) => ({
+  population: stock.population,
+  chipIdCards: stock.chip_id_cards,
+  eidLevel1: stock.eid_level1,
+  eidLevel2: stock.eid_level2,
+  eidAccounts: stock.eid_accounts,
+  newRegistrations: flow.population,
+  chipIdCardsIssued: flow.chip_id_cards,
+  eidAccountsActivated: flow.eid_accounts,
+  eidLevel2Activated: flow.eid_level2,
+});
+
+const resolvers = {
+  Query: {
+    citizen: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.citizens.load(assertPersonalId(id)),
+  },
+  Citizen: {
+    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.citizens.load(ref.id),
+    id: (c: Citizen) => c.personalId,
+    residenceCommune: (c: Citizen) => ({ code: c.communeCode }),
+    residenceRegisteredOn: (c: Citizen) => c.registeredOn,
+    chipIdCardIssuedOn: (c: Citizen) => c.chipCardIssuedOn,
+    eidLevel1ActivatedOn: (c: Citizen) => c.eidLevel1On,
+    eidLevel2ActivatedOn: (c: Citizen) => c.eidLevel2On,
+    eidLevel: (c: Citizen) => (c.eidLevel2On ? 2 : c.eidLevel1On ? 1 : 0),
+  },
+  AreaStats: {
+    __resolveReference: (ref: AreaStatsRef) => ref,
+    residency: async (ref: AreaStatsRef, _: unknown, ctx: Context) => toFigures(await ctx.figures.load(ref)),
+  },
+};
+
+export const residencyModule: DomainModule = {
+  name: 'residency',
+  migrations: residencyMigrations,
+  createSubgraph: ({ db }) => ({
+    name: 'residency',
+    typeDefs: readSchema('residency'),
+    resolvers,
+    context: () => createContext(db!),
+    health: async () => void (await db!.raw('SELECT 1')),
+    close: () => db!.destroy(),
+  }),
+  seedDemo: (db, options) => seedFromDemo(db, citizenFacts, options, (c) => c.citizens),
+};
