@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from './db';
+import { bulkUpsert } from './bulk';
 import { applyDeltas, type FigureDelta, type SummarySpec } from './summary-store';
 
 export interface FactSpec<F, M extends string> {
@@ -30,14 +31,21 @@ export interface UpsertResult {
 
 const CHUNK = 500;
 
-export async function upsertFacts<F, M extends string>(trx: Knex.Transaction | Db, spec: FactSpec<F, M>, facts: readonly F[]): Promise<UpsertResult> {
+export async function upsertFacts<F, M extends string>(
+  trx: Knex.Transaction,
+  spec: FactSpec<F, M>,
+  facts: readonly F[],
+  options: { deferYearTotals?: boolean; /** The table is known to hold none of these ids: skip reading them. */ allNew?: boolean } = {},
+): Promise<UpsertResult> {
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
   const deltas: FigureDelta<M>[] = [];
   for (let i = 0; i < facts.length; i += CHUNK) {
     const batch = facts.slice(i, i + CHUNK);
     const existing = new Map<string, Record<string, unknown>>();
-    const rows = await trx(spec.table).whereIn(spec.key, batch.map((f) => spec.idOf(f)));
-    for (const row of rows) existing.set(String(row[spec.key]), row);
+    if (!options.allNew) {
+      const rows = await trx(spec.table).whereIn(spec.key, batch.map((f) => spec.idOf(f)));
+      for (const row of rows) existing.set(String(row[spec.key]), row);
+    }
     const changed = new Map<string, Record<string, string | number | null>>();
     for (const fact of batch) {
       const row = spec.toRow(fact);
@@ -57,9 +65,12 @@ export async function upsertFacts<F, M extends string>(trx: Knex.Transaction | D
       // A later fact in the same call with the same id replaces this one.
       existing.set(spec.idOf(fact), row);
     }
-    if (changed.size) await trx(spec.table).insert([...changed.values()]).onConflict(spec.key).merge();
+    if (changed.size) {
+      const rows = [...changed.values()];
+      await bulkUpsert(trx, { table: spec.table, key: [spec.key], columns: Object.keys(rows[0]), onConflict: 'replace' }, rows);
+    }
   }
-  await applyDeltas(trx, spec.summary, deltas);
+  await applyDeltas(trx, spec.summary, deltas, { deferYearTotals: options.deferYearTotals });
   return result;
 }
 

@@ -1,6 +1,7 @@
 /** Seeding a domain from its part of the demo world, through the same write path as imports. */
 import type { Db } from './db';
 import { upsertFacts, type FactSpec } from './fact-store';
+import { rebuildYearTotals } from './summary-store';
 import { demoWorld, type DemoCommune, type DemoOptions } from '../demo/world';
 
 const BATCH = 20_000;
@@ -14,11 +15,12 @@ export async function seedFromDemo<F, M extends string>(db: Db, spec: FactSpec<F
     for (const commune of demoWorld(options)) {
       batch.push(...partOf(commune));
       if (batch.length >= BATCH) {
-        rows += (await upsertFacts(trx, spec, batch)).inserted;
+        rows += (await upsertFacts(trx, spec, batch, { deferYearTotals: true, allNew: true })).inserted;
         batch = [];
       }
     }
-    rows += (await upsertFacts(trx, spec, batch)).inserted;
+    rows += (await upsertFacts(trx, spec, batch, { deferYearTotals: true, allNew: true })).inserted;
+    await rebuildYearTotals(trx, spec.summary);
   });
   return rows;
 }

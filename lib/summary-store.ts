@@ -21,6 +21,7 @@
  */
 import type { Knex } from 'knex';
 import { ancestorsOf } from './admin-units';
+import { bulkUpsert } from './bulk';
 import { isMysql, type Db } from './db';
 import { dayKey, monthKey, type Period } from './periods';
 
@@ -59,18 +60,12 @@ const yearTable = (spec: SummarySpec) => `${spec.name}_year`;
 
 /** Creates the summary tables; call from the domain's first migration. */
 export async function createSummaryTables(db: Knex, spec: SummarySpec): Promise<void> {
-  await db.schema.createTable(deltaTable(spec), (t) => {
-    t.string('area_code', 16).notNullable();
-    t.integer('bucket').notNullable();
-    for (const m of spec.metrics) t.bigInteger(m).notNullable().defaultTo(0);
-    t.primary(['area_code', 'bucket']);
-  });
-  await db.schema.createTable(yearTable(spec), (t) => {
-    t.string('area_code', 16).notNullable();
-    t.integer('year').notNullable();
-    for (const m of spec.metrics) t.bigInteger(m).notNullable().defaultTo(0);
-    t.primary(['area_code', 'year']);
-  });
+  const metrics = spec.metrics.map((m) => `${m} BIGINT NOT NULL DEFAULT 0`).join(', ');
+  // On SQLite, WITHOUT ROWID keeps each table one B-tree ordered by its key: half the work per
+  // upsert, and a read's index range is the table's rows themselves.
+  const suffix = isMysql(db) ? '' : ' WITHOUT ROWID';
+  await db.raw(`CREATE TABLE ${deltaTable(spec)} (area_code VARCHAR(16) NOT NULL, bucket INTEGER NOT NULL, ${metrics}, PRIMARY KEY (area_code, bucket))${suffix}`);
+  await db.raw(`CREATE TABLE ${yearTable(spec)} (area_code VARCHAR(16) NOT NULL, year INTEGER NOT NULL, ${metrics}, PRIMARY KEY (area_code, year))${suffix}`);
 }
 
 const CHUNK = 500;
@@ -84,7 +79,12 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
  * Adds deltas to the summaries of every area above each delta's commune. Run it in the same
  * transaction as the fact writes that caused the deltas, so figures and facts never disagree.
  */
-export async function applyDeltas<M extends string>(trx: Knex.Transaction | Db, spec: SummarySpec<M>, deltas: Iterable<FigureDelta<M>>): Promise<void> {
+export async function applyDeltas<M extends string>(
+  trx: Knex.Transaction,
+  spec: SummarySpec<M>,
+  deltas: Iterable<FigureDelta<M>>,
+  options: { deferYearTotals?: boolean } = {},
+): Promise<void> {
   const rows = new Map<string, Record<string, number | string>>();
   const touched = new Set<string>();
   const add = (area: string, bucket: number, metric: M, delta: number) => {
@@ -110,17 +110,9 @@ export async function applyDeltas<M extends string>(trx: Knex.Transaction | Db, 
     }
   }
   if (rows.size === 0) return;
-  const mysql = isMysql(trx as Db);
-  const merge: Record<string, Knex.Raw> = {};
-  for (const m of spec.metrics) {
-    merge[m] = mysql
-      ? trx.raw('?? + VALUES(??)', [`${deltaTable(spec)}.${m}`, m])
-      : trx.raw('?? + excluded.??', [`${deltaTable(spec)}.${m}`, m]);
-  }
-  for (const batch of chunks([...rows.values()])) {
-    await trx(deltaTable(spec)).insert(batch).onConflict(['area_code', 'bucket']).merge(merge);
-  }
-  await rebuildYearTotals(trx, spec, [...touched]);
+  await bulkUpsert(trx, { table: deltaTable(spec), key: ['area_code', 'bucket'], columns: ['area_code', 'bucket', ...spec.metrics], onConflict: 'add' }, [...rows.values()]);
+  // A bulk load defers this and rebuilds every area once at the end.
+  if (!options.deferYearTotals) await rebuildYearTotals(trx, spec, [...touched]);
 }
 
 /**
