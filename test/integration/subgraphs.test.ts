@@ -1,0 +1,94 @@
+/**
+ * Each subgraph on its own, over HTTP, the way the gateway calls it: entity representations in,
+ * figures out, on a real SQLite database.
+ */
+import { upsertFacts } from '../../lib/fact-store';
+import { prepareDomain } from '../../lib/service-runtime';
+import { startSubgraph, type ServiceHandle } from '../../lib/subgraph';
+import { dropAllTables, openDb } from '../../lib/db';
+import { citizenFacts } from '../../services/residency/facts';
+import { parcelFacts } from '../../services/land/facts';
+import { domainModule } from '../../services/registry';
+import { countLand, countResidency, makeFixture } from '../helpers/fixture';
+import { testDatabases } from '../helpers/graph';
+
+const fixture = makeFixture('subgraphs', 5);
+const config = testDatabases()[0].config('subgraphs');
+const handles: Record<string, ServiceHandle> = {};
+
+beforeAll(async () => {
+  for (const name of ['geography', 'residency', 'land', 'indicators']) {
+    if (name === 'residency' || name === 'land') {
+      const db = await openDb(config, name);
+      await dropAllTables(db);
+      await db.destroy();
+    }
+    const prepared = await prepareDomain(domainModule(name), config);
+    if (name === 'residency') await prepared.db!.transaction((trx) => upsertFacts(trx, citizenFacts, fixture.citizens));
+    if (name === 'land') await prepared.db!.transaction((trx) => upsertFacts(trx, parcelFacts, fixture.parcels));
+    handles[name] = await startSubgraph(prepared.definition, { port: 0 });
+  }
+});
+afterAll(async () => {
+  for (const h of Object.values(handles)) await h.stop();
+});
+
+async function post(name: string, query: string, variables?: unknown) {
+  const res = await fetch(handles[name].url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  return (await res.json()) as any;
+}
+
+const ENTITIES = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on AreaStats { areaCode period FIELDS } } }';
+
+test('residency answers AreaStats representations in order, with the counted figures', async () => {
+  const reps = [
+    { __typename: 'AreaStats', areaCode: '30', period: '2024-06' },
+    { __typename: 'AreaStats', areaCode: '10525', period: '2023' },
+    { __typename: 'AreaStats', areaCode: 'VN', period: '2025-02-14' },
+  ];
+  const body = await post('residency', ENTITIES.replace('FIELDS', 'residency { population chipIdCards eidLevel1 eidLevel2 chipIdCardsIssued }'), { r: reps });
+  expect(body.errors).toBeUndefined();
+  const expected = [['30', '2024-06-01', '2024-06-30'], ['10525', '2023-01-01', '2023-12-31'], ['VN', '2025-02-14', '2025-02-14']].map(([a, s, e]) => {
+    const c = countResidency(fixture, a, s, e);
+    return { population: c.population, chipIdCards: c.chipIdCards, eidLevel1: c.eidLevel1, eidLevel2: c.eidLevel2, chipIdCardsIssued: c.chipIdCardsIssued };
+  });
+  expect(body.data._entities.map((e: any) => e.residency)).toEqual(expected);
+  expect(body.data._entities.map((e: any) => e.areaCode)).toEqual(['30', '10525', 'VN']);
+});
+
+test('a bad representation fails alone, naming its value', async () => {
+  const reps = [
+    { __typename: 'AreaStats', areaCode: '30', period: '2024-06' },
+    { __typename: 'AreaStats', areaCode: '77777', period: '2024-06' },
+    { __typename: 'AreaStats', areaCode: '30', period: '2024-6' },
+  ];
+  const body = await post('land', ENTITIES.replace('FIELDS', 'land { parcels }'), { r: reps });
+  expect(body.data._entities[0].land.parcels).toBe(countLand(fixture, '30', '2024-06-01', '2024-06-30').parcels);
+  expect(body.data._entities[1]).toBeNull();
+  expect(body.errors.map((e: any) => [e.extensions.code, e.message])).toEqual([
+    ['BAD_USER_INPUT', 'Unknown administrative unit code "77777"'],
+    ['BAD_USER_INPUT', 'Invalid period "2024-6": expected YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD'],
+  ]);
+});
+
+test('indicators divides the figures it is handed, null on a zero denominator', async () => {
+  const reps = [
+    { __typename: 'AreaStats', areaCode: '30', period: '2024', residency: { population: 8, chipIdCards: 6, eidLevel2: 2 }, land: { parcels: 0, digitizedParcels: 0 } },
+  ];
+  const body = await post('indicators', ENTITIES.replace('FIELDS', 'indicators { chipIdCoverage eidLevel2Coverage parcelDigitizationRate }'), { r: reps });
+  expect(body.data._entities[0].indicators).toEqual({ chipIdCoverage: 0.75, eidLevel2Coverage: 0.25, parcelDigitizationRate: null });
+});
+
+test('geography validates periods when it creates AreaStats, and resolves units by reference', async () => {
+  const body = await post('geography', '{ province(code: "30") { stats(period: "2024-Q2") { areaCode period periodStart periodEnd periodUnit } } }');
+  expect(body.data.province.stats).toEqual({ areaCode: '30', period: '2024-Q2', periodStart: '2024-04-01', periodEnd: '2024-06-30', periodUnit: 'QUARTER' });
+  const refs = await post('geography', 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Commune { name district { name } } } }', { r: [{ __typename: 'Commune', code: '10525' }] });
+  expect(refs.data._entities[0]).toEqual({ name: 'Phường Trần Hưng Đạo', district: { name: 'Thành phố Hải Dương' } });
+});
+
+test('every subgraph has a health check', async () => {
+  for (const h of Object.values(handles)) {
+    const res = await fetch(h.url.replace('/graphql', '/health'));
+    expect(await res.json()).toEqual({ status: 'ok', service: h.name });
+  }
+});

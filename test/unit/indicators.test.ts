@@ -1,0 +1,27 @@
+import { computeIndicator, INDICATOR_CATALOG } from '../../services/indicators/catalog';
+
+const byId = (id: string) => INDICATOR_CATALOG.find((d) => d.id === id)!;
+
+test('an indicator divides the summed numerator by the summed denominator', () => {
+  expect(computeIndicator(byId('chipIdCoverage'), { residency: { chipIdCards: 3, population: 4 } })).toEqual({ id: 'chipIdCoverage', value: 0.75, numerator: 3, denominator: 4 });
+});
+
+test('a zero denominator or a missing (suppressed) figure gives null, not 0 or NaN', () => {
+  expect(computeIndicator(byId('parcelDigitizationRate'), { land: { digitizedParcels: 0, parcels: 0 } }).value).toBeNull();
+  expect(computeIndicator(byId('eidLevel2Coverage'), { residency: { eidLevel2: null, population: 10 } }).value).toBeNull();
+  expect(computeIndicator(byId('eidLevel2Coverage'), {}).value).toBeNull();
+});
+
+test('the DHIS2 rule: a province rate is the ratio of sums, not the mean of district rates', () => {
+  const districts = [{ chipIdCards: 1, population: 1 }, { chipIdCards: 0, population: 9 }];
+  const sum = (k: 'chipIdCards' | 'population') => districts.reduce((s, d) => s + d[k], 0);
+  const province = computeIndicator(byId('chipIdCoverage'), { residency: { chipIdCards: sum('chipIdCards'), population: sum('population') } });
+  expect(province.value).toBe(0.1);
+});
+
+test('every catalogue entry names its source domains in its figure paths', () => {
+  for (const d of INDICATOR_CATALOG) {
+    expect(d.sourceDomains).toContain(d.numerator.split('.')[0]);
+    expect(d.sourceDomains).toContain(d.denominator.split('.')[0]);
+  }
+});
