@@ -11,7 +11,7 @@ export const EXAMPLE_QUERIES: { title: string; query: string }[] = [
     title: 'Districts of Hải Dương, June 2024',
     query: `# Every district of Hải Dương (province 30): residency and land figures and the
 # indicators computed from them, as of the end of June 2024.
-{
+query DistrictsOfHaiDuong {
   province(code: "30") {
     name
     districts {
@@ -29,7 +29,7 @@ export const EXAMPLE_QUERIES: { title: string; query: string }[] = [
   {
     title: 'Monthly series for one province',
     query: `# eID level 2 coverage of Hải Dương, month by month through 2024.
-{
+query MonthlySeries {
   province(code: "30") {
     name
     series(from: "2024-01", to: "2024-12", every: MONTH) {
@@ -43,7 +43,7 @@ export const EXAMPLE_QUERIES: { title: string; query: string }[] = [
   {
     title: 'Search and the indicator catalogue',
     query: `# Find a unit by name without diacritics, then list the indicators.
-{
+query SearchAndCatalog {
   searchAreas(text: "chi linh") { code name kind level }
   indicatorCatalog { id name nameVi formula unit sourceDomains }
 }`,
@@ -63,6 +63,7 @@ export function graphiqlPage(endpoint: string): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<link rel="icon" href="data:,">
 <title>Project 06 graph · GraphiQL</title>
 <link rel="stylesheet" href="/graphiql/graphiql.css">
 <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
