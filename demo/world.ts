@@ -1,29 +1,39 @@
 /**
- * The deterministic demo world: citizens and parcels for every commune, the same for a given
- * (seed, scale) in every process. Each domain's service seeds its own database from its part of
- * this world, so the domains agree (a parcel's owner is a citizen of residency) without one
- * service ever reading another's tables.
+ * The deterministic demo world: citizens, parcels, civil status records, criminal record
+ * certificate requests and e-health records for every commune, the same for a given (seed,
+ * scale) in every process. Each domain's service seeds its own database from its part of this
+ * world, so the domains agree (a parcel's owner, a birth record's child, an e-health record's
+ * holder are citizens of residency) without one service ever reading another's tables.
  *
  * Progress differs by province and district and grows over time: each district has a "pace"
- * (its province's pace plus noise) that moves its adoption curves earlier and higher. Chip ID
- * cards, eID accounts and parcel digitization each follow a logistic adoption curve per
- * district; a citizen or parcel draws one uniform number and gets the date at which the
- * district's curve reaches it (or none, beyond the curve's ceiling or the horizon).
+ * (its province's pace plus noise) that moves its adoption curves earlier and higher. A citizen
+ * or record draws a uniform number and gets the date at which its district's logistic curve
+ * reaches it (or none, beyond the curve's ceiling or the horizon).
  *
- * The world streams commune by commune, so memory stays flat at any scale.
+ * The world is calibrated (demo/calibration.ts) so that its figures have the shape of the
+ * published ones (../shared/DOMAIN.md); test/e2e/calibration.test.ts checks each through the
+ * gateway.
+ *
+ * It streams commune by commune, so memory stays flat at any scale. Citizens come from one
+ * random stream (their IDs must be unique across the country); every other part draws from a
+ * stream of its own per commune, so a service generates only the parts it needs.
  */
 import seedrandom from 'seedrandom';
 import { areasOfLevel, childrenOf, getArea, NATION_CODE, type Area } from '../lib/admin-units';
 import { centuryDigit, type Sex } from '../lib/personal-id';
+import { calibrate, type Calibration } from './calibration';
+import { dayAtShare, dayNumber, isoOf } from './curves';
+import { communeSizeFactor, drawBirthDay, drawRegistrationDay, HORIZON } from './population';
+
+export type { Curve } from './curves';
 
 export interface DemoOptions {
   seed: string;
-  /** 1 gives about 20 citizens and 25 parcels per commune (about 200,000 and 250,000); 0 gives nothing. */
+  /** 1 gives about 20 citizens and 25 parcels per commune (about 200,000 and 260,000); 0 gives nothing. */
   scale: number;
 }
 
-/** No demo event happens after this day, whenever the demo is generated. */
-export const DEMO_HORIZON = '2025-12-31';
+export { DEMO_HORIZON } from './population';
 
 export interface DemoCitizen {
   personalId: string;
@@ -46,78 +56,52 @@ export interface DemoParcel {
   digitizedOn: string | null;
 }
 
+export type CivilRecordKind = 'BIRTH' | 'MARRIAGE' | 'DEATH';
+
+export interface DemoCivilRecord {
+  recordId: string;
+  kind: CivilRecordKind;
+  communeCode: string;
+  registeredOn: string;
+  digitizedOn: string | null;
+  personalIds: string[];
+}
+
+export type RequestChannel = 'VNEID' | 'PORTAL' | 'COUNTER';
+export type RequestStatus = 'SUBMITTED' | 'ISSUED' | 'REJECTED';
+
+export interface DemoCriminalRecordRequest {
+  requestId: string;
+  personalId: string;
+  communeCode: string;
+  channel: RequestChannel;
+  submittedOn: string;
+  issuedOn: string | null;
+  status: RequestStatus;
+}
+
+export interface DemoHealthRecord {
+  recordId: string;
+  personalId: string;
+  communeCode: string;
+  createdOn: string;
+  integratedOn: string | null;
+}
+
 export interface DemoCommune {
   commune: Area;
   citizens: DemoCitizen[];
   parcels: DemoParcel[];
+  civilRecords: DemoCivilRecord[];
+  criminalRecordRequests: DemoCriminalRecordRequest[];
+  healthRecords: DemoHealthRecord[];
 }
 
-/** How far along a district is, 0 (behind) to 1 (far ahead), with the dates its curves imply. */
-export interface DistrictProgress {
-  pace: number;
-  chip: Curve;
-  eidAccount: Curve;
-  eidLevel2: Curve;
-  /** Null for a district that has not started digitizing parcels by the horizon. */
-  land: Curve | null;
-}
-
-/** A logistic adoption curve: share(t) = ceiling / (1 + exp(-(t - midpoint) / width)), t in days. */
-export interface Curve {
-  ceiling: number;
-  midpoint: number;
-  width: number;
-  /** No adoption before this day number. */
-  start: number;
-}
-
-const DAY_MS = 86_400_000;
-const dayNumber = (iso: string) => Math.floor(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
-const isoOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
-const HORIZON = dayNumber(DEMO_HORIZON);
-const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
-
-/** The day the curve reaches share u, or null if it never does (u above the ceiling) or only after the horizon. */
-export function dayAtShare(curve: Curve, u: number): number | null {
-  if (u >= curve.ceiling) return null;
-  const day = Math.max(curve.start, Math.round(curve.midpoint + curve.width * Math.log(u / (curve.ceiling - u))));
-  return day > HORIZON ? null : day;
-}
+export type DemoPart = 'parcels' | 'civilRecords' | 'criminalRecordRequests' | 'healthRecords';
 
 type Rng = () => number;
 const gaussian = (rng: Rng) => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 const pick = <T>(rng: Rng, items: readonly T[]) => items[Math.floor(rng() * items.length)];
-
-/**
- * Provinces whose pace is set rather than drawn, so that the demo tells the published story:
- * Hải Dương (30) was among the leaders in 2023.
- */
-const PROVINCE_PACE: Record<string, number> = { '30': 0.97 };
-
-/** The pace and curves of every district, drawn from the seed alone (not the scale). */
-export function districtProgress(seed: string): Map<string, DistrictProgress> {
-  const rng = seedrandom.alea(`${seed}:progress`);
-  const out = new Map<string, DistrictProgress>();
-  for (const province of childrenOf(NATION_CODE)) {
-    const provincePace = PROVINCE_PACE[province.code] ?? clamp(0.5 + 0.22 * gaussian(rng), 0.05, 0.95);
-    for (const district of childrenOf(province.code)) {
-      const pace = clamp(provincePace + 0.12 * gaussian(rng), 0, 1);
-      const lag = (1 - pace) * 540;
-      out.set(district.code, {
-        pace,
-        chip: { ceiling: 0.9 + 0.095 * pace, midpoint: dayNumber('2021-05-01') + lag * 0.6, width: 55 + 40 * (1 - pace), start: dayNumber('2021-01-15') },
-        eidAccount: { ceiling: 0.72 + 0.2 * pace, midpoint: dayNumber('2022-09-01') + lag, width: 90 + 60 * (1 - pace), start: dayNumber('2022-07-01') },
-        eidLevel2: { ceiling: 0.55 + 0.3 * pace, midpoint: dayNumber('2023-03-01') + lag * 1.1, width: 110 + 70 * (1 - pace), start: dayNumber('2022-07-01') },
-        // The slowest third of districts have not started by the horizon; the others start
-        // between 2019 and 2025, earlier the faster they are.
-        land: rng() < 0.2 + 0.5 * pace
-          ? { ceiling: 0.85 + 0.14 * pace, midpoint: dayNumber('2025-06-01') - pace * 1800 + 200 * gaussian(rng), width: 80 + 120 * rng(), start: dayNumber('2019-01-01') }
-          : null,
-      });
-    }
-  }
-  return out;
-}
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
 const MIDDLE_M = ['Văn', 'Đức', 'Minh', 'Quang', 'Hữu', 'Thành', 'Công'];
@@ -130,73 +114,200 @@ const LAND_USES = ['ONT', 'ODT', 'LUC', 'CLN', 'BHK', 'RSX', 'NTS'] as const;
 const CITIZENS_PER_COMMUNE = 20;
 const PARCELS_PER_CITIZEN = 1.25;
 
-/** Streams the demo world commune by commune, in commune code order. */
-export function* demoWorld(options: DemoOptions): Generator<DemoCommune> {
+const fourteenth = (birth: number) => birth + Math.ceil(365.25 * 14);
+const orNull = (day: number | null) => (day === null || day > HORIZON ? null : isoOf(day));
+
+/** Streams the demo world commune by commune, in commune code order, with only the parts asked for (citizens always). */
+export function* demoWorld(options: DemoOptions, parts: readonly DemoPart[] = ['parcels', 'civilRecords', 'criminalRecordRequests', 'healthRecords']): Generator<DemoCommune> {
   if (options.scale <= 0) return;
-  const progress = districtProgress(options.seed);
-  const rng = seedrandom.alea(`${options.seed}:world:${options.scale}`);
-  const provinces = [...childrenOf(NATION_CODE)].map((p) => p.code);
+  const cal = calibrate(options.seed);
+  const rng = seedrandom.alea(`${options.seed}:citizens:${options.scale}`);
+  const provinces = childrenOf(NATION_CODE).map((p) => p.code);
   const usedIds = new Set<string>();
-  let parcelSerial = 0;
+  const firstOfDistrict = new Set<string>();
+  const firstOfProvince = new Set<string>();
   for (const commune of areasOfLevel('COMMUNE')) {
     const district = getArea(commune.parentCode!)!;
-    const curves = progress.get(district.code)!;
-    // Wards are denser than rural communes; each commune gets its own size as well.
-    const size = (commune.kind === 'Phường' ? 1.6 : 0.85) * Math.exp(0.35 * gaussian(rng));
+    const provinceCode = district.parentCode!;
+    const curves = cal.districts.get(district.code)!;
+    const size = communeSizeFactor(commune) * Math.exp(0.35 * gaussian(rng));
     const count = Math.max(1, Math.round(CITIZENS_PER_COMMUNE * options.scale * size));
     const citizens: DemoCitizen[] = [];
+    const births: number[] = [];
     for (let i = 0; i < count; i++) {
       const sex: Sex = rng() < 0.5 ? 'M' : 'F';
-      // Ages from 0 to 90, fewer of the old.
-      const birth = HORIZON - Math.floor(365.25 * 90 * Math.pow(rng(), 1.25)) - Math.floor(rng() * 365);
+      const birth = drawBirthDay(rng);
       const birthDate = isoOf(birth);
       const year = Number(birthDate.slice(0, 4));
       // Most were registered at birth where they live; some were born in another province.
-      const birthProvince = rng() < 0.85 ? district.parentCode! : pick(rng, provinces);
+      const birthProvince = rng() < 0.85 ? provinceCode : pick(rng, provinces);
       let personalId: string;
       do {
         const serial = String(Math.floor(rng() * 1_000_000)).padStart(6, '0');
         personalId = `0${birthProvince}${centuryDigit(year, sex)}${birthDate.slice(2, 4)}${serial}`;
       } while (usedIds.has(personalId));
       usedIds.add(personalId);
-      const registered = birth >= dayNumber('1990-01-01') ? birth + Math.floor(rng() * 60) : dayNumber('1990-01-01') + Math.floor(rng() * 365 * 25);
-      const adult = birth + Math.ceil(365.25 * 14);
-      // One draw per citizen for all eID curves, so that level 2 never comes before the account.
+      const registered = drawRegistrationDay(rng, birth);
+      const adult = fourteenth(birth);
+      // One draw for both eID curves, so that level 2 never comes before the account.
       const uChip = rng();
       const uEid = rng();
       const after = (day: number | null, floor: number) => (day === null ? null : Math.max(day, floor));
-      const chip = after(dayAtShare(curves.chip, uChip), adult);
-      const account = after(dayAtShare(curves.eidAccount, uEid), adult);
-      const level2 = after(dayAtShare(curves.eidLevel2, uEid), adult);
+      const chip = after(dayAtShare(curves.chip, uChip, HORIZON), adult);
+      const account = after(dayAtShare(curves.eidAccount, uEid, HORIZON), adult);
+      const level2 = after(dayAtShare(curves.eidLevel2, uEid, HORIZON), adult);
       const eid2 = level2 !== null && account !== null && level2 <= HORIZON ? Math.max(level2, account) : null;
       const eid1 = account !== null && account <= HORIZON && (eid2 === null || account < eid2) ? account : null;
-      const sexNames = sex === 'M' ? [MIDDLE_M, GIVEN_M] : [MIDDLE_F, GIVEN_F];
+      const names = sex === 'M' ? [MIDDLE_M, GIVEN_M] : [MIDDLE_F, GIVEN_F];
+      births.push(birth);
       citizens.push({
         personalId,
-        fullName: `${pick(rng, FAMILY)} ${pick(rng, sexNames[0])} ${pick(rng, sexNames[1])}`,
+        fullName: `${pick(rng, FAMILY)} ${pick(rng, names[0])} ${pick(rng, names[1])}`,
         birthDate,
         sex,
         communeCode: commune.code,
-        registeredOn: isoOf(Math.min(registered, HORIZON)),
-        chipCardIssuedOn: chip !== null && chip <= HORIZON ? isoOf(chip) : null,
-        eidLevel1On: eid1 === null ? null : isoOf(eid1),
-        eidLevel2On: eid2 === null ? null : isoOf(eid2),
+        registeredOn: isoOf(registered),
+        chipCardIssuedOn: orNull(chip),
+        eidLevel1On: orNull(eid1),
+        eidLevel2On: orNull(eid2),
       });
     }
-    const parcels: DemoParcel[] = [];
-    const parcelCount = Math.max(1, Math.round(count * PARCELS_PER_CITIZEN * (0.7 + 0.6 * rng())));
-    for (let i = 0; i < parcelCount; i++) {
-      const digitized = curves.land ? dayAtShare(curves.land, rng()) : null;
-      const owner = rng() < 0.8 ? pick(rng, citizens).personalId : null;
-      parcels.push({
-        parcelId: `P${commune.code}-${String(++parcelSerial).padStart(7, '0')}`,
-        communeCode: commune.code,
-        areaM2: Math.round(Math.exp(5.5 + 1.1 * gaussian(rng)) * 10) / 10,
-        landUse: pick(rng, LAND_USES),
-        ownerPersonalId: owner,
-        digitizedOn: digitized === null ? null : isoOf(digitized),
-      });
-    }
-    yield { commune, citizens, parcels };
+    const partRng = (part: string) => seedrandom.alea(`${options.seed}:${part}:${options.scale}:${commune.code}`);
+    const firstInDistrict = !firstOfDistrict.has(district.code);
+    firstOfDistrict.add(district.code);
+    const firstInProvince = !firstOfProvince.has(provinceCode);
+    firstOfProvince.add(provinceCode);
+    yield {
+      commune,
+      citizens,
+      parcels: parts.includes('parcels') ? makeParcels(partRng('parcels'), commune, citizens, cal, firstInDistrict) : [],
+      civilRecords: parts.includes('civilRecords') ? makeCivilRecords(partRng('civil'), commune, citizens, births, cal, firstInProvince) : [],
+      criminalRecordRequests: parts.includes('criminalRecordRequests') ? makeRequests(partRng('justice'), commune, citizens, births, cal, firstInProvince) : [],
+      healthRecords: parts.includes('healthRecords') ? makeHealthRecords(partRng('health'), commune, citizens, cal) : [],
+    };
   }
+}
+
+function makeParcels(rng: Rng, commune: Area, citizens: DemoCitizen[], cal: Calibration, firstInDistrict: boolean): DemoParcel[] {
+  const land = cal.districts.get(commune.parentCode!)!.land;
+  const count = Math.max(1, Math.round(citizens.length * PARCELS_PER_CITIZEN * (0.7 + 0.6 * rng())));
+  const parcels: DemoParcel[] = [];
+  for (let i = 0; i < count; i++) {
+    let digitized = land ? dayAtShare(land, rng(), HORIZON) : null;
+    // A district that has started has digitized at least one parcel on its first day.
+    if (land && firstInDistrict && i === 0) digitized = land.start;
+    parcels.push({
+      parcelId: `P${commune.code}-${String(i + 1).padStart(5, '0')}`,
+      communeCode: commune.code,
+      areaM2: Math.round(Math.exp(5.5 + 1.1 * gaussian(rng)) * 10) / 10,
+      landUse: pick(rng, LAND_USES),
+      ownerPersonalId: rng() < 0.8 ? pick(rng, citizens).personalId : null,
+      digitizedOn: orNull(digitized),
+    });
+  }
+  return parcels;
+}
+
+/**
+ * Birth records of the citizens born since 1980, marriages between adults of the commune, and
+ * deaths of residents who are no longer on the residency rolls. A province digitizes its old
+ * paper books along a curve; once it has finished, new records are digital the day they are
+ * registered.
+ */
+function makeCivilRecords(rng: Rng, commune: Area, citizens: DemoCitizen[], births: number[], cal: Calibration, firstInProvince: boolean): DemoCivilRecord[] {
+  const province = cal.provinces.get(getArea(commune.parentCode!)!.parentCode!)!;
+  const records: DemoCivilRecord[] = [];
+  const complete = province.civilStatusComplete;
+  const digitizedOn = (registered: number): string | null => {
+    const backlog = dayAtShare(province.civilStatusBacklog, rng(), HORIZON);
+    if (complete === null) return orNull(backlog === null ? null : Math.max(backlog, registered));
+    // Finished provinces: the old books were all digitized by the finishing day, new records are digital at once.
+    return isoOf(registered >= complete ? registered : Math.max(registered, Math.min(backlog ?? complete, complete)));
+  };
+  let serial = 0;
+  const add = (kind: CivilRecordKind, registered: number, personalIds: string[]) => {
+    if (registered > HORIZON) return;
+    records.push({ recordId: `HT${commune.code}-${String(++serial).padStart(5, '0')}`, kind, communeCode: commune.code, registeredOn: isoOf(registered), digitizedOn: digitizedOn(registered), personalIds });
+  };
+  citizens.forEach((c, i) => {
+    if (births[i] >= dayNumber('1980-01-01')) add('BIRTH', births[i] + Math.floor(rng() * 30), [c.personalId]);
+  });
+  const adults = citizens.filter((_, i) => births[i] < HORIZON - 365 * 20);
+  for (let i = 0; i + 1 < adults.length; i += 2) {
+    if (rng() < 0.55) {
+      const youngest = Math.max(Date.parse(adults[i].birthDate), Date.parse(adults[i + 1].birthDate)) / 86_400_000;
+      add('MARRIAGE', Math.floor(youngest + 365 * (20 + rng() * 15)), [adults[i].personalId, adults[i + 1].personalId]);
+    }
+  }
+  const deaths = Math.round(citizens.length * 0.12 * rng() + citizens.length * 0.04);
+  for (let i = 0; i < deaths; i++) {
+    const sex: Sex = rng() < 0.5 ? 'M' : 'F';
+    const year = 1915 + Math.floor(rng() * 60);
+    const id = `0${getArea(commune.parentCode!)!.parentCode}${centuryDigit(year, sex)}${String(year).slice(2)}${String(Math.floor(rng() * 1_000_000)).padStart(6, '0')}`;
+    add('DEATH', dayNumber('1995-01-01') + Math.floor(rng() * (HORIZON - dayNumber('1995-01-01'))), [id]);
+  }
+  // A province that has not finished keeps at least one paper-only record past the checkpoint.
+  if (province.civilStatusComplete === null && firstInProvince && records.length > 0) {
+    const oldest = records.reduce((a, b) => (a.registeredOn <= b.registeredOn ? a : b));
+    oldest.digitizedOn = null;
+  }
+  return records;
+}
+
+/**
+ * Criminal record certificate requests: a few percent of adults a year. Before its province
+ * offers the certificate on VNeID, requests come through the portal or the counter; after, a
+ * growing share comes through VNeID. A province's first VNeID request is on its opening day.
+ */
+function makeRequests(rng: Rng, commune: Area, citizens: DemoCitizen[], births: number[], cal: Calibration, firstInProvince: boolean): DemoCriminalRecordRequest[] {
+  const province = cal.provinces.get(getArea(commune.parentCode!)!.parentCode!)!;
+  const requests: DemoCriminalRecordRequest[] = [];
+  const from = dayNumber('2021-01-01');
+  let serial = 0;
+  const add = (c: DemoCitizen, submitted: number, channel: RequestChannel) => {
+    const wait = Math.round(2 + Math.exp(1.6 + 0.45 * gaussian(rng)));
+    const fate = rng();
+    const issued = submitted + wait;
+    const status: RequestStatus = issued > HORIZON ? 'SUBMITTED' : fate < 0.03 ? 'REJECTED' : 'ISSUED';
+    requests.push({
+      requestId: `LLTP${commune.code}-${String(++serial).padStart(5, '0')}`,
+      personalId: c.personalId,
+      communeCode: commune.code,
+      channel,
+      submittedOn: isoOf(submitted),
+      issuedOn: status === 'ISSUED' ? isoOf(issued) : null,
+      status,
+    });
+  };
+  citizens.forEach((c, i) => {
+    if (births[i] > HORIZON - 365 * 18 || rng() > 0.12) return;
+    const submitted = Math.max(from, births[i] + 365 * 18) + Math.floor(rng() * (HORIZON - from));
+    if (submitted > HORIZON) return;
+    const onVneid = province.vneidCriminalRecordsFrom !== null && submitted >= province.vneidCriminalRecordsFrom && rng() < 0.3 + 0.4 * province.pace;
+    add(c, submitted, onVneid ? 'VNEID' : rng() < 0.55 ? 'PORTAL' : 'COUNTER');
+  });
+  if (firstInProvince && province.vneidCriminalRecordsFrom !== null && citizens.length > 0) add(citizens[0], province.vneidCriminalRecordsFrom, 'VNEID');
+  return requests;
+}
+
+/**
+ * E-health books: every citizen has one, created when the book opened (or at birth for the
+ * youngest); integration into VNeID follows a national curve scaled by the district's pace.
+ */
+function makeHealthRecords(rng: Rng, commune: Area, citizens: DemoCitizen[], cal: Calibration): DemoHealthRecord[] {
+  const multiplier = cal.districts.get(commune.parentCode!)!.eHealthMultiplier;
+  return citizens.map((c) => {
+    const registered = dayNumber(c.registeredOn);
+    const created = Math.max(registered, dayNumber('2023-01-01') + Math.floor(rng() * 540));
+    const drawn = cal.eHealthDayAtShare(rng() / multiplier);
+    const integrated = drawn === null ? null : Math.max(drawn, registered);
+    return {
+      recordId: `SK${c.personalId}`,
+      personalId: c.personalId,
+      communeCode: c.communeCode,
+      // A book is created no later than it is integrated.
+      createdOn: isoOf(integrated === null ? created : Math.min(created, integrated)),
+      integratedOn: orNull(integrated),
+    };
+  });
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const DOMAINS = ['geography', 'residency', 'land', 'indicators'] as const;
+export const DOMAINS = ['geography', 'residency', 'land', 'civil-status', 'justice-records', 'health', 'indicators'] as const;
 export type Domain = (typeof DOMAINS)[number];
 
 /** Default port of each service when it runs alone; `npm start` uses them too. */
@@ -15,6 +15,9 @@ export const DEFAULT_PORTS: Record<Domain | 'gateway', number> = {
   residency: 4002,
   land: 4003,
   indicators: 4004,
+  'civil-status': 4005,
+  'justice-records': 4006,
+  health: 4007,
 };
 
 const envSchema = z.object({

@@ -21,6 +21,11 @@ export interface FactSpec<F, M extends string> {
   fromRow(row: Record<string, unknown>): F;
   /** What the fact adds to the figures while it exists. */
   deltasOf(fact: F): FigureDelta<M>[];
+  /**
+   * A many-valued field (the persons a record names) indexed in a table of its own,
+   * `(key, column)`, so that facts can be found by it. The fact's row keeps the full value too.
+   */
+  links?: { table: string; column: string; valuesOf(fact: F): string[] };
 }
 
 export interface UpsertResult {
@@ -68,6 +73,7 @@ export async function upsertFacts<F, M extends string>(
     if (changed.size) {
       const rows = [...changed.values()];
       await bulkUpsert(trx, { table: spec.table, key: [spec.key], columns: Object.keys(rows[0]), onConflict: 'replace' }, rows);
+      if (spec.links) await writeLinks(trx, spec, batch.filter((f) => changed.has(spec.idOf(f))), options.allNew);
     }
   }
   await applyDeltas(trx, spec.summary, deltas, { deferYearTotals: options.deferYearTotals });
@@ -82,4 +88,12 @@ export async function getFacts<F, M extends string>(db: Db, spec: FactSpec<F, M>
     for (const row of rows) found.set(String(row[spec.key]), spec.fromRow(row));
   }
   return ids.map((id) => found.get(id) ?? null);
+}
+
+async function writeLinks<F, M extends string>(trx: Knex.Transaction, spec: FactSpec<F, M>, facts: F[], allNew?: boolean): Promise<void> {
+  const links = spec.links!;
+  const latest = new Map(facts.map((f) => [spec.idOf(f), f]));
+  if (!allNew) await trx(links.table).whereIn(spec.key, [...latest.keys()]).delete();
+  const rows = [...latest.values()].flatMap((f) => [...new Set(links.valuesOf(f))].map((v) => ({ [spec.key]: spec.idOf(f), [links.column]: v })));
+  for (let i = 0; i < rows.length; i += CHUNK) await trx(links.table).insert(rows.slice(i, i + CHUNK));
 }

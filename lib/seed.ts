@@ -2,17 +2,24 @@
 import type { Db } from './db';
 import { upsertFacts, type FactSpec } from './fact-store';
 import { rebuildYearTotals } from './summary-store';
-import { demoWorld, type DemoCommune, type DemoOptions } from '../demo/world';
+import { demoWorld, type DemoCommune, type DemoOptions, type DemoPart } from '../demo/world';
 
 const BATCH = 20_000;
 
-export async function seedFromDemo<F, M extends string>(db: Db, spec: FactSpec<F, M>, options: DemoOptions, partOf: (commune: DemoCommune) => F[]): Promise<number> {
+/** Seeds `spec`'s table from the demo world; `parts` names the parts of the world to generate (citizens always are). */
+export async function seedFromDemo<F, M extends string>(
+  db: Db,
+  spec: FactSpec<F, M>,
+  options: DemoOptions,
+  partOf: (commune: DemoCommune) => F[],
+  parts: DemoPart[] = [],
+): Promise<number> {
   let rows = 0;
   // Only an empty domain is seeded: a restart, or data imported for real, is left alone.
   if (options.scale <= 0 || (await db(spec.table).first())) return 0;
   await db.transaction(async (trx) => {
     let batch: F[] = [];
-    for (const commune of demoWorld(options)) {
+    for (const commune of demoWorld(options, parts)) {
       batch.push(...partOf(commune));
       if (batch.length >= BATCH) {
         rows += (await upsertFacts(trx, spec, batch, { deferYearTotals: true, allNew: true })).inserted;

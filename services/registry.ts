@@ -9,9 +9,20 @@ import type { DomainModule } from '../lib/domain';
 import { geographyModule } from './geography/module';
 import { residencyModule } from './residency/module';
 import { landModule } from './land/module';
+import { civilStatusModule } from './civil-status/module';
+import { justiceRecordsModule } from './justice-records/module';
+import { healthModule } from './health/module';
 import { indicatorsModule } from './indicators/module';
 
-export const DOMAIN_MODULES: readonly DomainModule[] = [geographyModule, residencyModule, landModule, indicatorsModule];
+export const DOMAIN_MODULES: readonly DomainModule[] = [
+  geographyModule,
+  residencyModule,
+  landModule,
+  civilStatusModule,
+  justiceRecordsModule,
+  healthModule,
+  indicatorsModule,
+];
 
 export const SUBGRAPHS: readonly Domain[] = DOMAIN_MODULES.map((m) => m.name);
 

@@ -12,7 +12,7 @@ export interface IndicatorDefinition {
   name: string;
   nameVi: string;
   description: string;
-  /** Figure paths on AreaStats, e.g. `residency.chipIdCards`. */
+  /** Figure paths on AreaStats, e.g. `residency.chipIdCards`; the first segment is the AreaStats field, not always the domain's name. */
   numerator: string;
   denominator: string;
   factor: number;
@@ -27,6 +27,28 @@ export const INDICATOR_CATALOG: readonly IndicatorDefinition[] = [
     nameVi: 'Tỷ lệ công dân được cấp thẻ căn cước gắn chip',
     description: 'Share of the registered population holding a chip ID card, as of the period\'s last day (stock over stock).',
     numerator: 'residency.chipIdCards',
+    denominator: 'residency.population',
+    factor: 1,
+    unit: 'fraction',
+    sourceDomains: ['residency'],
+  },
+  {
+    id: 'chipIdCoverageOfEligible',
+    name: 'Chip ID card coverage of the eligible population',
+    nameVi: 'Tỷ lệ công dân từ đủ 14 tuổi được cấp thẻ căn cước gắn chip',
+    description: 'Share of citizens aged 14 or more (the age from which the card is issued) holding a chip ID card, as of the period\'s last day (stock over stock). This is the coverage provincial reports publish.',
+    numerator: 'residency.chipIdCards',
+    denominator: 'residency.eligiblePopulation',
+    factor: 1,
+    unit: 'fraction',
+    sourceDomains: ['residency'],
+  },
+  {
+    id: 'eidLevel1Coverage',
+    name: 'eID level 1 coverage',
+    nameVi: 'Tỷ lệ công dân có tài khoản định danh điện tử mức 1',
+    description: 'Share of the registered population whose VNeID account is at level 1 and not yet at level 2, as of the period\'s last day (stock over stock). eidLevel1Coverage + eidLevel2Coverage is the share with an account of either level.',
+    numerator: 'residency.eidLevel1',
     denominator: 'residency.population',
     factor: 1,
     unit: 'fraction',
@@ -54,7 +76,49 @@ export const INDICATOR_CATALOG: readonly IndicatorDefinition[] = [
     unit: 'fraction',
     sourceDomains: ['land'],
   },
+  {
+    id: 'civilStatusDigitizationRate',
+    name: 'Civil status digitization rate',
+    nameVi: 'Tỷ lệ dữ liệu hộ tịch đã được số hóa',
+    description: 'Share of the birth, marriage and death records registered that have been entered into the electronic register, as of the period\'s last day (stock over stock). 1 means the province has finished digitizing its books.',
+    numerator: 'civilStatus.digitizedRecords',
+    denominator: 'civilStatus.records',
+    factor: 1,
+    unit: 'fraction',
+    sourceDomains: ['civil-status'],
+  },
+  {
+    id: 'criminalRecordVneidShare',
+    name: 'Criminal record certificate requests through VNeID',
+    nameVi: 'Tỷ lệ hồ sơ đề nghị cấp phiếu lý lịch tư pháp qua VNeID',
+    description: 'Share of the criminal record certificate requests filed during the period that came through the VNeID app (flow over flow).',
+    numerator: 'justiceRecords.requestsViaVneid',
+    denominator: 'justiceRecords.requests',
+    factor: 1,
+    unit: 'fraction',
+    sourceDomains: ['justice-records'],
+  },
+  {
+    id: 'eHealthIntegrationRate',
+    name: 'E-health book integration into VNeID',
+    nameVi: 'Tỷ lệ công dân có sổ sức khỏe điện tử tích hợp trên VNeID',
+    description: 'E-health books integrated into VNeID per registered citizen, as of the period\'s last day (stock over stock).',
+    numerator: 'health.integratedIntoVneid',
+    denominator: 'residency.population',
+    factor: 1,
+    unit: 'fraction',
+    sourceDomains: ['health', 'residency'],
+  },
 ];
+
+/** The AreaStats field each domain contributes its figures under. */
+export const FIGURE_FIELD_DOMAIN: Record<string, string> = {
+  residency: 'residency',
+  land: 'land',
+  civilStatus: 'civil-status',
+  justiceRecords: 'justice-records',
+  health: 'health',
+};
 
 export interface IndicatorValue {
   id: string;

@@ -8,8 +8,17 @@ import { readSchema } from '../../lib/subgraph';
 import { seedFromDemo } from '../../lib/seed';
 import { landMigrations, landSummary, parcelFacts, type Parcel } from './facts';
 
+/** The parcels each person owns, one statement for the batch, in key order. */
+async function parcelsOwnedBy(db: Db, personalIds: readonly string[]): Promise<Parcel[][]> {
+  const rows = await db('parcels').whereIn('owner_personal_id', personalIds).orderBy('parcel_id');
+  const by = new Map<string, Parcel[]>(personalIds.map((id) => [id, []]));
+  for (const row of rows) by.get(String(row.owner_personal_id))?.push(parcelFacts.fromRow(row));
+  return personalIds.map((id) => by.get(id)!);
+}
+
 function createContext(db: Db) {
   return {
+    parcelsOwnedBy: new DataLoader<string, Parcel[]>((ids) => parcelsOwnedBy(db, ids)),
     parcels: new DataLoader<string, Parcel | null>((ids) => getFacts(db, parcelFacts, ids)),
     figures: createFigureLoader(db, landSummary),
   };
@@ -24,6 +33,10 @@ const resolvers = {
     __resolveReference: (ref: { id: string }, ctx: Context) => ctx.parcels.load(ref.id),
     id: (p: Parcel) => p.parcelId,
     commune: (p: Parcel) => ({ code: p.communeCode }),
+  },
+  Citizen: {
+    __resolveReference: (ref: { id: string }) => ref,
+    parcels: (c: { id: string }, _: unknown, ctx: Context) => ctx.parcelsOwnedBy.load(c.id),
   },
   AreaStats: {
     __resolveReference: (ref: AreaStatsRef) => ref,
@@ -45,5 +58,5 @@ export const landModule: DomainModule = {
     health: async () => void (await db!.raw('SELECT 1')),
     close: () => db!.destroy(),
   }),
-  seedDemo: (db, options) => seedFromDemo(db, parcelFacts, options, (c) => c.parcels),
+  seedDemo: (db, options) => seedFromDemo(db, parcelFacts, options, (c) => c.parcels, ['parcels']),
 };

@@ -3,7 +3,7 @@
  * per-area summaries (lib/summary-store.ts), never counted from this table at query time.
  */
 import type { Knex } from 'knex';
-import { createSummaryTables, type FigureDelta } from '../../lib/summary-store';
+import { applyDeltas, createSummaryTables, rebuildYearTotals, type FigureDelta } from '../../lib/summary-store';
 import type { FactSpec } from '../../lib/fact-store';
 import type { Sex } from '../../lib/personal-id';
 
@@ -19,10 +19,20 @@ export interface Citizen {
   eidLevel2On: string | null;
 }
 
-export const RESIDENCY_METRICS = ['population', 'chip_id_cards', 'eid_level1', 'eid_level2', 'eid_accounts'] as const;
+export const RESIDENCY_METRICS = ['population', 'chip_id_cards', 'eid_level1', 'eid_level2', 'eid_accounts', 'eligible_population'] as const;
 export type ResidencyMetric = (typeof RESIDENCY_METRICS)[number];
 
 export const residencySummary = { name: 'residency_summary', metrics: RESIDENCY_METRICS };
+
+/** The day a person born on `birthDate` turns `years` (29 February births turn on 1 March). */
+export function birthday(birthDate: string, years: number): string {
+  const d = new Date(`${birthDate}T00:00:00Z`);
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Chip ID cards and eID level 2 are for citizens aged 14 or more. */
+export const ELIGIBLE_AGE = 14;
 
 /** A citizen's contribution to the figures: each stock rises on the day it starts. */
 export function citizenDeltas(c: Citizen): FigureDelta<ResidencyMetric>[] {
@@ -31,6 +41,8 @@ export function citizenDeltas(c: Citizen): FigureDelta<ResidencyMetric>[] {
   const firstAccount = [c.eidLevel1On, c.eidLevel2On].filter((d): d is string => !!d).sort()[0] ?? null;
   return [
     ...at('population', c.registeredOn),
+    // Counted from the later of registration and the 14th birthday (which may lie ahead).
+    ...at('eligible_population', [c.registeredOn, birthday(c.birthDate, ELIGIBLE_AGE)].sort()[1]),
     ...at('chip_id_cards', c.chipCardIssuedOn),
     ...at('eid_accounts', firstAccount),
     ...at('eid_level2', c.eidLevel2On),
@@ -86,12 +98,35 @@ export const residencyMigrations: Record<string, Knex.Migration> = {
         t.string('eid_level2_on', 10).nullable();
         t.index(['commune_code', 'personal_id']);
       });
-      await createSummaryTables(db, residencySummary);
+      // The figures as they were at this migration; later ones add theirs.
+      await createSummaryTables(db, { name: residencySummary.name, metrics: ['population', 'chip_id_cards', 'eid_level1', 'eid_level2', 'eid_accounts'] });
     },
     async down(db) {
       await db.schema.dropTable('citizens');
       await db.schema.dropTable('residency_summary_delta');
       await db.schema.dropTable('residency_summary_year');
+    },
+  },
+  '002_eligible_population': {
+    async up(db) {
+      for (const table of ['residency_summary_delta', 'residency_summary_year']) {
+        await db.schema.alterTable(table, (t) => t.bigInteger('eligible_population').notNullable().defaultTo(0));
+      }
+      // Backfill the new figure from the citizens already stored, a batch at a time.
+      let after = '';
+      for (;;) {
+        const rows = await db('citizens').where('personal_id', '>', after).orderBy('personal_id').limit(20_000);
+        if (rows.length === 0) break;
+        const deltas = rows.map(citizenFacts.fromRow).flatMap(citizenDeltas).filter((d) => d.metric === 'eligible_population');
+        await applyDeltas(db as Knex.Transaction, residencySummary, deltas, { deferYearTotals: true });
+        after = rows[rows.length - 1].personal_id;
+      }
+      await rebuildYearTotals(db, residencySummary);
+    },
+    async down(db) {
+      for (const table of ['residency_summary_delta', 'residency_summary_year']) {
+        await db.schema.alterTable(table, (t) => t.dropColumn('eligible_population'));
+      }
     },
   },
 };

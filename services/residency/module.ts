@@ -6,12 +6,36 @@ import { getFacts } from '../../lib/fact-store';
 import { seedFromDemo } from '../../lib/seed';
 import { createFigureLoader, type AreaStatsRef } from '../../lib/figures';
 import { assertPersonalId } from '../../lib/personal-id';
+import { requireArea } from '../../lib/admin-units';
+import { badInput } from '../../lib/errors';
 import { readSchema } from '../../lib/subgraph';
 import type { FigureReading } from '../../lib/summary-store';
 import { citizenFacts, residencyMigrations, residencySummary, type Citizen, type ResidencyMetric } from './facts';
 
+const MAX_PAGE = 500;
+
+/** A page of a commune's citizens by personal ID: the index (commune_code, personal_id) serves it. */
+async function citizensOfCommune(db: Db, args: { communeCode: string; first?: number | null; after?: string | null }) {
+  requireArea(args.communeCode, 'COMMUNE', 'communeCode');
+  const first = args.first ?? 50;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
+    throw badInput(`Invalid first ${first}: must be 1 to ${MAX_PAGE}`, { argumentName: 'first', value: first });
+  }
+  if (args.after != null) assertPersonalId(args.after, 'after');
+  const query = db('citizens').where('commune_code', args.communeCode).orderBy('personal_id').limit(first + 1);
+  if (args.after != null) query.where('personal_id', '>', args.after);
+  const [rows, [{ n }]] = await Promise.all([query, db('citizens').where('commune_code', args.communeCode).count({ n: '*' })]);
+  const nodes = rows.slice(0, first).map(citizenFacts.fromRow);
+  return {
+    nodes,
+    pageInfo: { endCursor: nodes.length ? nodes[nodes.length - 1].personalId : null, hasNextPage: rows.length > first },
+    totalCount: Number(n),
+  };
+}
+
 function createContext(db: Db) {
   return {
+    db,
     citizens: new DataLoader<string, Citizen | null>((ids) => getFacts(db, citizenFacts, ids)),
     figures: createFigureLoader(db, residencySummary),
   };
@@ -24,6 +48,7 @@ const toFigures = ({ stock, flow }: FigureReading<ResidencyMetric>) => ({
   eidLevel1: stock.eid_level1,
   eidLevel2: stock.eid_level2,
   eidAccounts: stock.eid_accounts,
+  eligiblePopulation: stock.eligible_population,
   newRegistrations: flow.population,
   chipIdCardsIssued: flow.chip_id_cards,
   eidAccountsActivated: flow.eid_accounts,
@@ -33,6 +58,7 @@ const toFigures = ({ stock, flow }: FigureReading<ResidencyMetric>) => ({
 const resolvers = {
   Query: {
     citizen: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.citizens.load(assertPersonalId(id)),
+    citizens: (_: unknown, args: { communeCode: string; first?: number | null; after?: string | null }, ctx: Context) => citizensOfCommune(ctx.db, args),
   },
   Citizen: {
     __resolveReference: (ref: { id: string }, ctx: Context) => ctx.citizens.load(ref.id),

@@ -8,16 +8,19 @@ import { getArea } from '../../lib/admin-units';
 import { personalIdProblem } from '../../lib/personal-id';
 import { demoWorld, type DemoCitizen, type DemoParcel } from '../../demo/world';
 import { startGraph, testDatabases, type RunningGraph } from '../helpers/graph';
-import { countLand, countResidency } from '../helpers/fixture';
+import { countCivilStatus, countHealth, countJustice, countLand, countResidency, type Fixture } from '../helpers/fixture';
 
 const OPTIONS = { seed: 'p06', scale: 0.05 };
 const citizens: DemoCitizen[] = [];
 const parcels: DemoParcel[] = [];
+const fixture: Fixture = { citizens, parcels, civilRecords: [], requests: [], healthRecords: [] };
 for (const c of demoWorld(OPTIONS)) {
   citizens.push(...c.citizens);
   parcels.push(...c.parcels);
+  fixture.civilRecords.push(...c.civilRecords);
+  fixture.requests.push(...c.criminalRecordRequests);
+  fixture.healthRecords.push(...c.healthRecords);
 }
-const fixture = { citizens: citizens.map((c) => ({ ...c })), parcels };
 
 test('the same seed and scale give the same world; another seed another', () => {
   const digest = (seed: string) => {
@@ -58,13 +61,24 @@ describe.each(testDatabases())('the demo seeded into the services on $label', (d
 
   test('the graph serves what the generated rows imply', async () => {
     const res = await graph.queryGateway(`{ province(code: "30") { districts { code stats(period: "2024-06") {
-      residency { population chipIdCards eidLevel2 } land { parcels digitizedParcels } } } } }`);
+      residency { population chipIdCards eidLevel2 } land { parcels digitizedParcels }
+      civilStatus { records digitizedRecords births } justiceRecords { requestsToDate requestsViaVneidToDate }
+      health { eHealthRecords integratedIntoVneid } } } } }`);
     expect(res.errors).toBeUndefined();
+    const [start, end] = ['2024-06-01', '2024-06-30'];
     for (const d of res.data.province.districts) {
-      const r = countResidency(fixture, d.code, '2024-06-01', '2024-06-30');
-      const l = countLand(fixture, d.code, '2024-06-01', '2024-06-30');
-      expect({ code: d.code, ...d.stats.residency, ...d.stats.land }).toEqual({
-        code: d.code, population: r.population, chipIdCards: r.chipIdCards, eidLevel2: r.eidLevel2, parcels: l.parcels, digitizedParcels: l.digitizedParcels,
+      const r = countResidency(fixture, d.code, start, end);
+      const l = countLand(fixture, d.code, start, end);
+      const c = countCivilStatus(fixture, d.code, start, end);
+      const j = countJustice(fixture, d.code, start, end);
+      const h = countHealth(fixture, d.code, start, end);
+      expect({ code: d.code, ...d.stats }).toEqual({
+        code: d.code,
+        residency: { population: r.population, chipIdCards: r.chipIdCards, eidLevel2: r.eidLevel2 },
+        land: { parcels: l.parcels, digitizedParcels: l.digitizedParcels },
+        civilStatus: { records: c.records, digitizedRecords: c.digitizedRecords, births: c.births },
+        justiceRecords: { requestsToDate: j.requestsToDate, requestsViaVneidToDate: j.requestsViaVneidToDate },
+        health: { eHealthRecords: h.eHealthRecords, integratedIntoVneid: h.integratedIntoVneid },
       });
     }
   });

@@ -6,9 +6,14 @@
 import { upsertFacts } from '../../lib/fact-store';
 import { citizenFacts } from '../../services/residency/facts';
 import { parcelFacts } from '../../services/land/facts';
+import { civilRecordFacts } from '../../services/civil-status/facts';
+import { requestFacts } from '../../services/justice-records/facts';
+import { healthRecordFacts } from '../../services/health/facts';
+import { INDICATOR_CATALOG } from '../../services/indicators/catalog';
 import { startGraph, testDatabases, type RunningGraph } from '../helpers/graph';
-import { countLand, countResidency, makeFixture } from '../helpers/fixture';
+import { countCivilStatus, countHealth, countJustice, countLand, countResidency, expectedIndicators, makeFixture } from '../helpers/fixture';
 import { parsePeriod } from '../../lib/periods';
+import { getArea } from '../../lib/admin-units';
 
 const fixture = makeFixture();
 
@@ -19,9 +24,12 @@ const ALL_DISTRICTS = `{ provinces { code districts { code name stats(period: "2
 
 const FIGURES = `
   areaCode period periodStart periodEnd
-  residency { population chipIdCards eidLevel1 eidLevel2 eidAccounts newRegistrations chipIdCardsIssued eidAccountsActivated eidLevel2Activated }
+  residency { population eligiblePopulation chipIdCards eidLevel1 eidLevel2 eidAccounts newRegistrations chipIdCardsIssued eidAccountsActivated eidLevel2Activated }
   land { parcels digitizedParcels parcelsDigitizedInPeriod }
-  indicators { chipIdCoverage eidLevel2Coverage parcelDigitizationRate all { id value numerator denominator } }`;
+  civilStatus { births marriages deaths records digitizedRecords recordsRegistered recordsDigitized }
+  justiceRecords { requests requestsViaVneid issued requestsToDate requestsViaVneidToDate issuedToDate medianDaysToIssue }
+  health { eHealthRecords integratedIntoVneid eHealthRecordsCreated integratedInPeriod }
+  indicators { ${INDICATOR_CATALOG.map((d) => d.id).join(' ')} all { id value numerator denominator } }`;
 
 const ratio = (n: number, d: number) => (d === 0 ? null : n / d);
 
@@ -32,6 +40,9 @@ describe.each(testDatabases())('the graph on $label', (database) => {
     graph = await startGraph(database.config('e2e'), async (dbs) => {
       await dbs.residency.transaction((trx) => upsertFacts(trx, citizenFacts, fixture.citizens));
       await dbs.land.transaction((trx) => upsertFacts(trx, parcelFacts, fixture.parcels));
+      await dbs['civil-status'].transaction((trx) => upsertFacts(trx, civilRecordFacts, fixture.civilRecords));
+      await dbs['justice-records'].transaction((trx) => upsertFacts(trx, requestFacts, fixture.requests));
+      await dbs.health.transaction((trx) => upsertFacts(trx, healthRecordFacts, fixture.healthRecords));
     });
   });
   afterAll(() => graph?.stop());
@@ -79,6 +90,11 @@ describe.each(testDatabases())('the graph on $label', (database) => {
         const s = res.data.stats;
         expect({ areaCode, period, ...s.residency }).toEqual({ areaCode, period, ...countResidency(fixture, areaCode, start, end) });
         expect({ areaCode, period, ...s.land }).toEqual({ areaCode, period, ...countLand(fixture, areaCode, start, end) });
+        expect({ areaCode, period, ...s.civilStatus }).toEqual({ areaCode, period, ...countCivilStatus(fixture, areaCode, start, end) });
+        expect({ areaCode, period, ...s.justiceRecords }).toEqual({ areaCode, period, ...countJustice(fixture, areaCode, start, end) });
+        expect({ areaCode, period, ...s.health }).toEqual({ areaCode, period, ...countHealth(fixture, areaCode, start, end) });
+        const { all: _all, ...indicators } = s.indicators;
+        expect({ areaCode, period, ...indicators }).toEqual({ areaCode, period, ...expectedIndicators(fixture, areaCode, start, end) });
         expect(s.periodEnd).toBe(end);
         const all = Object.fromEntries(s.indicators.all.map((v: any) => [v.id, v]));
         expect(all.chipIdCoverage).toEqual({ id: 'chipIdCoverage', value: ratio(s.residency.chipIdCards, s.residency.population), numerator: s.residency.chipIdCards, denominator: s.residency.population });
@@ -154,8 +170,82 @@ describe.each(testDatabases())('the graph on $label', (database) => {
 
   test('the indicator catalogue lists every indicator with its formula', async () => {
     const res = await graph.queryGateway('{ indicatorCatalog { id name nameVi formula unit sourceDomains } }');
-    expect(res.data.indicatorCatalog.map((i: any) => i.id)).toEqual(['chipIdCoverage', 'eidLevel2Coverage', 'parcelDigitizationRate']);
+    expect(res.data.indicatorCatalog.map((i: any) => i.id)).toEqual([
+      'chipIdCoverage', 'chipIdCoverageOfEligible', 'eidLevel1Coverage', 'eidLevel2Coverage', 'parcelDigitizationRate',
+      'civilStatusDigitizationRate', 'criminalRecordVneidShare', 'eHealthIntegrationRate',
+    ]);
+    expect(res.data.indicatorCatalog.find((i: any) => i.id === 'eHealthIntegrationRate')).toMatchObject({ formula: 'health.integratedIntoVneid / residency.population', sourceDomains: ['health', 'residency'] });
     expect(res.data.indicatorCatalog[0]).toMatchObject({ formula: 'residency.chipIdCards / residency.population', unit: 'fraction', sourceDomains: ['residency'] });
+  });
+
+  test('every district of Hải Dương in 2024-11: the figures of all five domains and every indicator, one fetch and one statement per subgraph', async () => {
+    graph.resetCounts();
+    const res = await graph.queryGateway(`{ districts(provinceCode: "30") { code stats(period: "2024-11") { ${FIGURES} } } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.districts).toHaveLength(12);
+    for (const d of res.data.districts) {
+      const s = d.stats;
+      const [start, end] = ['2024-11-01', '2024-11-30'];
+      expect({ code: d.code, ...s.civilStatus, ...s.justiceRecords, ...s.health }).toEqual({
+        code: d.code, ...countCivilStatus(fixture, d.code, start, end), ...countJustice(fixture, d.code, start, end), ...countHealth(fixture, d.code, start, end),
+      });
+      const { all: _all, ...indicators } = s.indicators;
+      expect({ code: d.code, ...indicators }).toEqual({ code: d.code, ...expectedIndicators(fixture, d.code, start, end) });
+    }
+    for (const domain of ['residency', 'land', 'civil-status', 'justice-records', 'health', 'indicators']) {
+      expect({ domain, fetches: graph.subgraphRequests[domain] }).toEqual({ domain, fetches: 1 });
+      if (domain in graph.sqlStatements) expect({ domain, statements: graph.sqlStatements[domain] }).toEqual({ domain, statements: 1 });
+    }
+  });
+
+  test('one citizen across all five domains in one request', async () => {
+    const married = fixture.civilRecords.find((r) => r.kind === 'MARRIAGE')!;
+    const id = fixture.citizens.find((c) => married.personalIds.includes(c.personalId) && fixture.requests.some((r) => r.personalId === c.personalId) && fixture.parcels.some((p) => p.ownerPersonalId === c.personalId))?.personalId
+      ?? married.personalIds[0];
+    const c = fixture.citizens.find((x) => x.personalId === id)!;
+    graph.resetCounts();
+    const res = await graph.queryGateway(`query($id: String!) { citizen(id: $id) {
+      id fullName birthDate sex eidLevel chipIdCardIssuedOn eidLevel1ActivatedOn eidLevel2ActivatedOn residenceRegisteredOn
+      residenceCommune { code name district { code name } province { code name } }
+      parcels { id areaM2 digitizedOn }
+      civilStatusRecords { id kind registeredOn digitizedOn personalIds }
+      criminalRecordRequests { id channel status submittedOn issuedOn }
+      eHealth { id createdOn integratedOn integratedIntoVneid }
+    } }`, { id });
+    expect(res.errors).toBeUndefined();
+    const got = res.data.citizen;
+    expect(got).toMatchObject({ id, fullName: c.fullName, birthDate: c.birthDate, sex: c.sex, chipIdCardIssuedOn: c.chipCardIssuedOn, residenceRegisteredOn: c.registeredOn });
+    expect(got.residenceCommune.code).toBe(c.communeCode);
+    const district = getArea(c.communeCode)!.parentCode!;
+    expect(got.residenceCommune.district.code).toBe(district);
+    expect(got.residenceCommune.province.code).toBe(getArea(district)!.parentCode);
+    expect(got.residenceCommune.name).toBe(getArea(c.communeCode)!.name);
+    expect(got.parcels.map((p: any) => p.id)).toEqual(fixture.parcels.filter((p) => p.ownerPersonalId === id).map((p) => p.parcelId).sort());
+    expect(got.civilStatusRecords.map((r: any) => r.id).sort()).toEqual(fixture.civilRecords.filter((r) => r.personalIds.includes(id)).map((r) => r.recordId).sort());
+    expect(got.criminalRecordRequests.map((r: any) => r.id)).toEqual(fixture.requests.filter((r) => r.personalId === id).map((r) => r.requestId));
+    const book = fixture.healthRecords.find((h) => h.personalId === id)!;
+    expect(got.eHealth).toEqual({ id: book.recordId, createdOn: book.createdOn, integratedOn: book.integratedOn, integratedIntoVneid: book.integratedOn !== null });
+    expect(got.civilStatusRecords.length).toBeGreaterThan(0);
+    for (const domain of ['residency', 'land', 'civil-status', 'justice-records', 'health', 'geography']) {
+      expect({ domain, fetched: graph.subgraphRequests[domain] > 0 }).toEqual({ domain, fetched: true });
+    }
+  });
+
+  test('citizens of a commune, a page at a time', async () => {
+    const commune = '10525';
+    const expected = fixture.citizens.filter((c) => c.communeCode === commune).map((c) => c.personalId).sort();
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 20; page++) {
+      const res: any = await graph.queryGateway(`query($after: String) { citizens(communeCode: "${commune}", first: 7, after: $after) { nodes { id residenceCommune { code } } pageInfo { endCursor hasNextPage } totalCount } }`, { after });
+      expect(res.errors).toBeUndefined();
+      const p = res.data.citizens;
+      expect(p.totalCount).toBe(expected.length);
+      seen.push(...p.nodes.map((n: any) => n.id));
+      if (!p.pageInfo.hasNextPage) break;
+      after = p.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(expected);
   });
 
   test.each([
@@ -171,6 +261,9 @@ describe.each(testDatabases())('the graph on $label', (database) => {
     ['{ citizen(id: "12345") { fullName } }', '"12345"'],
     ['{ citizen(id: "099012345678") { fullName } }', '"099012345678"'],
     ['{ citizen(id: "001912345678") { fullName } }', '"001912345678"'],
+    ['{ citizens(communeCode: "288") { totalCount } }', '"288"'],
+    ['{ citizens(communeCode: "10525", first: 0) { totalCount } }', 'Invalid first 0'],
+    ['{ citizens(communeCode: "10525", after: "x") { totalCount } }', '"x"'],
   ])('%s is refused with BAD_USER_INPUT naming the value', async (query, named) => {
     const res = await fetch(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
     expect(res.status).toBeLessThan(500);

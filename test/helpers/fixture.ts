@@ -7,10 +7,17 @@ import { childrenOf, getArea } from '../../lib/admin-units';
 import { centuryDigit } from '../../lib/personal-id';
 import type { Citizen } from '../../services/residency/facts';
 import type { Parcel } from '../../services/land/facts';
+import type { CivilRecord } from '../../services/civil-status/facts';
+import type { CriminalRecordRequest } from '../../services/justice-records/facts';
+import type { HealthRecord } from '../../services/health/facts';
+import { birthday } from '../../services/residency/facts';
 
 export interface Fixture {
   citizens: Citizen[];
   parcels: Parcel[];
+  civilRecords: CivilRecord[];
+  requests: CriminalRecordRequest[];
+  healthRecords: HealthRecord[];
 }
 
 const DAY = 86_400_000;
@@ -28,6 +35,9 @@ export function makeFixture(seed = 'fixture', perCommune = 12): Fixture {
   const maybe = (p: number, f: () => string) => (rng() < p ? f() : null);
   const citizens: Citizen[] = [];
   const parcels: Parcel[] = [];
+  const civilRecords: CivilRecord[] = [];
+  const requests: CriminalRecordRequest[] = [];
+  const healthRecords: HealthRecord[] = [];
   let serial = 100000;
   for (const communeCode of fixtureCommunes()) {
     // Communes differ in size and progress so that districts differ.
@@ -66,8 +76,36 @@ export function makeFixture(seed = 'fixture', perCommune = 12): Fixture {
         digitizedOn: maybe(progress, () => between('2019-01-01', '2025-12-31')),
       });
     }
+    const here = citizens.slice(citizens.length - n);
+    for (const [i, c] of here.entries()) {
+      const kind = pick(rng, ['BIRTH', 'BIRTH', 'MARRIAGE', 'DEATH'] as const);
+      const registeredOn = rng() < 0.1 ? pick(rng, ['2024-11-30', '2024-12-01', '2023-12-31']) : between('2000-01-01', '2025-12-31');
+      civilRecords.push({
+        recordId: `HT-${c.personalId}`,
+        kind,
+        communeCode,
+        registeredOn,
+        digitizedOn: maybe(progress, () => between(registeredOn, '2025-12-31')),
+        personalIds: kind === 'MARRIAGE' ? [c.personalId, here[(i + 1) % here.length].personalId] : [c.personalId],
+      });
+      if (rng() < 0.5) {
+        const submittedOn = between('2023-01-01', '2025-11-30');
+        const status = pick(rng, ['ISSUED', 'ISSUED', 'ISSUED', 'SUBMITTED', 'REJECTED'] as const);
+        requests.push({
+          requestId: `LLTP-${c.personalId}`,
+          personalId: c.personalId,
+          communeCode,
+          channel: pick(rng, ['VNEID', 'PORTAL', 'COUNTER'] as const),
+          submittedOn,
+          issuedOn: status === 'ISSUED' ? iso(Date.parse(submittedOn) + Math.floor(rng() * 20) * DAY) : null,
+          status,
+        });
+      }
+      const createdOn = between('2023-01-01', '2025-06-30');
+      healthRecords.push({ recordId: `SK-${c.personalId}`, personalId: c.personalId, communeCode, createdOn, integratedOn: maybe(0.3 + 0.4 * progress, () => between(createdOn, '2025-12-31')) });
+    }
   }
-  return { citizens, parcels };
+  return { citizens, parcels, civilRecords, requests, healthRecords };
 }
 
 function pick<T>(rng: () => number, items: T[]): T {
@@ -93,6 +131,7 @@ export function countResidency(f: Fixture, areaCode: string, start: string, end:
     eidLevel1: cs.filter((c) => onOrBefore(c.eidLevel1On, end) && !onOrBefore(c.eidLevel2On, end)).length,
     eidLevel2: cs.filter((c) => onOrBefore(c.eidLevel2On, end)).length,
     eidAccounts: cs.filter((c) => onOrBefore(firstAccount(c), end)).length,
+    eligiblePopulation: cs.filter((c) => onOrBefore(c.registeredOn, end) && birthday(c.birthDate, 14) <= end).length,
     newRegistrations: cs.filter((c) => within(c.registeredOn, start, end)).length,
     chipIdCardsIssued: cs.filter((c) => within(c.chipCardIssuedOn, start, end)).length,
     eidAccountsActivated: cs.filter((c) => within(firstAccount(c), start, end)).length,
@@ -107,5 +146,70 @@ export function countLand(f: Fixture, areaCode: string, start: string, end: stri
     parcels: ps.length,
     digitizedParcels: ps.filter((p) => onOrBefore(p.digitizedOn, end)).length,
     parcelsDigitizedInPeriod: ps.filter((p) => within(p.digitizedOn, start, end)).length,
+  };
+}
+
+/** Civil status figures by counting the fixture's rows. */
+export function countCivilStatus(f: Fixture, areaCode: string, start: string, end: string) {
+  const rs = f.civilRecords.filter((r) => communeIn(r.communeCode, areaCode));
+  const registered = (kind: string) => rs.filter((r) => r.kind === kind && within(r.registeredOn, start, end)).length;
+  return {
+    births: registered('BIRTH'),
+    marriages: registered('MARRIAGE'),
+    deaths: registered('DEATH'),
+    records: rs.filter((r) => onOrBefore(r.registeredOn, end)).length,
+    digitizedRecords: rs.filter((r) => onOrBefore(r.digitizedOn, end)).length,
+    recordsRegistered: rs.filter((r) => within(r.registeredOn, start, end)).length,
+    recordsDigitized: rs.filter((r) => within(r.digitizedOn, start, end)).length,
+  };
+}
+
+/** Criminal record certificate figures by counting the fixture's rows; the median sorted the plain way. */
+export function countJustice(f: Fixture, areaCode: string, start: string, end: string) {
+  const rs = f.requests.filter((r) => communeIn(r.communeCode, areaCode));
+  const waits = rs
+    .filter((r) => within(r.issuedOn, start, end))
+    .map((r) => Math.round((Date.parse(r.issuedOn!) - Date.parse(r.submittedOn)) / DAY))
+    .sort((a, b) => a - b);
+  const median = waits.length === 0 ? null : (waits[Math.floor((waits.length - 1) / 2)] + waits[Math.floor(waits.length / 2)]) / 2;
+  return {
+    requests: rs.filter((r) => within(r.submittedOn, start, end)).length,
+    requestsViaVneid: rs.filter((r) => r.channel === 'VNEID' && within(r.submittedOn, start, end)).length,
+    issued: rs.filter((r) => within(r.issuedOn, start, end)).length,
+    requestsToDate: rs.filter((r) => onOrBefore(r.submittedOn, end)).length,
+    requestsViaVneidToDate: rs.filter((r) => r.channel === 'VNEID' && onOrBefore(r.submittedOn, end)).length,
+    issuedToDate: rs.filter((r) => onOrBefore(r.issuedOn, end)).length,
+    medianDaysToIssue: median,
+  };
+}
+
+/** E-health figures by counting the fixture's rows. */
+export function countHealth(f: Fixture, areaCode: string, start: string, end: string) {
+  const rs = f.healthRecords.filter((r) => communeIn(r.communeCode, areaCode));
+  return {
+    eHealthRecords: rs.filter((r) => onOrBefore(r.createdOn, end)).length,
+    integratedIntoVneid: rs.filter((r) => onOrBefore(r.integratedOn, end)).length,
+    eHealthRecordsCreated: rs.filter((r) => within(r.createdOn, start, end)).length,
+    integratedInPeriod: rs.filter((r) => within(r.integratedOn, start, end)).length,
+  };
+}
+
+/** Every indicator of the catalogue, from counted figures. */
+export function expectedIndicators(f: Fixture, areaCode: string, start: string, end: string) {
+  const r = countResidency(f, areaCode, start, end);
+  const l = countLand(f, areaCode, start, end);
+  const c = countCivilStatus(f, areaCode, start, end);
+  const j = countJustice(f, areaCode, start, end);
+  const h = countHealth(f, areaCode, start, end);
+  const ratio = (n: number, d: number) => (d === 0 ? null : n / d);
+  return {
+    chipIdCoverage: ratio(r.chipIdCards, r.population),
+    chipIdCoverageOfEligible: ratio(r.chipIdCards, r.eligiblePopulation),
+    eidLevel1Coverage: ratio(r.eidLevel1, r.population),
+    eidLevel2Coverage: ratio(r.eidLevel2, r.population),
+    parcelDigitizationRate: ratio(l.digitizedParcels, l.parcels),
+    civilStatusDigitizationRate: ratio(c.digitizedRecords, c.records),
+    criminalRecordVneidShare: ratio(j.requestsViaVneid, j.requests),
+    eHealthIntegrationRate: ratio(h.integratedIntoVneid, r.population),
   };
 }

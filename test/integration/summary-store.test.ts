@@ -37,7 +37,7 @@ describe.each(testDatabases())('summary store on $label', (database) => {
     const keys = Array.from({ length: 150 }, () => ({ areaCode: areas[Math.floor(rng() * areas.length)], period: parsePeriod(randomPeriod()) }));
     const readings = await readFigures(db, residencySummary, keys);
     keys.forEach((k, i) => {
-      const expected = countResidency({ citizens: stored, parcels: [] }, k.areaCode, k.period.start, k.period.end);
+      const expected = countResidency({ citizens: stored, parcels: [], civilRecords: [], requests: [], healthRecords: [] }, k.areaCode, k.period.start, k.period.end);
       const got = readings[i];
       expect({ key: `${k.areaCode} ${k.period.label}`, population: got.stock.population, chip: got.stock.chip_id_cards, eid1: got.stock.eid_level1, eid2: got.stock.eid_level2, issued: got.flow.chip_id_cards, activated: got.flow.eid_accounts }).toEqual({
         key: `${k.areaCode} ${k.period.label}`,

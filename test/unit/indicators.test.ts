@@ -1,4 +1,4 @@
-import { computeIndicator, INDICATOR_CATALOG } from '../../services/indicators/catalog';
+import { computeIndicator, FIGURE_FIELD_DOMAIN, INDICATOR_CATALOG } from '../../services/indicators/catalog';
 
 const byId = (id: string) => INDICATOR_CATALOG.find((d) => d.id === id)!;
 
@@ -21,7 +21,7 @@ test('the DHIS2 rule: a province rate is the ratio of sums, not the mean of dist
 
 test('every catalogue entry names its source domains in its figure paths', () => {
   for (const d of INDICATOR_CATALOG) {
-    expect(d.sourceDomains).toContain(d.numerator.split('.')[0]);
-    expect(d.sourceDomains).toContain(d.denominator.split('.')[0]);
+    expect(d.sourceDomains).toContain(FIGURE_FIELD_DOMAIN[d.numerator.split('.')[0]]);
+    expect(d.sourceDomains).toContain(FIGURE_FIELD_DOMAIN[d.denominator.split('.')[0]]);
   }
 });

@@ -1,0 +1,73 @@
+/** The civil status domain: birth, marriage and death registrations and their digitization. */
+import DataLoader from 'dataloader';
+import type { DomainModule } from '../../lib/domain';
+import type { Db } from '../../lib/db';
+import { getFacts } from '../../lib/fact-store';
+import { createFigureLoader, type AreaStatsRef } from '../../lib/figures';
+import { readSchema } from '../../lib/subgraph';
+import { seedFromDemo } from '../../lib/seed';
+import { civilRecordFacts, civilStatusMigrations, civilStatusSummary, type CivilRecord } from './facts';
+
+/** The records that name each person, one statement for the whole batch, in key order. */
+async function recordsNaming(db: Db, personalIds: readonly string[]): Promise<CivilRecord[][]> {
+  const rows = await db('civil_records as r')
+    .join('civil_record_persons as p', 'p.record_id', 'r.record_id')
+    .whereIn('p.personal_id', personalIds)
+    .select('r.*', 'p.personal_id as named')
+    .orderBy('r.registered_on');
+  const by = new Map<string, CivilRecord[]>(personalIds.map((id) => [id, []]));
+  for (const row of rows) by.get(String(row.named))?.push(civilRecordFacts.fromRow(row));
+  return personalIds.map((id) => by.get(id)!);
+}
+
+function createContext(db: Db) {
+  return {
+    records: new DataLoader<string, CivilRecord | null>((ids) => getFacts(db, civilRecordFacts, ids)),
+    recordsNaming: new DataLoader<string, CivilRecord[]>((ids) => recordsNaming(db, ids)),
+    figures: createFigureLoader(db, civilStatusSummary),
+  };
+}
+type Context = ReturnType<typeof createContext>;
+
+const resolvers = {
+  Query: {
+    civilStatusRecord: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.records.load(id),
+  },
+  CivilStatusRecord: {
+    id: (r: CivilRecord) => r.recordId,
+    commune: (r: CivilRecord) => ({ code: r.communeCode }),
+  },
+  Citizen: {
+    __resolveReference: (ref: { id: string }) => ref,
+    civilStatusRecords: (c: { id: string }, _: unknown, ctx: Context) => ctx.recordsNaming.load(c.id),
+  },
+  AreaStats: {
+    __resolveReference: (ref: AreaStatsRef) => ref,
+    civilStatus: async (ref: AreaStatsRef, _: unknown, ctx: Context) => {
+      const { stock, flow } = await ctx.figures.load(ref);
+      return {
+        births: flow.births,
+        marriages: flow.marriages,
+        deaths: flow.deaths,
+        records: stock.records,
+        digitizedRecords: stock.digitized_records,
+        recordsRegistered: flow.records,
+        recordsDigitized: flow.digitized_records,
+      };
+    },
+  },
+};
+
+export const civilStatusModule: DomainModule = {
+  name: 'civil-status',
+  migrations: civilStatusMigrations,
+  createSubgraph: ({ db }) => ({
+    name: 'civil-status',
+    typeDefs: readSchema('civil-status'),
+    resolvers,
+    context: () => createContext(db!),
+    health: async () => void (await db!.raw('SELECT 1')),
+    close: () => db!.destroy(),
+  }),
+  seedDemo: (db, options) => seedFromDemo(db, civilRecordFacts, options, (c) => c.civilRecords, ['civilRecords']),
+};

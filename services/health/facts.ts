@@ -1,0 +1,63 @@
+/** Health facts (one row per e-health book) and the figures they move. */
+import type { Knex } from 'knex';
+import { createSummaryTables, type FigureDelta } from '../../lib/summary-store';
+import type { FactSpec } from '../../lib/fact-store';
+
+export interface HealthRecord {
+  recordId: string;
+  personalId: string;
+  communeCode: string;
+  createdOn: string;
+  integratedOn: string | null;
+}
+
+export const HEALTH_METRICS = ['e_health_records', 'integrated'] as const;
+export type HealthMetric = (typeof HEALTH_METRICS)[number];
+
+export const healthSummary = { name: 'health_summary', metrics: HEALTH_METRICS };
+
+export function healthRecordDeltas(r: HealthRecord): FigureDelta<HealthMetric>[] {
+  const out: FigureDelta<HealthMetric>[] = [{ communeCode: r.communeCode, date: r.createdOn, metric: 'e_health_records', delta: 1 }];
+  if (r.integratedOn) out.push({ communeCode: r.communeCode, date: r.integratedOn, metric: 'integrated', delta: 1 });
+  return out;
+}
+
+export const healthRecordFacts: FactSpec<HealthRecord, HealthMetric> = {
+  table: 'e_health_records',
+  key: 'record_id',
+  summary: healthSummary,
+  idOf: (r) => r.recordId,
+  toRow: (r) => ({
+    record_id: r.recordId,
+    personal_id: r.personalId,
+    commune_code: r.communeCode,
+    created_on: r.createdOn,
+    integrated_on: r.integratedOn,
+  }),
+  fromRow: (row) => ({
+    recordId: String(row.record_id),
+    personalId: String(row.personal_id),
+    communeCode: String(row.commune_code),
+    createdOn: String(row.created_on),
+    integratedOn: (row.integrated_on as string | null) ?? null,
+  }),
+  deltasOf: healthRecordDeltas,
+};
+
+export const healthMigrations: Record<string, Knex.Migration> = {
+  '001_e_health_records_and_summaries': {
+    async up(db) {
+      await db.schema.createTable('e_health_records', (t) => {
+        t.string('record_id', 40).primary();
+        t.string('personal_id', 12).notNullable().index();
+        t.string('commune_code', 5).notNullable().index();
+        t.string('created_on', 10).notNullable();
+        t.string('integrated_on', 10).nullable();
+      });
+      await createSummaryTables(db, healthSummary);
+    },
+    async down(db) {
+      for (const t of ['e_health_records', 'health_summary_delta', 'health_summary_year']) await db.schema.dropTable(t);
+    },
+  },
+};
