@@ -119,10 +119,17 @@ export function childrenOf(code: string): Area[] {
   return (getArea(code)?.childCodes ?? []).map((c) => getArea(c)!);
 }
 
-/** The commune and every unit above it, nearest first, ending with the nation. */
-export function ancestorsOf(communeCode: string): string[] {
-  const out: string[] = [];
-  for (let a = getArea(communeCode); a; a = a.parentCode ? getArea(a.parentCode) : undefined) out.push(a.code);
+const ancestorCache = new Map<string, readonly string[]>();
+
+/** The unit and every unit above it, nearest first, ending with the nation; empty for an unknown code. */
+export function ancestorsOf(code: string): readonly string[] {
+  let out = ancestorCache.get(code);
+  if (!out) {
+    const chain: string[] = [];
+    for (let a = getArea(code); a; a = a.parentCode ? getArea(a.parentCode) : undefined) chain.push(a.code);
+    out = chain;
+    if (chain.length) ancestorCache.set(code, out);
+  }
   return out;
 }
 

@@ -20,7 +20,7 @@ export interface UpsertShape {
 }
 
 interface SqliteStatement {
-  run(...params: unknown[]): unknown;
+  run(params: readonly unknown[]): unknown;
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
@@ -46,13 +46,18 @@ function sqliteStatement(conn: SqliteConnection, shape: UpsertShape): SqliteStat
   return stmt;
 }
 
-/** Upserts rows within a transaction (the SQLite path needs the transaction's connection). */
+/** Upserts rows (objects keyed by column) within a transaction (the SQLite path needs the transaction's connection). */
 export async function bulkUpsert(trx: Knex.Transaction, shape: UpsertShape, rows: readonly Row[]): Promise<void> {
+  await bulkUpsertValues(trx, shape, rows.map((row) => shape.columns.map((c) => row[c] ?? null)));
+}
+
+/** Upserts rows given as values in `shape.columns` order. */
+export async function bulkUpsertValues(trx: Knex.Transaction, shape: UpsertShape, rows: readonly (readonly unknown[])[]): Promise<void> {
   if (rows.length === 0) return;
   if (!isMysql(trx)) {
     const conn = (await trx.client.acquireConnection()) as SqliteConnection;
     const stmt = sqliteStatement(conn, shape);
-    for (const row of rows) stmt.run(...shape.columns.map((c) => row[c]));
+    for (const row of rows) stmt.run(row);
     return;
   }
   const values = shape.columns.filter((c) => !shape.key.includes(c));
@@ -60,11 +65,9 @@ export async function bulkUpsert(trx: Knex.Transaction, shape: UpsertShape, rows
   const tuple = `(${shape.columns.map(() => '?').join(', ')})`;
   for (let i = 0; i < rows.length; i += MYSQL_ROWS_PER_STATEMENT) {
     const batch = rows.slice(i, i + MYSQL_ROWS_PER_STATEMENT);
-    const bindings: (string | number | null)[] = [];
-    for (const row of batch) for (const c of shape.columns) bindings.push(row[c] ?? null);
     await trx.raw(
       `INSERT INTO ${shape.table} (${shape.columns.join(', ')}) VALUES ${batch.map(() => tuple).join(', ')} ON DUPLICATE KEY UPDATE ${set.join(', ')}`,
-      bindings,
+      batch.flat() as Knex.RawBinding[],
     );
   }
 }

@@ -28,7 +28,7 @@ const envSchema = z.object({
   MYSQL_DATABASE_PREFIX: z.string().regex(/^[A-Za-z0-9_]*$/, 'letters, digits and _ only').default('p06_'),
   PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORTS.gateway),
   HOST: z.string().default('127.0.0.1'),
-  DEMO_SCALE: z.coerce.number().min(0).max(100).default(1),
+  DEMO_SCALE: z.coerce.number().min(0).max(100).default(0.5),
   DEMO_SEED: z.string().default('p06'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SUPERGRAPH_FILE: z.string().default('schema/supergraph.graphql'),

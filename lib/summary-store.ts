@@ -21,7 +21,7 @@
  */
 import type { Knex } from 'knex';
 import { ancestorsOf } from './admin-units';
-import { bulkUpsert } from './bulk';
+import { bulkUpsertValues } from './bulk';
 import { isMysql, type Db } from './db';
 import { dayKey, monthKey, type Period } from './periods';
 
@@ -85,34 +85,40 @@ export async function applyDeltas<M extends string>(
   deltas: Iterable<FigureDelta<M>>,
   options: { deferYearTotals?: boolean } = {},
 ): Promise<void> {
-  const rows = new Map<string, Record<string, number | string>>();
-  const touched = new Set<string>();
-  const add = (area: string, bucket: number, metric: M, delta: number) => {
-    const key = `${area}|${bucket}`;
-    let row = rows.get(key);
-    if (!row) {
-      row = { area_code: area, bucket };
-      for (const m of spec.metrics) row[m] = 0;
-      rows.set(key, row);
-    }
-    (row[metric] as number) += delta;
+  // Nested maps of arrays rather than one map of objects keyed by strings: a seed or an import
+  // adds millions of deltas, and this loop was most of their cost.
+  const metricIndex = new Map<string, number>(spec.metrics.map((m, i) => [m, i]));
+  const byArea = new Map<string, Map<number, number[]>>();
+  const add = (area: string, bucket: number, metric: number, delta: number) => {
+    let buckets = byArea.get(area);
+    if (!buckets) byArea.set(area, (buckets = new Map()));
+    let row = buckets.get(bucket);
+    if (!row) buckets.set(bucket, (row = new Array<number>(spec.metrics.length).fill(0)));
+    row[metric] += delta;
   };
   for (const d of deltas) {
     if (d.delta === 0) continue;
+    const metric = metricIndex.get(d.metric);
+    if (metric === undefined) throw new Error(`Unknown figure ${d.metric} for ${spec.name}`);
     const areas = ancestorsOf(d.communeCode);
     if (areas.length === 0) throw new Error(`Unknown commune code ${d.communeCode}`);
     const month = monthKey(d.date);
     const day = dayKey(d.date);
     for (const area of areas) {
-      add(area, month, d.metric, d.delta);
-      add(area, day, d.metric, d.delta);
-      touched.add(area);
+      add(area, month, metric, d.delta);
+      add(area, day, metric, d.delta);
     }
   }
-  if (rows.size === 0) return;
-  await bulkUpsert(trx, { table: deltaTable(spec), key: ['area_code', 'bucket'], columns: ['area_code', 'bucket', ...spec.metrics], onConflict: 'add' }, [...rows.values()]);
+  if (byArea.size === 0) return;
+  // In key order, the upserts walk the B-tree from one end to the other instead of jumping about.
+  const rows: (string | number)[][] = [];
+  for (const area of [...byArea.keys()].sort()) {
+    const buckets = byArea.get(area)!;
+    for (const bucket of [...buckets.keys()].sort((x, y) => x - y)) rows.push([area, bucket, ...buckets.get(bucket)!]);
+  }
+  await bulkUpsertValues(trx, { table: deltaTable(spec), key: ['area_code', 'bucket'], columns: ['area_code', 'bucket', ...spec.metrics], onConflict: 'add' }, rows);
   // A bulk load defers this and rebuilds every area once at the end.
-  if (!options.deferYearTotals) await rebuildYearTotals(trx, spec, [...touched]);
+  if (!options.deferYearTotals) await rebuildYearTotals(trx, spec, [...byArea.keys()]);
 }
 
 /**

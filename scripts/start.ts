@@ -10,9 +10,17 @@ import { SUBGRAPHS } from '../services/registry';
 
 const root = path.resolve(__dirname, '..');
 const children: ChildProcess[] = [];
+// Run from source (npm start, through tsx: no build step, which would cost a first start
+// ten seconds) or from the build in dist/ (containers): the children run the same way.
+const fromSource = __filename.endsWith('.ts');
+const extension = fromSource ? '.ts' : '.js';
 
 function launch(name: Domain | 'gateway', entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = fork(path.join(root, entry), [], { env: { ...env, SERVICE_NAME: name }, stdio: 'inherit' });
+  const child = fork(path.join(root, entry + extension), [], {
+    env: { ...env, SERVICE_NAME: name },
+    stdio: 'inherit',
+    execArgv: fromSource ? ['--import', 'tsx'] : [],
+  });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} exited (${signal ?? code}); stopping everything.`);
@@ -53,8 +61,8 @@ async function main() {
   }
   const where = config.DB_CLIENT === 'mysql2' ? `MySQL (${config.MYSQL_DATABASE_PREFIX}<domain>)` : `SQLite files in ${path.resolve(config.DATA_DIR)}`;
   console.log(`Starting ${SUBGRAPHS.length} subgraphs and the gateway on ${where}; demo scale ${config.DEMO_SCALE}.`);
-  for (const name of SUBGRAPHS) launch(name, `services/${name}/index.js`, env);
-  launch('gateway', 'gateway/index.js', env);
+  for (const name of SUBGRAPHS) launch(name, `services/${name}/index`, env);
+  launch('gateway', 'gateway/index', env);
   await Promise.all([
     ...SUBGRAPHS.map((name) => waitHealthy(name, servicePort(name), config.HOST, 300_000)),
     waitHealthy('gateway', config.PORT, config.HOST, 300_000),
