@@ -32,7 +32,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY schema ./schema
 COPY reference ./reference
+COPY operations ./operations
 RUN mkdir -p data && chown node:node data
 USER node
-EXPOSE 4000 4001 4002 4003 4004 4005 4006 4007
+EXPOSE 4000 4001 4002 4003 4004 4005 4006 4007 4008
 CMD ["node", "dist/gateway/index.js"]

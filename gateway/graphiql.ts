@@ -57,7 +57,7 @@ const ASSETS: Record<string, string> = {
   'graphiql.css': 'graphiql/graphiql.min.css',
 };
 
-export function graphiqlPage(endpoint: string): string {
+export function graphiqlPage(endpoint: string, headers?: Record<string, string>): string {
   const tabs = JSON.stringify(EXAMPLE_QUERIES.map((q) => ({ query: q.query }))).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
@@ -76,14 +76,17 @@ export function graphiqlPage(endpoint: string): string {
 <script>
   const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
   const root = ReactDOM.createRoot(document.getElementById('graphiql'));
-  root.render(React.createElement(GraphiQL, { fetcher, defaultTabs: ${tabs}, defaultEditorToolsVisibility: true, shouldPersistHeaders: true }));
+  root.render(React.createElement(GraphiQL, { fetcher, defaultTabs: ${tabs}, defaultEditorToolsVisibility: true, shouldPersistHeaders: true${headers ? `, headers: ${JSON.stringify(JSON.stringify(headers, null, 2)).replace(/</g, '\\u003c')}` : ''} }));
 </script>
 </body>
 </html>`;
 }
 
-/** Serves GraphiQL's assets under /graphiql and the page at GET `endpoint` for browsers. */
-export function mountGraphiql(app: express.Express, endpoint: string): void {
+/**
+ * Serves GraphiQL's assets under /graphiql and the page at GET `endpoint` for browsers;
+ * `headers` prefill its Headers editor (a development token, so the examples run at once).
+ */
+export function mountGraphiql(app: express.Express, endpoint: string, headers?: Record<string, string>): void {
   for (const [name, modulePath] of Object.entries(ASSETS)) {
     // Not require.resolve: the packages do not export their UMD files.
     const file = path.join(projectRoot(), 'node_modules', modulePath);
@@ -92,6 +95,6 @@ export function mountGraphiql(app: express.Express, endpoint: string): void {
   app.get(endpoint, (req, res, next) => {
     // Only a browser navigation gets the page; GET queries from clients fall through to the server.
     if (req.query.query || !req.accepts(['text/html', 'application/json']) || req.accepts(['text/html', 'application/json']) !== 'text/html') return next();
-    res.type('html').send(graphiqlPage(endpoint));
+    res.type('html').send(graphiqlPage(endpoint, headers));
   });
 }

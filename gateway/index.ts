@@ -2,12 +2,12 @@
 import { loadConfig, subgraphUrl } from '../lib/config';
 import { logger } from '../lib/logger';
 import { SUBGRAPHS } from '../services/registry';
-import { readSupergraph, startGateway } from './server';
+import { startGateway } from './server';
 
 async function main() {
   const config = loadConfig();
   const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphUrl(name)]));
-  const handle = await startGateway({ supergraphSdl: readSupergraph(config.SUPERGRAPH_FILE), subgraphUrls, port: config.PORT, host: config.HOST });
+  const handle = await startGateway({ config, subgraphUrls, port: config.PORT, host: config.HOST });
   logger.info({ url: handle.url }, 'gateway ready');
   const shutdown = async () => {
     await handle.stop();
@@ -19,5 +19,6 @@ async function main() {
 
 main().catch((err) => {
   logger.fatal({ err }, 'gateway failed to start');
+  console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

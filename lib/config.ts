@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const DOMAINS = ['geography', 'residency', 'land', 'civil-status', 'justice-records', 'health', 'indicators'] as const;
+export const DOMAINS = ['geography', 'residency', 'land', 'civil-status', 'justice-records', 'health', 'indicators', 'audit'] as const;
 export type Domain = (typeof DOMAINS)[number];
 
 /** Default port of each service when it runs alone; `npm start` uses them too. */
@@ -18,6 +18,7 @@ export const DEFAULT_PORTS: Record<Domain | 'gateway', number> = {
   'civil-status': 4005,
   'justice-records': 4006,
   health: 4007,
+  audit: 4008,
 };
 
 const envSchema = z.object({
@@ -32,6 +33,29 @@ const envSchema = z.object({
   DEMO_SEED: z.string().default('p06'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SUPERGRAPH_FILE: z.string().default('schema/supergraph.graphql'),
+  // Callers' tokens: HS256 with JWT_SECRET (development default), or RS256/ES256 with a public key or a JWKS file.
+  JWT_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  JWT_PUBLIC_KEY_FILE: z.string().optional(),
+  JWT_JWKS_FILE: z.string().optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  /** Signs the identity the gateway forwards to the subgraphs; every service must share it. */
+  INTERNAL_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  /** Counts of people from 1 to SUPPRESSION_THRESHOLD - 1 in a commune or district are suppressed for analysts. */
+  SUPPRESSION_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(10),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(14),
+  MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),
+  /** Estimated cost: every field counts once per object it is asked of (lists multiply). */
+  MAX_QUERY_COST: z.coerce.number().int().min(1).default(2_000_000),
+  /** AreaStats objects (areas × periods) one query may ask for: all 10,051 communes in one period fit. */
+  MAX_AREA_PERIODS: z.coerce.number().int().min(1).default(20_000),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
+  /** Requests per minute per subject (or per address when anonymous); 0 turns the limit off. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** With true, only operations registered in operations/*.graphql are accepted (by hash or text). */
+  PERSISTED_OPERATIONS_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 
 export type Config = z.infer<typeof envSchema>;
@@ -41,6 +65,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.NODE_ENV === 'production' && (!parsed.data.INTERNAL_SECRET || (!parsed.data.JWT_SECRET && !parsed.data.JWT_PUBLIC_KEY_FILE && !parsed.data.JWT_JWKS_FILE))) {
+    throw new Error('Invalid configuration:\n  NODE_ENV=production needs INTERNAL_SECRET and one of JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWT_JWKS_FILE: the development secrets are refused');
   }
   if (parsed.data.DB_CLIENT === 'mysql2' && !parsed.data.MYSQL_URL) {
     throw new Error('Invalid configuration:\n  MYSQL_URL: required when DB_CLIENT=mysql2');

@@ -34,7 +34,7 @@ export async function runService(module: DomainModule): Promise<ServiceHandle> {
   const started = Date.now();
   const { definition, seededRows } = await prepareDomain(module, config);
   if (seededRows) logger.info({ service: module.name, rows: seededRows }, 'seeded demo data');
-  const handle = await startSubgraph(definition, { port: servicePort(module.name), host: config.HOST });
+  const handle = await startSubgraph(definition, { port: servicePort(module.name), host: config.HOST, internalSecret: config.INTERNAL_SECRET });
   logger.info({ service: module.name, url: handle.url, ms: Date.now() - started }, 'subgraph ready');
   const shutdown = async () => {
     await handle.stop();

@@ -17,6 +17,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type GraphQLFormattedError } from 'graphql';
 import { projectRoot } from './admin-units';
 import { logger } from './logger';
+import { ANONYMOUS, bodyHashOf, DEV_INTERNAL_SECRET, IDENTITY_HEADER, verifyInternalIdentity, type Identity } from './auth';
 
 export function readSchema(name: string): string {
   return fs.readFileSync(path.join(projectRoot(), 'schema', `${name}.graphql`), 'utf8');
@@ -36,8 +37,8 @@ export interface SubgraphDefinition<C extends BaseContext = BaseContext> {
   typeDefs: string;
   /** Resolvers by type name; each domain types its own, so they are checked there, not here. */
   resolvers: Record<string, unknown>;
-  /** A fresh context per request: per-request DataLoaders live here. */
-  context: () => C;
+  /** A fresh context per request, for the identity the gateway forwarded: per-request DataLoaders live here. */
+  context: (identity: Identity) => C;
   /** Throws when the service cannot answer (its database is down). */
   health?: () => Promise<void>;
   /** Called when the service stops (close the database). */
@@ -71,7 +72,7 @@ export async function listenOn(httpServer: http.Server, port: number, host: stri
 
 export async function startSubgraph<C extends BaseContext>(
   def: SubgraphDefinition<C>,
-  options: { port: number; host?: string; plugins?: ApolloServerPlugin<C>[] },
+  options: { port: number; host?: string; plugins?: ApolloServerPlugin<C>[]; /** Verifies the gateway's signature; the development secret by default. */ internalSecret?: string },
 ): Promise<ServiceHandle> {
   const app = express();
   app.disable('x-powered-by');
@@ -94,7 +95,25 @@ export async function startSubgraph<C extends BaseContext>(
       res.status(503).json({ status: 'unavailable', service: def.name, reason: String(err) });
     }
   });
-  app.use('/graphql', express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: async () => def.context() }));
+  const secret = options.internalSecret ?? DEV_INTERNAL_SECRET;
+  const identities = new WeakMap<express.Request, Identity>();
+  // Only the gateway may call a subgraph: a request without a valid signature, made for this
+  // very body, is refused before GraphQL sees it.
+  const requireGateway: express.RequestHandler = async (req, res, next) => {
+    try {
+      const body = (req.body ?? {}) as { query?: string; variables?: unknown };
+      identities.set(req, await verifyInternalIdentity(secret, req.get(IDENTITY_HEADER), bodyHashOf(body.query, body.variables)));
+      next();
+    } catch (err) {
+      res.status(401).json({ errors: [{ message: `Unauthorized: ${(err as Error).message}`, extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+  };
+  app.use(
+    '/graphql',
+    express.json({ limit: '5mb' }),
+    requireGateway,
+    expressMiddleware(apollo, { context: async ({ req }) => def.context(identities.get(req) ?? ANONYMOUS) }),
+  );
   const host = options.host ?? '127.0.0.1';
   const port = await listenOn(httpServer, options.port, host);
   const url = `http://${host}:${port}/graphql`;

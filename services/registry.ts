@@ -13,6 +13,7 @@ import { civilStatusModule } from './civil-status/module';
 import { justiceRecordsModule } from './justice-records/module';
 import { healthModule } from './health/module';
 import { indicatorsModule } from './indicators/module';
+import { auditModule } from './audit/module';
 
 export const DOMAIN_MODULES: readonly DomainModule[] = [
   geographyModule,
@@ -22,6 +23,7 @@ export const DOMAIN_MODULES: readonly DomainModule[] = [
   justiceRecordsModule,
   healthModule,
   indicatorsModule,
+  auditModule,
 ];
 
 export const SUBGRAPHS: readonly Domain[] = DOMAIN_MODULES.map((m) => m.name);

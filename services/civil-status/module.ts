@@ -3,10 +3,11 @@ import DataLoader from 'dataloader';
 import type { DomainModule } from '../../lib/domain';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
-import { createFigureLoader, type AreaStatsRef } from '../../lib/figures';
+import { createFigureLoader, withSuppressed, type AreaStatsRef } from '../../lib/figures';
+import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { readSchema } from '../../lib/subgraph';
 import { seedFromDemo } from '../../lib/seed';
-import { civilRecordFacts, civilStatusMigrations, civilStatusSummary, type CivilRecord } from './facts';
+import { CIVIL_STATUS_METRICS, civilRecordFacts, civilStatusMigrations, civilStatusSummary, type CivilRecord } from './facts';
 
 /** The records that name each person, one statement for the whole batch, in key order. */
 async function recordsNaming(db: Db, personalIds: readonly string[]): Promise<CivilRecord[][]> {
@@ -20,32 +21,41 @@ async function recordsNaming(db: Db, personalIds: readonly string[]): Promise<Ci
   return personalIds.map((id) => by.get(id)!);
 }
 
-function createContext(db: Db) {
+function createContext(db: Db, identity: Identity, threshold: number) {
   return {
+    identity,
     records: new DataLoader<string, CivilRecord | null>((ids) => getFacts(db, civilRecordFacts, ids)),
     recordsNaming: new DataLoader<string, CivilRecord[]>((ids) => recordsNaming(db, ids)),
-    figures: createFigureLoader(db, civilStatusSummary),
+    figures: createFigureLoader(db, civilStatusSummary, { identity, threshold, personMetrics: CIVIL_STATUS_METRICS }),
   };
 }
 type Context = ReturnType<typeof createContext>;
 
 const resolvers = {
   Query: {
-    civilStatusRecord: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.records.load(id),
+    civilStatusRecord: async (_: unknown, { id }: { id: string }, ctx: Context) => {
+      requirePersonRole(ctx.identity, 'civil status records');
+      const record = await ctx.records.load(id);
+      if (record) requirePersonAccess(ctx.identity, record.communeCode, `civil status record ${id}`);
+      return record;
+    },
   },
   CivilStatusRecord: {
     id: (r: CivilRecord) => r.recordId,
     commune: (r: CivilRecord) => ({ code: r.communeCode }),
   },
   Citizen: {
-    __resolveReference: (ref: { id: string }) => ref,
-    civilStatusRecords: (c: { id: string }, _: unknown, ctx: Context) => ctx.recordsNaming.load(c.id),
+    __resolveReference: (ref: CitizenRef) => ref,
+    civilStatusRecords: (c: CitizenRef, _: unknown, ctx: Context) => {
+      requirePersonAccess(ctx.identity, c.residenceCommuneCode, `the civil status records of citizen ${c.id}`);
+      return ctx.recordsNaming.load(c.id);
+    },
   },
   AreaStats: {
     __resolveReference: (ref: AreaStatsRef) => ref,
     civilStatus: async (ref: AreaStatsRef, _: unknown, ctx: Context) => {
       const { stock, flow } = await ctx.figures.load(ref);
-      return {
+      return withSuppressed({
         births: flow.births,
         marriages: flow.marriages,
         deaths: flow.deaths,
@@ -53,7 +63,7 @@ const resolvers = {
         digitizedRecords: stock.digitized_records,
         recordsRegistered: flow.records,
         recordsDigitized: flow.digitized_records,
-      };
+      });
     },
   },
 };
@@ -61,11 +71,11 @@ const resolvers = {
 export const civilStatusModule: DomainModule = {
   name: 'civil-status',
   migrations: civilStatusMigrations,
-  createSubgraph: ({ db }) => ({
+  createSubgraph: ({ db, config }) => ({
     name: 'civil-status',
     typeDefs: readSchema('civil-status'),
     resolvers,
-    context: () => createContext(db!),
+    context: (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD),
     health: async () => void (await db!.raw('SELECT 1')),
     close: () => db!.destroy(),
   }),

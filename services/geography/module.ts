@@ -9,6 +9,6 @@ export const geographyModule: DomainModule = {
     name: 'geography',
     typeDefs: readSchema('geography'),
     resolvers: geographyResolvers,
-    context: () => ({}),
+    context: (identity) => ({ identity }),
   }),
 };

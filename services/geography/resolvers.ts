@@ -5,6 +5,7 @@
 import { getArea, searchAreas, childrenOf, requireArea, NATION_CODE, type Area, type AreaLevel } from '../../lib/admin-units';
 import { badInput } from '../../lib/errors';
 import { parsePeriod, periodSeries, type PeriodUnit } from '../../lib/periods';
+import { requireAnyRole, type Identity } from '../../lib/auth';
 
 const TYPE_OF_LEVEL: Record<AreaLevel, string> = { NATION: 'Nation', PROVINCE: 'Province', DISTRICT: 'District', COMMUNE: 'Commune' };
 const MAX_SEARCH_RESULTS = 200;
@@ -14,12 +15,22 @@ interface StatsRef {
   period: string;
 }
 
-const statsOf = (area: Area, period: string): StatsRef => ({ areaCode: area.code, period: parsePeriod(period).label });
+interface Context {
+  identity: Identity;
+}
+
+/** Names and codes are public; the figures behind `stats` and `series` need a role. */
+const statsOf = (area: Area, period: string, ctx: Context): StatsRef => {
+  requireAnyRole(ctx.identity, 'figures');
+  return { areaCode: area.code, period: parsePeriod(period).label };
+};
 
 const areaFields = {
-  stats: (area: Area, args: { period: string }) => statsOf(area, args.period),
-  series: (area: Area, args: { from: string; to: string; every: PeriodUnit }) =>
-    periodSeries(args.from, args.to, args.every).map((p) => ({ areaCode: area.code, period: p.label })),
+  stats: (area: Area, args: { period: string }, ctx: Context) => statsOf(area, args.period, ctx),
+  series: (area: Area, args: { from: string; to: string; every: PeriodUnit }, ctx: Context) => {
+    requireAnyRole(ctx.identity, 'figures');
+    return periodSeries(args.from, args.to, args.every).map((p) => ({ areaCode: area.code, period: p.label }));
+  },
 };
 
 export const geographyResolvers = {
@@ -40,7 +51,7 @@ export const geographyResolvers = {
       if (args.text.length > 200) throw badInput('Invalid text: longer than 200 characters', { argumentName: 'text' });
       return searchAreas(args.text, { level: args.level ?? undefined, limit: first });
     },
-    stats: (_: unknown, args: { areaCode: string; period: string }) => statsOf(requireArea(args.areaCode, undefined, 'areaCode'), args.period),
+    stats: (_: unknown, args: { areaCode: string; period: string }, ctx: Context) => statsOf(requireArea(args.areaCode, undefined, 'areaCode'), args.period, ctx),
   },
   Area: {
     __resolveType: (area: Area) => TYPE_OF_LEVEL[area.level],

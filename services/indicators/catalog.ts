@@ -125,6 +125,8 @@ export interface IndicatorValue {
   value: number | null;
   numerator: number | null;
   denominator: number | null;
+  /** True when a figure it needs is withheld (null). */
+  suppressed: boolean;
 }
 
 /** Reads a figure path such as `residency.population`; null when absent or suppressed. */
@@ -139,5 +141,5 @@ export function computeIndicator(def: IndicatorDefinition, figures: Record<strin
   const numerator = figureAt(figures, def.numerator);
   const denominator = figureAt(figures, def.denominator);
   const value = numerator === null || denominator === null || denominator === 0 ? null : (def.factor * numerator) / denominator;
-  return { id: def.id, value, numerator, denominator };
+  return { id: def.id, value, numerator, denominator, suppressed: numerator === null || denominator === null };
 }

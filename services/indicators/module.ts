@@ -5,6 +5,7 @@
  */
 import type { DomainModule } from '../../lib/domain';
 import { readSchema } from '../../lib/subgraph';
+import { requireAnyRole, type Identity } from '../../lib/auth';
 import { computeIndicator, INDICATOR_CATALOG } from './catalog';
 
 type Representation = Record<string, unknown> & { areaCode: string; period: string };
@@ -15,7 +16,8 @@ const resolvers = {
   },
   AreaStats: {
     __resolveReference: (ref: Representation) => ref,
-    indicators: (stats: Representation) => {
+    indicators: (stats: Representation, _: unknown, ctx: { identity: Identity }) => {
+      requireAnyRole(ctx.identity, 'indicators');
       const all = INDICATOR_CATALOG.map((d) => computeIndicator(d, stats));
       return { ...Object.fromEntries(all.map((v) => [v.id, v.value])), all };
     },
@@ -28,6 +30,6 @@ export const indicatorsModule: DomainModule = {
     name: 'indicators',
     typeDefs: readSchema('indicators'),
     resolvers,
-    context: () => ({}),
+    context: (identity) => ({ identity }),
   }),
 };

@@ -3,10 +3,11 @@ import DataLoader from 'dataloader';
 import type { DomainModule } from '../../lib/domain';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
-import { createFigureLoader, type AreaStatsRef } from '../../lib/figures';
+import { createFigureLoader, withSuppressed, type AreaStatsRef } from '../../lib/figures';
+import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { readSchema } from '../../lib/subgraph';
 import { seedFromDemo } from '../../lib/seed';
-import { daysColumn, justiceMigrations, justiceSummary, MAX_TRACKED_DAYS, medianDays, requestFacts, type CriminalRecordRequest } from './facts';
+import { daysColumn, JUSTICE_METRICS, justiceMigrations, justiceSummary, MAX_TRACKED_DAYS, medianDays, requestFacts, type CriminalRecordRequest } from './facts';
 
 async function requestsOf(db: Db, personalIds: readonly string[]): Promise<CriminalRecordRequest[][]> {
   const rows = await db('criminal_record_requests').whereIn('personal_id', personalIds).orderBy('submitted_on');
@@ -15,11 +16,12 @@ async function requestsOf(db: Db, personalIds: readonly string[]): Promise<Crimi
   return personalIds.map((id) => by.get(id)!);
 }
 
-function createContext(db: Db) {
+function createContext(db: Db, identity: Identity, threshold: number) {
   return {
+    identity,
     requests: new DataLoader<string, CriminalRecordRequest | null>((ids) => getFacts(db, requestFacts, ids)),
     requestsOf: new DataLoader<string, CriminalRecordRequest[]>((ids) => requestsOf(db, ids)),
-    figures: createFigureLoader(db, justiceSummary),
+    figures: createFigureLoader(db, justiceSummary, { identity, threshold, personMetrics: JUSTICE_METRICS }),
   };
 }
 type Context = ReturnType<typeof createContext>;
@@ -28,7 +30,12 @@ const DAY_COLUMNS = Array.from({ length: MAX_TRACKED_DAYS + 2 }, (_, d) => daysC
 
 const resolvers = {
   Query: {
-    criminalRecordRequest: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.requests.load(id),
+    criminalRecordRequest: async (_: unknown, { id }: { id: string }, ctx: Context) => {
+      requirePersonRole(ctx.identity, 'criminal record certificate requests');
+      const request = await ctx.requests.load(id);
+      if (request) requirePersonAccess(ctx.identity, request.communeCode, `criminal record certificate request ${id}`);
+      return request;
+    },
   },
   CriminalRecordRequest: {
     id: (r: CriminalRecordRequest) => r.requestId,
@@ -36,22 +43,27 @@ const resolvers = {
     applicant: (r: CriminalRecordRequest) => ({ id: r.personalId }),
   },
   Citizen: {
-    __resolveReference: (ref: { id: string }) => ref,
-    criminalRecordRequests: (c: { id: string }, _: unknown, ctx: Context) => ctx.requestsOf.load(c.id),
+    __resolveReference: (ref: CitizenRef) => ref,
+    criminalRecordRequests: (c: CitizenRef, _: unknown, ctx: Context) => {
+      requirePersonAccess(ctx.identity, c.residenceCommuneCode, `the criminal record certificate requests of citizen ${c.id}`);
+      return ctx.requestsOf.load(c.id);
+    },
   },
   AreaStats: {
     __resolveReference: (ref: AreaStatsRef) => ref,
     justiceRecords: async (ref: AreaStatsRef, _: unknown, ctx: Context) => {
       const { stock, flow } = await ctx.figures.load(ref);
-      return {
+      // A median over suppressed counts would give them away: it is withheld with them.
+      const days = DAY_COLUMNS.map((c) => flow[c]);
+      return withSuppressed({
         requests: flow.requests,
         requestsViaVneid: flow.requests_vneid,
         issued: flow.issued,
         requestsToDate: stock.requests,
         requestsViaVneidToDate: stock.requests_vneid,
         issuedToDate: stock.issued,
-        medianDaysToIssue: medianDays(DAY_COLUMNS.map((c) => flow[c])),
-      };
+        medianDaysToIssue: flow.issued === null || days.includes(null) ? null : medianDays(days as number[]),
+      });
     },
   },
 };
@@ -59,11 +71,11 @@ const resolvers = {
 export const justiceRecordsModule: DomainModule = {
   name: 'justice-records',
   migrations: justiceMigrations,
-  createSubgraph: ({ db }) => ({
+  createSubgraph: ({ db, config }) => ({
     name: 'justice-records',
     typeDefs: readSchema('justice-records'),
     resolvers,
-    context: () => createContext(db!),
+    context: (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD),
     health: async () => void (await db!.raw('SELECT 1')),
     close: () => db!.destroy(),
   }),

@@ -3,7 +3,8 @@ import DataLoader from 'dataloader';
 import type { DomainModule } from '../../lib/domain';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
-import { createFigureLoader, type AreaStatsRef } from '../../lib/figures';
+import { createFigureLoader, withSuppressed, type AreaStatsRef } from '../../lib/figures';
+import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { readSchema } from '../../lib/subgraph';
 import { seedFromDemo } from '../../lib/seed';
 import { landMigrations, landSummary, parcelFacts, type Parcel } from './facts';
@@ -16,33 +17,47 @@ async function parcelsOwnedBy(db: Db, personalIds: readonly string[]): Promise<P
   return personalIds.map((id) => by.get(id)!);
 }
 
-function createContext(db: Db) {
+function createContext(db: Db, identity: Identity, threshold: number) {
   return {
+    identity,
     parcelsOwnedBy: new DataLoader<string, Parcel[]>((ids) => parcelsOwnedBy(db, ids)),
     parcels: new DataLoader<string, Parcel | null>((ids) => getFacts(db, parcelFacts, ids)),
-    figures: createFigureLoader(db, landSummary),
+    // Parcels are not people: land figures are never suppressed.
+    figures: createFigureLoader(db, landSummary, { identity, threshold, personMetrics: [] }),
   };
 }
 type Context = ReturnType<typeof createContext>;
 
 const resolvers = {
   Query: {
-    parcel: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.parcels.load(id),
+    parcel: async (_: unknown, { id }: { id: string }, ctx: Context) => {
+      requirePersonRole(ctx.identity, 'parcels and their owners');
+      const parcel = await ctx.parcels.load(id);
+      if (parcel) requirePersonAccess(ctx.identity, parcel.communeCode, `parcel ${id}`);
+      return parcel;
+    },
   },
   Parcel: {
-    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.parcels.load(ref.id),
+    __resolveReference: async (ref: { id: string }, ctx: Context) => {
+      const parcel = await ctx.parcels.load(ref.id);
+      if (parcel) requirePersonAccess(ctx.identity, parcel.communeCode, `parcel ${ref.id}`);
+      return parcel;
+    },
     id: (p: Parcel) => p.parcelId,
     commune: (p: Parcel) => ({ code: p.communeCode }),
   },
   Citizen: {
-    __resolveReference: (ref: { id: string }) => ref,
-    parcels: (c: { id: string }, _: unknown, ctx: Context) => ctx.parcelsOwnedBy.load(c.id),
+    __resolveReference: (ref: CitizenRef) => ref,
+    parcels: (c: CitizenRef, _: unknown, ctx: Context) => {
+      requirePersonAccess(ctx.identity, c.residenceCommuneCode, `the parcels of citizen ${c.id}`);
+      return ctx.parcelsOwnedBy.load(c.id);
+    },
   },
   AreaStats: {
     __resolveReference: (ref: AreaStatsRef) => ref,
     land: async (ref: AreaStatsRef, _: unknown, ctx: Context) => {
       const { stock, flow } = await ctx.figures.load(ref);
-      return { parcels: stock.parcels, digitizedParcels: stock.digitized_parcels, parcelsDigitizedInPeriod: flow.digitized_parcels };
+      return withSuppressed({ parcels: stock.parcels, digitizedParcels: stock.digitized_parcels, parcelsDigitizedInPeriod: flow.digitized_parcels });
     },
   },
 };
@@ -50,11 +65,11 @@ const resolvers = {
 export const landModule: DomainModule = {
   name: 'land',
   migrations: landMigrations,
-  createSubgraph: ({ db }) => ({
+  createSubgraph: ({ db, config }) => ({
     name: 'land',
     typeDefs: readSchema('land'),
     resolvers,
-    context: () => createContext(db!),
+    context: (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD),
     health: async () => void (await db!.raw('SELECT 1')),
     close: () => db!.destroy(),
   }),

@@ -9,14 +9,16 @@ import { assertPersonalId } from '../../lib/personal-id';
 import { requireArea } from '../../lib/admin-units';
 import { badInput } from '../../lib/errors';
 import { readSchema } from '../../lib/subgraph';
-import type { FigureReading } from '../../lib/summary-store';
-import { citizenFacts, residencyMigrations, residencySummary, type Citizen, type ResidencyMetric } from './facts';
+import { requirePersonAccess, requirePersonRole, type Identity } from '../../lib/auth';
+import { withSuppressed, type FigureReadingWithSuppression } from '../../lib/figures';
+import { citizenFacts, RESIDENCY_METRICS, residencyMigrations, residencySummary, type Citizen, type ResidencyMetric } from './facts';
 
 const MAX_PAGE = 500;
 
 /** A page of a commune's citizens by personal ID: the index (commune_code, personal_id) serves it. */
-async function citizensOfCommune(db: Db, args: { communeCode: string; first?: number | null; after?: string | null }) {
+async function citizensOfCommune(db: Db, identity: Identity, args: { communeCode: string; first?: number | null; after?: string | null }) {
   requireArea(args.communeCode, 'COMMUNE', 'communeCode');
+  requirePersonAccess(identity, args.communeCode, `the citizens of commune ${args.communeCode}`);
   const first = args.first ?? 50;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
     throw badInput(`Invalid first ${first}: must be 1 to ${MAX_PAGE}`, { argumentName: 'first', value: first });
@@ -33,16 +35,25 @@ async function citizensOfCommune(db: Db, args: { communeCode: string; first?: nu
   };
 }
 
-function createContext(db: Db) {
+function createContext(db: Db, identity: Identity, threshold: number) {
   return {
     db,
+    identity,
     citizens: new DataLoader<string, Citizen | null>((ids) => getFacts(db, citizenFacts, ids)),
-    figures: createFigureLoader(db, residencySummary),
+    figures: createFigureLoader(db, residencySummary, { identity, threshold, personMetrics: RESIDENCY_METRICS }),
   };
+}
+
+/** A citizen, if the caller may read them: FORBIDDEN for one registered outside an officer's provinces. */
+async function readableCitizen(ctx: Context, id: string): Promise<Citizen | null> {
+  requirePersonRole(ctx.identity, 'citizens');
+  const citizen = await ctx.citizens.load(id);
+  if (citizen) requirePersonAccess(ctx.identity, citizen.communeCode, `citizen ${id}, registered in commune ${citizen.communeCode},`);
+  return citizen;
 }
 type Context = ReturnType<typeof createContext>;
 
-const toFigures = ({ stock, flow }: FigureReading<ResidencyMetric>) => ({
+const toFigures = ({ stock, flow }: FigureReadingWithSuppression<ResidencyMetric>) => withSuppressed({
   population: stock.population,
   chipIdCards: stock.chip_id_cards,
   eidLevel1: stock.eid_level1,
@@ -57,13 +68,14 @@ const toFigures = ({ stock, flow }: FigureReading<ResidencyMetric>) => ({
 
 const resolvers = {
   Query: {
-    citizen: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.citizens.load(assertPersonalId(id)),
-    citizens: (_: unknown, args: { communeCode: string; first?: number | null; after?: string | null }, ctx: Context) => citizensOfCommune(ctx.db, args),
+    citizen: (_: unknown, { id }: { id: string }, ctx: Context) => readableCitizen(ctx, assertPersonalId(id)),
+    citizens: (_: unknown, args: { communeCode: string; first?: number | null; after?: string | null }, ctx: Context) => citizensOfCommune(ctx.db, ctx.identity, args),
   },
   Citizen: {
-    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.citizens.load(ref.id),
+    __resolveReference: (ref: { id: string }, ctx: Context) => readableCitizen(ctx, ref.id),
     id: (c: Citizen) => c.personalId,
     residenceCommune: (c: Citizen) => ({ code: c.communeCode }),
+    residenceCommuneCode: (c: Citizen) => c.communeCode,
     residenceRegisteredOn: (c: Citizen) => c.registeredOn,
     chipIdCardIssuedOn: (c: Citizen) => c.chipCardIssuedOn,
     eidLevel1ActivatedOn: (c: Citizen) => c.eidLevel1On,
@@ -79,11 +91,11 @@ const resolvers = {
 export const residencyModule: DomainModule = {
   name: 'residency',
   migrations: residencyMigrations,
-  createSubgraph: ({ db }) => ({
+  createSubgraph: ({ db, config }) => ({
     name: 'residency',
     typeDefs: readSchema('residency'),
     resolvers,
-    context: () => createContext(db!),
+    context: (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD),
     health: async () => void (await db!.raw('SELECT 1')),
     close: () => db!.destroy(),
   }),

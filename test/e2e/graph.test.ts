@@ -10,7 +10,7 @@ import { civilRecordFacts } from '../../services/civil-status/facts';
 import { requestFacts } from '../../services/justice-records/facts';
 import { healthRecordFacts } from '../../services/health/facts';
 import { INDICATOR_CATALOG } from '../../services/indicators/catalog';
-import { startGraph, testDatabases, type RunningGraph } from '../helpers/graph';
+import { startGraph, testDatabases, tokenFor, type RunningGraph } from '../helpers/graph';
 import { countCivilStatus, countHealth, countJustice, countLand, countResidency, expectedIndicators, makeFixture } from '../helpers/fixture';
 import { parsePeriod } from '../../lib/periods';
 import { getArea } from '../../lib/admin-units';
@@ -265,7 +265,7 @@ describe.each(testDatabases())('the graph on $label', (database) => {
     ['{ citizens(communeCode: "10525", first: 0) { totalCount } }', 'Invalid first 0'],
     ['{ citizens(communeCode: "10525", after: "x") { totalCount } }', '"x"'],
   ])('%s is refused with BAD_USER_INPUT naming the value', async (query, named) => {
-    const res = await fetch(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const res = await fetch(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor({ role: 'admin' })}` }, body: JSON.stringify({ query }) });
     expect(res.status).toBeLessThan(500);
     const body: any = await res.json();
     expect(body.errors).toHaveLength(1);

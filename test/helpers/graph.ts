@@ -15,6 +15,7 @@ import { prepareDomain } from '../../lib/service-runtime';
 import { startSubgraph, type ServiceHandle } from '../../lib/subgraph';
 import { startGateway } from '../../gateway/server';
 import { DOMAIN_MODULES } from '../../services/registry';
+import { bodyHashOf, DEV_INTERNAL_SECRET, DEV_JWT_SECRET, IDENTITY_HEADER, signInternalIdentity, signUserToken, type Identity, type Role } from '../../lib/auth';
 
 export interface TestDatabase {
   label: 'sqlite' | 'mysql';
@@ -51,9 +52,18 @@ export interface GraphQLResponse<T = any> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
+/** Who a test request is from: a role (with provinces for officers), or nobody. */
+export type Caller = { role: Role; provinces?: string[]; sub?: string } | 'anonymous';
+
+/** A bearer token signed with the development secret, as `npm run token` makes. */
+export function tokenFor(caller: Exclude<Caller, 'anonymous'>): Promise<string> {
+  return signUserToken(DEV_JWT_SECRET, { sub: caller.sub ?? `test-${caller.role}`, roles: [caller.role], provinces: caller.provinces });
+}
+
 export interface RunningGraph {
   gatewayUrl: string;
-  queryGateway<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Queries the gateway as `as` (an admin by default). */
+  queryGateway<T = any>(query: string, variables?: Record<string, unknown>, as?: Caller): Promise<GraphQLResponse<T>>;
   /** Each domain's database, by domain name (domains without one are absent). */
   dbs: Record<string, Db>;
   /** Requests each subgraph has received since start (or since `resetCounts`). */
@@ -61,6 +71,8 @@ export interface RunningGraph {
   /** SQL statements each domain database has run since start (or since `resetCounts`). */
   sqlStatements: Record<string, number>;
   resetCounts(): void;
+  /** Each subgraph's own URL, by name (to call one directly). */
+  subgraphUrls(): Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -100,18 +112,21 @@ export async function startGraph(config: Config, seed?: (dbs: Record<string, Db>
       }),
     );
   }
-  const gateway = await startGateway({ subgraphUrls: Object.fromEntries(handles.map((h) => [h.name, h.url])), port: 0 });
+  const gateway = await startGateway({ config, subgraphUrls: Object.fromEntries(handles.map((h) => [h.name, h.url])), port: 0 });
   return {
     gatewayUrl: gateway.url,
     dbs,
     subgraphRequests,
     sqlStatements,
+    subgraphUrls: () => Object.fromEntries(handles.map((h) => [h.name, h.url])),
     resetCounts() {
       for (const k of Object.keys(subgraphRequests)) subgraphRequests[k] = 0;
       for (const k of Object.keys(sqlStatements)) sqlStatements[k] = 0;
     },
-    async queryGateway(query, variables) {
-      const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    async queryGateway(query, variables, as = { role: 'admin' }) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (as !== 'anonymous') headers.authorization = `Bearer ${await tokenFor(as)}`;
+      const res = await fetch(gateway.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
       return (await res.json()) as GraphQLResponse;
     },
     async stop() {
@@ -119,4 +134,15 @@ export async function startGraph(config: Config, seed?: (dbs: Record<string, Db>
       for (const h of handles) await h.stop();
     },
   };
+}
+
+/** Posts to a subgraph directly, as the gateway would: with an identity signed for that request. */
+export async function postToSubgraph(url: string, query: string, variables: Record<string, unknown> | undefined, identity: Partial<Identity> = { roles: ['admin'] }): Promise<any> {
+  const full: Identity = { sub: 'test', roles: [], provinces: [], clientAddress: '127.0.0.1', ...identity };
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signInternalIdentity(DEV_INTERNAL_SECRET, full, bodyHashOf(query, variables)) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return res.json();
 }

@@ -10,7 +10,7 @@ import { citizenFacts } from '../../services/residency/facts';
 import { parcelFacts } from '../../services/land/facts';
 import { domainModule } from '../../services/registry';
 import { countLand, countResidency, makeFixture } from '../helpers/fixture';
-import { testDatabases } from '../helpers/graph';
+import { postToSubgraph, testDatabases } from '../helpers/graph';
 
 const fixture = makeFixture('subgraphs', 5);
 const config = testDatabases()[0].config('subgraphs');
@@ -33,10 +33,7 @@ afterAll(async () => {
   for (const h of Object.values(handles)) await h.stop();
 });
 
-async function post(name: string, query: string, variables?: unknown) {
-  const res = await fetch(handles[name].url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  return (await res.json()) as any;
-}
+const post = (name: string, query: string, variables?: Record<string, unknown>) => postToSubgraph(handles[name].url, query, variables);
 
 const ENTITIES = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on AreaStats { areaCode period FIELDS } } }';
 

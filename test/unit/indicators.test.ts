@@ -3,7 +3,7 @@ import { computeIndicator, FIGURE_FIELD_DOMAIN, INDICATOR_CATALOG } from '../../
 const byId = (id: string) => INDICATOR_CATALOG.find((d) => d.id === id)!;
 
 test('an indicator divides the summed numerator by the summed denominator', () => {
-  expect(computeIndicator(byId('chipIdCoverage'), { residency: { chipIdCards: 3, population: 4 } })).toEqual({ id: 'chipIdCoverage', value: 0.75, numerator: 3, denominator: 4 });
+  expect(computeIndicator(byId('chipIdCoverage'), { residency: { chipIdCards: 3, population: 4 } })).toEqual({ id: 'chipIdCoverage', value: 0.75, numerator: 3, denominator: 4, suppressed: false });
 });
 
 test('a zero denominator or a missing (suppressed) figure gives null, not 0 or NaN', () => {

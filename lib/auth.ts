@@ -1,0 +1,176 @@
+/**
+ * Who is asking, and what they may see.
+ *
+ * - Callers authenticate at the gateway with a JWT bearer token (HS256 with JWT_SECRET, or
+ *   RS256/ES256 with JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE). Claims: `sub`, `roles` (analyst,
+ *   officer, admin) and, for officers, `provinces`.
+ * - The gateway forwards the identity to every subgraph in a short-lived token of its own
+ *   (INTERNAL_SECRET) bound to that very request by a hash of its body; a subgraph refuses any
+ *   request without one (401), so subgraphs are reachable only through the gateway.
+ * - Every subgraph enforces the rules below itself (defence in depth): person-level data for
+ *   admins, and for officers within their provinces; aggregates for all three roles.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { createLocalJWKSet, importSPKI, jwtVerify, SignJWT, type JWTPayload, type KeyLike } from 'jose';
+import { GraphQLError } from 'graphql';
+import { getArea } from './admin-units';
+
+export const ROLES = ['analyst', 'officer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Identity {
+  /** The token's subject; null for an anonymous caller. */
+  sub: string | null;
+  roles: Role[];
+  /** Province codes an officer serves. */
+  provinces: string[];
+  /** The caller's address as the gateway saw it. */
+  clientAddress: string | null;
+}
+
+export const ANONYMOUS: Identity = { sub: null, roles: [], provinces: [], clientAddress: null };
+
+/** The secrets a development machine uses when none is configured; production refuses them. */
+export const DEV_JWT_SECRET = 'p06-development-secret-not-for-production';
+export const DEV_INTERNAL_SECRET = 'p06-development-internal-secret-not-for-production';
+
+/** The header that carries the gateway's signed identity to a subgraph. */
+export const IDENTITY_HEADER = 'x-p06-identity';
+/** How long a forwarded identity is valid: one subgraph request, with slack for slow clocks. */
+const INTERNAL_TOKEN_SECONDS = 60;
+
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+}
+
+function identityFromClaims(payload: JWTPayload, clientAddress: string | null): Identity {
+  const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r)) : [];
+  const provinces = Array.isArray(payload.provinces) ? payload.provinces.map(String).filter((p) => /^\d{2}$/.test(p)) : [];
+  return { sub: typeof payload.sub === 'string' ? payload.sub : null, roles, provinces, clientAddress };
+}
+
+export interface UserTokenConfig {
+  JWT_SECRET?: string;
+  JWT_PUBLIC_KEY_FILE?: string;
+  JWT_JWKS_FILE?: string;
+  JWT_ISSUER?: string;
+  JWT_AUDIENCE?: string;
+}
+
+/** Verifies callers' bearer tokens: HS256 with a secret, or RS256/ES256 with a public key or a JWKS file. */
+export async function createUserTokenVerifier(config: UserTokenConfig): Promise<(token: string, clientAddress: string | null) => Promise<Identity>> {
+  let key: Uint8Array | KeyLike | ReturnType<typeof createLocalJWKSet>;
+  let algorithms: string[];
+  if (config.JWT_JWKS_FILE) {
+    key = createLocalJWKSet(JSON.parse(fs.readFileSync(config.JWT_JWKS_FILE, 'utf8')));
+    algorithms = ['RS256', 'ES256'];
+  } else if (config.JWT_PUBLIC_KEY_FILE) {
+    const pem = fs.readFileSync(config.JWT_PUBLIC_KEY_FILE, 'utf8');
+    const alg = pem.includes('BEGIN PUBLIC KEY') && crypto.createPublicKey(pem).asymmetricKeyType === 'ec' ? 'ES256' : 'RS256';
+    key = await importSPKI(pem, alg);
+    algorithms = [alg];
+  } else {
+    key = new TextEncoder().encode(config.JWT_SECRET ?? DEV_JWT_SECRET);
+    algorithms = ['HS256'];
+  }
+  return async (token, clientAddress) => {
+    try {
+      const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
+        algorithms,
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        requiredClaims: ['sub'],
+      });
+      return identityFromClaims(payload, clientAddress);
+    } catch (err) {
+      throw unauthenticated(`Invalid bearer token: ${(err as Error).message}`);
+    }
+  };
+}
+
+/** Signs a caller's token with an HS256 secret (the `npm run token` script and tests). */
+export async function signUserToken(secret: string, claims: { sub: string; roles: Role[]; provinces?: string[] }, expiresIn = '8h'): Promise<string> {
+  return new SignJWT({ roles: claims.roles, provinces: claims.provinces ?? [] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.sub)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** What binds a forwarded identity to one request: a hash of the query and variables sent. */
+export function bodyHashOf(query: string | undefined, variables: unknown): string {
+  return crypto.createHash('sha256').update(query ?? '').update('\n').update(JSON.stringify(variables ?? {})).digest('base64url');
+}
+
+export async function signInternalIdentity(secret: string, identity: Identity, bodyHash: string): Promise<string> {
+  return new SignJWT({ roles: identity.roles, provinces: identity.provinces, addr: identity.clientAddress, bh: bodyHash })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(identity.sub ?? '')
+    .setIssuedAt()
+    .setExpirationTime(`${INTERNAL_TOKEN_SECONDS}s`)
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** The identity a subgraph request carries, or an Error saying why it carries none. */
+export async function verifyInternalIdentity(secret: string, token: string | undefined, bodyHash: string): Promise<Identity> {
+  if (!token) throw new Error(`missing ${IDENTITY_HEADER} header: subgraphs answer only the gateway`);
+  const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS256'], maxTokenAge: `${INTERNAL_TOKEN_SECONDS}s` });
+  if (payload.bh !== bodyHash) throw new Error('the identity was signed for another request');
+  const identity = identityFromClaims(payload, typeof payload.addr === 'string' ? payload.addr : null);
+  return { ...identity, sub: identity.sub || null };
+}
+
+/** A Citizen entity as other subgraphs receive it: its key and, through @requires, where it is registered. */
+export interface CitizenRef {
+  id: string;
+  residenceCommuneCode: string;
+}
+
+export const isAdmin = (id: Identity) => id.roles.includes('admin');
+
+/** Aggregates are for any of the three roles. */
+export function requireAnyRole(identity: Identity, what = 'this data'): void {
+  if (identity.roles.length === 0) throw unauthenticated(`Authentication required to read ${what}: send a bearer token`);
+}
+
+const provinceOf = (areaCode: string): string | null => {
+  for (let a = getArea(areaCode); a; a = a.parentCode ? getArea(a.parentCode) : undefined) if (a.level === 'PROVINCE') return a.code;
+  return null;
+};
+
+/** Admins see every person; officers those registered in their provinces; nobody else anyone. */
+export function mayReadPersonIn(identity: Identity, communeCode: string): boolean {
+  if (isAdmin(identity)) return true;
+  const province = provinceOf(communeCode);
+  return identity.roles.includes('officer') && province !== null && identity.provinces.includes(province);
+}
+
+/** Throws UNAUTHENTICATED or FORBIDDEN unless the caller may read person-level data of this commune. */
+export function requirePersonAccess(identity: Identity, communeCode: string, what: string): void {
+  if (identity.roles.length === 0) throw unauthenticated(`Authentication required to read ${what}`);
+  if (!mayReadPersonIn(identity, communeCode)) {
+    const scope = identity.roles.includes('officer') ? `outside your provinces (${identity.provinces.join(', ') || 'none'})` : `with roles ${identity.roles.join(', ')}`;
+    throw forbidden(`Not allowed to read ${what} ${scope}: person-level data is for officers of the province and admins`);
+  }
+}
+
+/** Throws unless the caller may read person-level data at all (before knowing whose). */
+export function requirePersonRole(identity: Identity, what: string): void {
+  if (identity.roles.length === 0) throw unauthenticated(`Authentication required to read ${what}`);
+  if (!isAdmin(identity) && !identity.roles.includes('officer')) {
+    throw forbidden(`Not allowed to read ${what} with roles ${identity.roles.join(', ')}: person-level data is for officers and admins`);
+  }
+}
+
+/** Admins, and officers within their provinces, see exact small counts; others see them suppressed. */
+export function seesExactFigures(identity: Identity, areaCode: string): boolean {
+  if (isAdmin(identity)) return true;
+  const province = provinceOf(areaCode);
+  return identity.roles.includes('officer') && province !== null && identity.provinces.includes(province);
+}
