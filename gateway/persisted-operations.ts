@@ -43,7 +43,7 @@ export function persistedOperationsPlugin(persisted: PersistedOperations, regist
         async didResolveSource({ source }) {
           if (registeredOnly && !persisted.hashes.has(sha256(source))) {
             throw new GraphQLError('Only registered operations are accepted here (PERSISTED_OPERATIONS_ONLY): send the hash of an operation in operations/', {
-              extensions: { code: 'PERSISTED_QUERY_NOT_REGISTERED' },
+              extensions: { code: 'PERSISTED_QUERY_NOT_REGISTERED', http: { status: 400 } },
             });
           }
         },

@@ -63,7 +63,8 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 }
 
 function limitError(message: string, limit: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_LIMIT_EXCEEDED', limit } });
+  // A refused query is the client's error: 400, not the 500 a throwing plugin gets by default.
+  return new GraphQLError(message, { extensions: { code: 'QUERY_LIMIT_EXCEEDED', limit, http: { status: 400 } } });
 }
 
 /** Refuses operations over the limits, anonymous reads of anything but names and the catalogue, and (in production) anonymous introspection. */
@@ -72,6 +73,10 @@ function limitsPlugin(config: Config): ApolloServerPlugin<GatewayContext> {
     async requestDidStart() {
       return {
         async didResolveOperation(rc: GraphQLRequestContext<GatewayContext>) {
+          // graphql-js 16 does not reject an operation type the schema lacks; the planner would fail with a 500.
+          if (rc.operation!.operation !== 'query') {
+            throw new GraphQLError(`This graph is read-only: it has no ${rc.operation!.operation} operations, only queries`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+          }
           const a = analyzeOperation(rc.schema, rc.document!, rc.operation!, (rc.request.variables ?? {}) as Record<string, unknown>);
           const anonymous = rc.contextValue.identity.roles.length === 0;
           if (a.depth > config.MAX_QUERY_DEPTH) throw limitError(`Query depth ${a.depth} exceeds the limit of ${config.MAX_QUERY_DEPTH} (MAX_QUERY_DEPTH)`, 'MAX_QUERY_DEPTH');
