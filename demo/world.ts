@@ -21,6 +21,11 @@
 import seedrandom from 'seedrandom';
 import { areasOfLevel, childrenOf, getArea, NATION_CODE, type Area } from '../lib/admin-units';
 import { centuryDigit, type Sex } from '../lib/personal-id';
+import type { Citizen } from '../services/residency/facts';
+import type { Parcel } from '../services/land/facts';
+import type { CivilRecord, CivilRecordKind } from '../services/civil-status/facts';
+import type { CriminalRecordRequest, RequestChannel, RequestStatus } from '../services/justice-records/facts';
+import type { HealthRecord } from '../services/health/facts';
 import { calibrate, type Calibration } from './calibration';
 import { dayAtShare, dayNumber, isoOf } from './curves';
 import { communeSizeFactor, drawBirthDay, drawRegistrationDay, HORIZON } from './population';
@@ -35,58 +40,14 @@ export interface DemoOptions {
 
 export { DEMO_HORIZON } from './population';
 
-export interface DemoCitizen {
-  personalId: string;
-  fullName: string;
-  birthDate: string;
-  sex: Sex;
-  communeCode: string;
-  registeredOn: string;
-  chipCardIssuedOn: string | null;
-  eidLevel1On: string | null;
-  eidLevel2On: string | null;
-}
-
-export interface DemoParcel {
-  parcelId: string;
-  communeCode: string;
-  areaM2: number;
-  landUse: string;
-  ownerPersonalId: string | null;
-  digitizedOn: string | null;
-}
-
-export type CivilRecordKind = 'BIRTH' | 'MARRIAGE' | 'DEATH';
-
-export interface DemoCivilRecord {
-  recordId: string;
-  kind: CivilRecordKind;
-  communeCode: string;
-  registeredOn: string;
-  digitizedOn: string | null;
-  personalIds: string[];
-}
-
-export type RequestChannel = 'VNEID' | 'PORTAL' | 'COUNTER';
-export type RequestStatus = 'SUBMITTED' | 'ISSUED' | 'REJECTED';
-
-export interface DemoCriminalRecordRequest {
-  requestId: string;
-  personalId: string;
-  communeCode: string;
-  channel: RequestChannel;
-  submittedOn: string;
-  issuedOn: string | null;
-  status: RequestStatus;
-}
-
-export interface DemoHealthRecord {
-  recordId: string;
-  personalId: string;
-  communeCode: string;
-  createdOn: string;
-  integratedOn: string | null;
-}
+// The demo's rows are the domains' own fact types: each service writes them as they come.
+export type DemoCitizen = Citizen;
+export type DemoParcel = Parcel;
+export type DemoCivilRecord = CivilRecord;
+export type DemoCriminalRecordRequest = CriminalRecordRequest;
+export type DemoHealthRecord = HealthRecord;
+export type { CivilRecordKind } from '../services/civil-status/facts';
+export type { RequestChannel, RequestStatus } from '../services/justice-records/facts';
 
 export interface DemoCommune {
   commune: Area;

@@ -6,7 +6,8 @@
 import type { Knex } from 'knex';
 import type { Config, Domain } from './config';
 import type { Db } from './db';
-import type { SubgraphDefinition } from './subgraph';
+import { readSchema, type SubgraphDefinition } from './subgraph';
+import type { Identity } from './auth';
 import type { DemoOptions } from '../demo/world';
 
 export interface DomainModule {
@@ -17,4 +18,16 @@ export interface DomainModule {
   createSubgraph(deps: { db: Db | null; config: Config }): SubgraphDefinition<any>;
   /** Fills an empty database with the domain's part of the demo world; returns the rows written. */
   seedDemo?(db: Db, options: DemoOptions): Promise<number>;
+}
+
+/** The subgraph of a domain with a database: its SDL from schema/<name>.graphql, a health check that asks the database, and closing it on stop. */
+export function databaseSubgraph<C extends object>(name: Domain, db: Db, resolvers: Record<string, unknown>, context: (identity: Identity) => C): SubgraphDefinition<C> {
+  return {
+    name,
+    typeDefs: readSchema(name),
+    resolvers,
+    context,
+    health: async () => void (await db.raw('SELECT 1')),
+    close: () => db.destroy(),
+  };
 }

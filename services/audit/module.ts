@@ -1,6 +1,5 @@
 /** The audit domain: the log of person-level reads, readable by admins. */
-import type { DomainModule } from '../../lib/domain';
-import { readSchema } from '../../lib/subgraph';
+import { databaseSubgraph, type DomainModule } from '../../lib/domain';
 import { forbidden, isAdmin, requireAnyRole, type Identity } from '../../lib/auth';
 import { badInput } from '../../lib/errors';
 import { isIsoDate } from '../../lib/periods';
@@ -22,10 +21,8 @@ function instant(text: string, argumentName: string, endOfDay: boolean): string 
 export const auditModule: DomainModule = {
   name: 'audit',
   migrations: auditMigrations,
-  createSubgraph: ({ db }) => ({
-    name: 'audit',
-    typeDefs: readSchema('audit'),
-    resolvers: {
+  createSubgraph: ({ db }) =>
+    databaseSubgraph('audit', db!, {
       Query: {
         auditLog: (_: unknown, args: { from: string; to: string; subject?: string | null }, ctx: { identity: Identity; db: Db }) => {
           requireAnyRole(ctx.identity, 'the audit log');
@@ -33,9 +30,5 @@ export const auditModule: DomainModule = {
           return readAudit(ctx.db, instant(args.from, 'from', false), instant(args.to, 'to', true), args.subject);
         },
       },
-    },
-    context: (identity) => ({ identity, db: db! }),
-    health: async () => void (await db!.raw('SELECT 1')),
-    close: () => db!.destroy(),
-  }),
+    }, (identity) => ({ identity, db: db! })),
 };

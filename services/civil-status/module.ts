@@ -1,11 +1,10 @@
 /** The civil status domain: birth, marriage and death registrations and their digitization. */
 import DataLoader from 'dataloader';
-import type { DomainModule } from '../../lib/domain';
+import { databaseSubgraph, type DomainModule } from '../../lib/domain';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
 import { createFigureLoader, withSuppressed, type AreaStatsRef } from '../../lib/figures';
 import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
-import { readSchema } from '../../lib/subgraph';
 import { seedFromDemo } from '../../lib/seed';
 import { CIVIL_STATUS_METRICS, civilRecordFacts, civilStatusMigrations, civilStatusSummary, type CivilRecord } from './facts';
 
@@ -71,13 +70,6 @@ const resolvers = {
 export const civilStatusModule: DomainModule = {
   name: 'civil-status',
   migrations: civilStatusMigrations,
-  createSubgraph: ({ db, config }) => ({
-    name: 'civil-status',
-    typeDefs: readSchema('civil-status'),
-    resolvers,
-    context: (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD),
-    health: async () => void (await db!.raw('SELECT 1')),
-    close: () => db!.destroy(),
-  }),
+  createSubgraph: ({ db, config }) => databaseSubgraph('civil-status', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD)),
   seedDemo: (db, options) => seedFromDemo(db, civilRecordFacts, options, (c) => c.civilRecords, ['civilRecords']),
 };

@@ -1,27 +1,20 @@
 /** The health domain: e-health books (Sổ sức khỏe điện tử) and their integration into VNeID. */
 import DataLoader from 'dataloader';
-import type { DomainModule } from '../../lib/domain';
+import { databaseSubgraph, type DomainModule } from '../../lib/domain';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
+import { factsByColumn } from '../../lib/lookup';
 import { createFigureLoader, withSuppressed, type AreaStatsRef } from '../../lib/figures';
 import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
-import { readSchema } from '../../lib/subgraph';
 import { seedFromDemo } from '../../lib/seed';
 import { HEALTH_METRICS, healthMigrations, healthRecordFacts, healthSummary, type HealthRecord } from './facts';
-
-/** Each person's most recent e-health book, one statement for the batch, in key order. */
-async function bookOf(db: Db, personalIds: readonly string[]): Promise<(HealthRecord | null)[]> {
-  const rows = await db('e_health_records').whereIn('personal_id', personalIds).orderBy('created_on');
-  const by = new Map<string, HealthRecord>();
-  for (const row of rows) by.set(String(row.personal_id), healthRecordFacts.fromRow(row));
-  return personalIds.map((id) => by.get(id) ?? null);
-}
 
 function createContext(db: Db, identity: Identity, threshold: number) {
   return {
     identity,
     records: new DataLoader<string, HealthRecord | null>((ids) => getFacts(db, healthRecordFacts, ids)),
-    bookOf: new DataLoader<string, HealthRecord | null>((ids) => bookOf(db, ids)),
+    // A person's most recent book, should there be several.
+    bookOf: new DataLoader<string, HealthRecord | null>(async (ids) => (await factsByColumn(db, healthRecordFacts, 'personal_id', ids, 'created_on')).map((books) => books.at(-1) ?? null)),
     figures: createFigureLoader(db, healthSummary, { identity, threshold, personMetrics: HEALTH_METRICS }),
   };
 }
@@ -65,13 +58,6 @@ const resolvers = {
 export const healthModule: DomainModule = {
   name: 'health',
   migrations: healthMigrations,
-  createSubgraph: ({ db, config }) => ({
-    name: 'health',
-    typeDefs: readSchema('health'),
-    resolvers,
-    context: (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD),
-    health: async () => void (await db!.raw('SELECT 1')),
-    close: () => db!.destroy(),
-  }),
+  createSubgraph: ({ db, config }) => databaseSubgraph('health', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD)),
   seedDemo: (db, options) => seedFromDemo(db, healthRecordFacts, options, (c) => c.healthRecords, ['healthRecords']),
 };

@@ -1,26 +1,19 @@
 /** The justice records domain: criminal record certificate requests (phiếu lý lịch tư pháp). */
 import DataLoader from 'dataloader';
-import type { DomainModule } from '../../lib/domain';
+import { databaseSubgraph, type DomainModule } from '../../lib/domain';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
+import { factsByColumn } from '../../lib/lookup';
 import { createFigureLoader, withSuppressed, type AreaStatsRef } from '../../lib/figures';
 import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
-import { readSchema } from '../../lib/subgraph';
 import { seedFromDemo } from '../../lib/seed';
 import { daysColumn, JUSTICE_METRICS, justiceMigrations, justiceSummary, MAX_TRACKED_DAYS, medianDays, requestFacts, type CriminalRecordRequest } from './facts';
-
-async function requestsOf(db: Db, personalIds: readonly string[]): Promise<CriminalRecordRequest[][]> {
-  const rows = await db('criminal_record_requests').whereIn('personal_id', personalIds).orderBy('submitted_on');
-  const by = new Map<string, CriminalRecordRequest[]>(personalIds.map((id) => [id, []]));
-  for (const row of rows) by.get(String(row.personal_id))?.push(requestFacts.fromRow(row));
-  return personalIds.map((id) => by.get(id)!);
-}
 
 function createContext(db: Db, identity: Identity, threshold: number) {
   return {
     identity,
     requests: new DataLoader<string, CriminalRecordRequest | null>((ids) => getFacts(db, requestFacts, ids)),
-    requestsOf: new DataLoader<string, CriminalRecordRequest[]>((ids) => requestsOf(db, ids)),
+    requestsOf: new DataLoader<string, CriminalRecordRequest[]>((ids) => factsByColumn(db, requestFacts, 'personal_id', ids, 'submitted_on')),
     figures: createFigureLoader(db, justiceSummary, { identity, threshold, personMetrics: JUSTICE_METRICS }),
   };
 }
@@ -71,13 +64,6 @@ const resolvers = {
 export const justiceRecordsModule: DomainModule = {
   name: 'justice-records',
   migrations: justiceMigrations,
-  createSubgraph: ({ db, config }) => ({
-    name: 'justice-records',
-    typeDefs: readSchema('justice-records'),
-    resolvers,
-    context: (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD),
-    health: async () => void (await db!.raw('SELECT 1')),
-    close: () => db!.destroy(),
-  }),
+  createSubgraph: ({ db, config }) => databaseSubgraph('justice-records', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD)),
   seedDemo: (db, options) => seedFromDemo(db, requestFacts, options, (c) => c.criminalRecordRequests, ['criminalRecordRequests']),
 };

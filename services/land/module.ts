@@ -1,26 +1,18 @@
 /** The land domain: cadastral parcels and their digitization. */
 import DataLoader from 'dataloader';
-import type { DomainModule } from '../../lib/domain';
+import { databaseSubgraph, type DomainModule } from '../../lib/domain';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
+import { factsByColumn } from '../../lib/lookup';
 import { createFigureLoader, withSuppressed, type AreaStatsRef } from '../../lib/figures';
 import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
-import { readSchema } from '../../lib/subgraph';
 import { seedFromDemo } from '../../lib/seed';
 import { landMigrations, landSummary, parcelFacts, type Parcel } from './facts';
-
-/** The parcels each person owns, one statement for the batch, in key order. */
-async function parcelsOwnedBy(db: Db, personalIds: readonly string[]): Promise<Parcel[][]> {
-  const rows = await db('parcels').whereIn('owner_personal_id', personalIds).orderBy('parcel_id');
-  const by = new Map<string, Parcel[]>(personalIds.map((id) => [id, []]));
-  for (const row of rows) by.get(String(row.owner_personal_id))?.push(parcelFacts.fromRow(row));
-  return personalIds.map((id) => by.get(id)!);
-}
 
 function createContext(db: Db, identity: Identity, threshold: number) {
   return {
     identity,
-    parcelsOwnedBy: new DataLoader<string, Parcel[]>((ids) => parcelsOwnedBy(db, ids)),
+    parcelsOwnedBy: new DataLoader<string, Parcel[]>((ids) => factsByColumn(db, parcelFacts, 'owner_personal_id', ids, 'parcel_id')),
     parcels: new DataLoader<string, Parcel | null>((ids) => getFacts(db, parcelFacts, ids)),
     // Parcels are not people: land figures are never suppressed.
     figures: createFigureLoader(db, landSummary, { identity, threshold, personMetrics: [] }),
@@ -65,13 +57,6 @@ const resolvers = {
 export const landModule: DomainModule = {
   name: 'land',
   migrations: landMigrations,
-  createSubgraph: ({ db, config }) => ({
-    name: 'land',
-    typeDefs: readSchema('land'),
-    resolvers,
-    context: (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD),
-    health: async () => void (await db!.raw('SELECT 1')),
-    close: () => db!.destroy(),
-  }),
+  createSubgraph: ({ db, config }) => databaseSubgraph('land', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD)),
   seedDemo: (db, options) => seedFromDemo(db, parcelFacts, options, (c) => c.parcels, ['parcels']),
 };

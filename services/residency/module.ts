@@ -1,6 +1,6 @@
 /** The residency domain: citizens, their residence, chip ID cards and VNeID accounts. */
 import DataLoader from 'dataloader';
-import type { DomainModule } from '../../lib/domain';
+import { databaseSubgraph, type DomainModule } from '../../lib/domain';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
 import { seedFromDemo } from '../../lib/seed';
@@ -8,7 +8,6 @@ import { createFigureLoader, type AreaStatsRef } from '../../lib/figures';
 import { assertPersonalId } from '../../lib/personal-id';
 import { requireArea } from '../../lib/admin-units';
 import { badInput } from '../../lib/errors';
-import { readSchema } from '../../lib/subgraph';
 import { requirePersonAccess, requirePersonRole, type Identity } from '../../lib/auth';
 import { withSuppressed, type FigureReadingWithSuppression } from '../../lib/figures';
 import { citizenFacts, RESIDENCY_METRICS, residencyMigrations, residencySummary, type Citizen, type ResidencyMetric } from './facts';
@@ -91,13 +90,6 @@ const resolvers = {
 export const residencyModule: DomainModule = {
   name: 'residency',
   migrations: residencyMigrations,
-  createSubgraph: ({ db, config }) => ({
-    name: 'residency',
-    typeDefs: readSchema('residency'),
-    resolvers,
-    context: (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD),
-    health: async () => void (await db!.raw('SELECT 1')),
-    close: () => db!.destroy(),
-  }),
+  createSubgraph: ({ db, config }) => databaseSubgraph('residency', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD)),
   seedDemo: (db, options) => seedFromDemo(db, citizenFacts, options, (c) => c.citizens),
 };

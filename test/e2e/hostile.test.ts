@@ -80,7 +80,7 @@ describe.each(testDatabases())('hostile requests on $label', (database) => {
       const res = await fetch(c.method === 'GET' ? `${graph.gatewayUrl}?query=${encodeURIComponent('{ nation { code } }')}` : graph.gatewayUrl, {
         method: c.method ?? 'POST',
         headers: { 'content-type': c.contentType ?? 'application/json', authorization: `Bearer ${token}` },
-        body: c.method === 'GET' ? undefined : c.body,
+        body: c.method === 'GET' ? undefined : typeof c.body === 'string' ? c.body : new Uint8Array(c.body),
       });
       const text = await res.text();
       let body: any = null;
