@@ -7,7 +7,7 @@
 import type { Knex } from 'knex';
 import type { Db } from './db';
 import { bulkUpsert } from './bulk';
-import { applyDeltas, type FigureDelta, type SummarySpec } from './summary-store';
+import { applyDeltas, type DeltaBuffer, type FigureDelta, type SummarySpec } from './summary-store';
 
 export interface FactSpec<F, M extends string> {
   /** The facts table. */
@@ -40,7 +40,17 @@ export async function upsertFacts<F, M extends string>(
   trx: Knex.Transaction,
   spec: FactSpec<F, M>,
   facts: readonly F[],
-  options: { deferYearTotals?: boolean; /** The table is known to hold none of these ids: skip reading them. */ allNew?: boolean } = {},
+  options: {
+    deferYearTotals?: boolean;
+    /** The table is known to hold none of these ids: skip reading them. */
+    allNew?: boolean;
+    /**
+     * Sum the figure deltas into this buffer instead of writing them at the end of the call: a
+     * bulk load passes one for all its calls, then flushes it and rebuilds the year totals of
+     * its touched areas before committing.
+     */
+    summaries?: DeltaBuffer<M>;
+  } = {},
 ): Promise<UpsertResult> {
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
   const deltas: FigureDelta<M>[] = [];
@@ -76,7 +86,8 @@ export async function upsertFacts<F, M extends string>(
       if (spec.links) await writeLinks(trx, spec, batch.filter((f) => changed.has(spec.idOf(f))), options.allNew);
     }
   }
-  await applyDeltas(trx, spec.summary, deltas, { deferYearTotals: options.deferYearTotals });
+  if (options.summaries) await options.summaries.add(deltas);
+  else await applyDeltas(trx, spec.summary, deltas, { deferYearTotals: options.deferYearTotals });
   return result;
 }
 

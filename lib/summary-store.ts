@@ -20,8 +20,8 @@
  * (or of its days when it is not whole months).
  */
 import type { Knex } from 'knex';
-import { ancestorsOf } from './admin-units';
-import { bulkUpsertValues } from './bulk';
+import { allAreas, ancestorsOf } from './admin-units';
+import { bulkUpsertFlat } from './bulk';
 import { isMysql, type Db } from './db';
 import { dayKey, monthKey, type Period } from './periods';
 
@@ -85,40 +85,229 @@ export async function applyDeltas<M extends string>(
   deltas: Iterable<FigureDelta<M>>,
   options: { deferYearTotals?: boolean } = {},
 ): Promise<void> {
-  // Nested maps of arrays rather than one map of objects keyed by strings: a seed or an import
-  // adds millions of deltas, and this loop was most of their cost.
-  const metricIndex = new Map<string, number>(spec.metrics.map((m, i) => [m, i]));
-  const byArea = new Map<string, Map<number, number[]>>();
-  const add = (area: string, bucket: number, metric: number, delta: number) => {
-    let buckets = byArea.get(area);
-    if (!buckets) byArea.set(area, (buckets = new Map()));
-    let row = buckets.get(bucket);
-    if (!row) buckets.set(bucket, (row = new Array<number>(spec.metrics.length).fill(0)));
-    row[metric] += delta;
-  };
-  for (const d of deltas) {
-    if (d.delta === 0) continue;
-    const metric = metricIndex.get(d.metric);
-    if (metric === undefined) throw new Error(`Unknown figure ${d.metric} for ${spec.name}`);
-    const areas = ancestorsOf(d.communeCode);
-    if (areas.length === 0) throw new Error(`Unknown commune code ${d.communeCode}`);
-    const month = monthKey(d.date);
-    const day = dayKey(d.date);
-    for (const area of areas) {
-      add(area, month, metric, d.delta);
-      add(area, day, metric, d.delta);
+  const buffer = new DeltaBuffer(trx, spec);
+  await buffer.add(deltas);
+  await buffer.flush();
+  // A bulk load defers this and rebuilds every area once at the end.
+  if (!options.deferYearTotals) await rebuildYearTotals(trx, spec, buffer.touchedAreaCodes());
+}
+
+/** Every area code in the order of the summaries' key, and each one's position in it. */
+let areaOrder: { codes: string[]; position: Map<string, number> } | undefined;
+/** A commune's position and its ancestors', as `ancestorsOf` lists them. */
+const chains = new Map<string, Int32Array>();
+
+function chainOf(communeCode: string): Int32Array {
+  let chain = chains.get(communeCode);
+  if (!chain) {
+    if (!areaOrder) {
+      // JavaScript's default sort is by UTF-16 code unit: for these ASCII codes, SQLite's
+      // BINARY order and the order of MySQL's collation alike.
+      const codes = [...allAreas()].map((a) => a.code).sort();
+      if (codes.length > 2 ** (31 - RANK_BITS)) throw new Error(`${codes.length} areas do not fit the summary buffer's keys`);
+      areaOrder = { codes, position: new Map(codes.map((c, i) => [c, i])) };
+    }
+    const areas = ancestorsOf(communeCode);
+    if (areas.length === 0) throw new Error(`Unknown commune code ${communeCode}`);
+    chain = Int32Array.from(areas, (a) => areaOrder!.position.get(a)!);
+    chains.set(communeCode, chain);
+  }
+  return chain;
+}
+
+/**
+ * Buckets as consecutive ranks in key order: the months of 1900-2155 first (as YYYYMM sorts
+ * below YYYYMMDD), then their days. An (area position, rank) pair is then one 31-bit number in
+ * the summaries' key order.
+ */
+const FIRST_YEAR = 1900;
+const YEARS = 256;
+const MONTH_RANKS = YEARS * 12;
+const RANK_BITS = 17;
+const DAYS_BEFORE_MONTH = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+let bucketOfRank: Int32Array | undefined;
+
+/** The rank of a month (`day` 0) or of a day; the bucket of every rank is in `bucketOfRank`. */
+function rankOf(year: number, month: number, day: number): number {
+  const y = year - FIRST_YEAR;
+  if (day === 0) return y * 12 + month - 1;
+  const leapDays = Math.floor((year - 1) / 4) - Math.floor((year - 1) / 100) + Math.floor((year - 1) / 400) - (Math.floor(1899 / 4) - Math.floor(1899 / 100) + Math.floor(1899 / 400));
+  return MONTH_RANKS + y * 365 + leapDays + DAYS_BEFORE_MONTH[month] + (month > 2 && isLeap(year) ? 1 : 0) + day - 1;
+}
+
+function bucketsByRank(): Int32Array {
+  if (!bucketOfRank) {
+    bucketOfRank = new Int32Array(1 << RANK_BITS);
+    for (let year = FIRST_YEAR; year < FIRST_YEAR + YEARS; year++) {
+      for (let month = 1; month <= 12; month++) {
+        bucketOfRank[rankOf(year, month, 0)] = year * 100 + month;
+        const days = month === 2 ? (isLeap(year) ? 29 : 28) : DAYS_IN_MONTH[month];
+        for (let day = 1; day <= days; day++) bucketOfRank[rankOf(year, month, day)] = (year * 100 + month) * 100 + day;
+      }
     }
   }
-  if (byArea.size === 0) return;
-  // In key order, the upserts walk the B-tree from one end to the other instead of jumping about.
-  const rows: (string | number)[][] = [];
-  for (const area of [...byArea.keys()].sort()) {
-    const buckets = byArea.get(area)!;
-    for (const bucket of [...buckets.keys()].sort((x, y) => x - y)) rows.push([area, bucket, ...buckets.get(bucket)!]);
+  return bucketOfRank;
+}
+
+const SLOT_BITS = 22;
+/** Sums of one flush stay exact in 32 bits while the deltas added, in absolute value, stay below this. */
+const MAX_ABSOLUTE_SUM = 2 ** 31 - 1;
+
+/**
+ * Sums deltas per (area, bucket) in typed arrays (an open-addressing hash table, 4 bytes of key
+ * and 4 per figure a slot) and writes the sums in key order. A bulk load feeds one buffer for
+ * the whole transaction, so a day of a district is written once per flush rather than once per
+ * batch of facts: a million citizens of one province (Hà Nội) made 9.2 million summary upserts
+ * in batches of 20,000, and 2.4 million through a 128 MB buffer. Memory is capped (`maxBytes`);
+ * a full buffer writes its sums out and starts over.
+ */
+export class DeltaBuffer<M extends string = string> {
+  private readonly width: number;
+  private readonly metricIndex: Map<string, number>;
+  private readonly maxSlots: number;
+  /** (area position << RANK_BITS | rank) + 1; 0 is an empty slot. */
+  private keys: Uint32Array;
+  private sums: Int32Array;
+  private size = 0;
+  private absoluteSum = 0;
+  private touched: Uint8Array | null = null;
+
+  constructor(
+    private readonly trx: Knex.Transaction,
+    private readonly spec: SummarySpec<M>,
+    options: { maxBytes?: number } = {},
+  ) {
+    this.width = spec.metrics.length;
+    this.metricIndex = new Map(spec.metrics.map((m, i) => [m, i]));
+    const bytesPerSlot = 4 * (1 + this.width);
+    const fits = 2 ** Math.floor(Math.log2((options.maxBytes ?? 64 * 2 ** 20) / bytesPerSlot));
+    this.maxSlots = Math.min(2 ** SLOT_BITS, Math.max(1024, fits));
+    const slots = Math.min(this.maxSlots, 4096);
+    this.keys = new Uint32Array(slots);
+    this.sums = new Int32Array(slots * this.width);
   }
-  await bulkUpsertValues(trx, { table: deltaTable(spec), key: ['area_code', 'bucket'], columns: ['area_code', 'bucket', ...spec.metrics], onConflict: 'add' }, rows);
-  // A bulk load defers this and rebuilds every area once at the end.
-  if (!options.deferYearTotals) await rebuildYearTotals(trx, spec, [...byArea.keys()]);
+
+  /** Adds deltas; writes the buffer out first whenever it is full. */
+  async add(deltas: Iterable<FigureDelta<M>>): Promise<void> {
+    for (const d of deltas) {
+      if (d.delta === 0) continue;
+      const metric = this.metricIndex.get(d.metric);
+      if (metric === undefined) throw new Error(`Unknown figure ${d.metric} for ${this.spec.name}`);
+      if (!Number.isInteger(d.delta) || Math.abs(d.delta) > 2 ** 24) throw new Error(`Figure delta ${d.delta} of ${d.metric} is not a whole number of at most 2^24`);
+      const chain = chainOf(d.communeCode);
+      const { month, day } = ranksOf(d.date);
+      this.touched ??= new Uint8Array(areaOrder!.codes.length);
+      // Room for this delta's rows before it is added: at most two per area.
+      if ((this.size + 2 * chain.length) * 10 > this.keys.length * 7 || this.absoluteSum + 2 * chain.length * Math.abs(d.delta) > MAX_ABSOLUTE_SUM) {
+        if (this.keys.length < this.maxSlots && this.absoluteSum < MAX_ABSOLUTE_SUM / 2) this.grow();
+        else await this.flush();
+      }
+      this.absoluteSum += 2 * chain.length * Math.abs(d.delta);
+      for (let i = 0; i < chain.length; i++) {
+        const area = chain[i];
+        this.touched[area] = 1;
+        const base = area << RANK_BITS;
+        this.sums[this.slotOf(base | month) * this.width + metric] += d.delta;
+        this.sums[this.slotOf(base | day) * this.width + metric] += d.delta;
+      }
+    }
+  }
+
+  /** Writes every sum to the summaries, in key order, and empties the buffer. */
+  async flush(): Promise<void> {
+    if (this.size === 0) return;
+    const { codes } = areaOrder!;
+    const buckets = bucketsByRank();
+    // Key and slot in one exact double (31 + 22 bits): one native sort gives both, in key order.
+    const ordered = new Float64Array(this.size);
+    let n = 0;
+    for (let s = 0; s < this.keys.length; s++) if (this.keys[s] !== 0) ordered[n++] = (this.keys[s] - 1) * 2 ** SLOT_BITS + s;
+    ordered.sort();
+    const shape = { table: deltaTable(this.spec), key: ['area_code', 'bucket'], columns: ['area_code', 'bucket', ...this.spec.metrics], onConflict: 'add' as const };
+    const { width, sums } = this;
+    let values: unknown[] = [];
+    for (let i = 0; i < n; i++) {
+      const slot = ordered[i] % 2 ** SLOT_BITS;
+      const key = (ordered[i] - slot) / 2 ** SLOT_BITS;
+      const at = slot * width;
+      // Deltas that cancel out (a date moved within a month) leave nothing to add.
+      let zero = true;
+      for (let m = 0; m < width; m++) if (sums[at + m] !== 0) zero = false;
+      if (zero) continue;
+      values.push(codes[key >>> RANK_BITS], buckets[key & ((1 << RANK_BITS) - 1)]);
+      for (let m = 0; m < width; m++) values.push(sums[at + m]);
+      if (values.length >= 8192 * shape.columns.length) {
+        await bulkUpsertFlat(this.trx, shape, values);
+        values = [];
+      }
+    }
+    await bulkUpsertFlat(this.trx, shape, values);
+    this.keys.fill(0);
+    this.sums.fill(0);
+    this.size = 0;
+    this.absoluteSum = 0;
+  }
+
+  /** Every area any delta added so far touched, flushed or not: the ones whose year totals are stale. */
+  touchedAreaCodes(): string[] {
+    if (!this.touched) return [];
+    const out: string[] = [];
+    for (let a = 0; a < this.touched.length; a++) if (this.touched[a]) out.push(areaOrder!.codes[a]);
+    return out;
+  }
+
+  /** The slot of a key, taken if it is new. */
+  private slotOf(key: number): number {
+    const stored = key + 1;
+    const mask = this.keys.length - 1;
+    let h = Math.imul(key, 0x9e3779b1);
+    h ^= h >>> 15;
+    let slot = h & mask;
+    for (;;) {
+      const k = this.keys[slot];
+      if (k === stored) return slot;
+      if (k === 0) {
+        this.keys[slot] = stored;
+        this.size++;
+        return slot;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private grow(): void {
+    const { keys, sums, width } = this;
+    this.keys = new Uint32Array(keys.length * 2);
+    this.sums = new Int32Array(this.keys.length * width);
+    this.size = 0;
+    for (let s = 0; s < keys.length; s++) {
+      if (keys[s] === 0) continue;
+      const to = this.slotOf(keys[s] - 1) * width;
+      for (let m = 0; m < width; m++) this.sums[to + m] = sums[s * width + m];
+    }
+  }
+}
+
+/** The month's and the day's rank of a `YYYY-MM-DD`, without making strings (a bulk load does this millions of times). */
+function ranksOf(date: string): { month: number; day: number } {
+  let ok = date.length === 10 && date.charCodeAt(4) === 45 && date.charCodeAt(7) === 45;
+  let year = 0;
+  let month = 0;
+  let day = 0;
+  for (let i = 0; ok && i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const d = date.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) ok = false;
+    else if (i < 4) year = year * 10 + d;
+    else if (i < 7) month = month * 10 + d;
+    else day = day * 10 + d;
+  }
+  ok &&= year >= FIRST_YEAR && year < FIRST_YEAR + YEARS && month >= 1 && month <= 12 && day >= 1;
+  ok &&= day <= (month === 2 ? (isLeap(year) ? 29 : 28) : DAYS_IN_MONTH[month]);
+  if (!ok) throw new Error(`Invalid date ${date} in a figure delta: expected YYYY-MM-DD between ${FIRST_YEAR} and ${FIRST_YEAR + YEARS - 1}`);
+  return { month: rankOf(year, month, 0), day: rankOf(year, month, day) };
 }
 
 /**

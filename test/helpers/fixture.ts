@@ -59,7 +59,8 @@ export function makeFixture(seed = 'fixture', perCommune = 12): Fixture {
         sex,
         communeCode,
         // A few registrations fall on period edges: the first and last days of months and years.
-        registeredOn: rng() < 0.1 ? pick(rng, ['2023-12-31', '2024-01-01', '2024-06-30', '2024-02-29']) : between('1990-01-01', '2025-06-30'),
+        // Never before birth, as imports require.
+        registeredOn: [birthDate, rng() < 0.1 ? pick(rng, ['2023-12-31', '2024-01-01', '2024-06-30', '2024-02-29']) : between('1990-01-01', '2025-06-30')].sort()[1],
         chipCardIssuedOn: maybe(0.5 + 0.45 * progress, () => between('2021-01-01', '2025-09-30')),
         eidLevel1On: eid1,
         eidLevel2On: eid2,

@@ -1,0 +1,211 @@
+/**
+ * The vocabulary a domain uses to describe its import file: one column kind per cell type
+ * (date, code, personal ID, ...) and, per domain, the rules across columns and how a valid row
+ * becomes the domain's fact. A domain's `import.ts` is then a declaration, and every domain
+ * refuses the same mistakes with the same words.
+ */
+import type { Knex } from 'knex';
+import { areasOfLevel, getArea } from '../admin-units';
+import type { FactSpec } from '../fact-store';
+import { personalIdProblem } from '../personal-id';
+
+/** A cell that does not hold a valid value, and why. */
+export class Invalid {
+  constructor(readonly reason: string) {}
+}
+
+export interface ParseContext {
+  /** `YYYY-MM-DD`: a date after it is in the future. */
+  today: string;
+}
+
+export interface Column<T> {
+  readonly required: boolean;
+  /**
+   * Width of a fixed-width code: a spreadsheet number cell (10525, 1190012345) gets its lost
+   * leading zeros back. Only number cells of spreadsheets are padded: text is taken as written.
+   */
+  readonly digits?: number;
+  /** `text` is trimmed and not empty. */
+  parse(text: string, ctx: ParseContext): T | Invalid;
+}
+
+export type ColumnSet = Record<string, Column<unknown>>;
+
+/** The parsed values of a row: an optional column's value is null when its cell is empty. */
+export type RowValues<C extends ColumnSet> = {
+  [K in keyof C]: C[K] extends Column<infer T> ? (C[K] extends { required: true } ? T : T | null) : never;
+};
+
+type Required<T> = Column<T> & { readonly required: true };
+type Optional<T> = Column<T> & { readonly required: false };
+
+/** Today as a `YYYY-MM-DD` in Viet Nam (UTC+7, no daylight saving): the records' own calendar. */
+export function todayInVietnam(now = Date.now()): string {
+  return new Date(now + 7 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** The first day the summaries and periods know (lib/periods.ts MIN_YEAR). */
+const EARLIEST_DATE = '1900-01-01';
+const NOT_A_DATE = 0;
+const NO_SUCH_DAY = 1;
+const VALID_DAY = 2;
+const DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * What `isIsoDate` answers, told apart from a wrong shape, without a regular expression or a
+ * Date: a million-row file has five dates a row and this ran a quarter of its validation.
+ */
+function calendarDay(text: string): number {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return NOT_A_DATE;
+  let year = 0;
+  let month = 0;
+  let day = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NOT_A_DATE;
+    if (i < 4) year = year * 10 + d;
+    else if (i < 7) month = month * 10 + d;
+    else day = day * 10 + d;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month]) return NO_SUCH_DAY;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return NO_SUCH_DAY;
+  return VALID_DAY;
+}
+
+let communes: Set<string> | undefined;
+/** `isCommuneCode` as a set lookup: the same answer without walking to the area record for every row. */
+const isCommune = (code: string) => (communes ??= new Set(areasOfLevel('COMMUNE').map((a) => a.code))).has(code);
+const NUMBER_SHAPE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+export const col = {
+  /** Free text, NFC-normalized so that the same name typed on two systems is the same value. */
+  text(options: { maxLength: number }): Required<string> {
+    return {
+      required: true,
+      parse: (text) => {
+        const value = text.normalize('NFC');
+        return value.length > options.maxLength ? new Invalid(`longer than ${options.maxLength} characters (${value.length})`) : value;
+      },
+    };
+  },
+
+  /** `YYYY-MM-DD`, a real calendar day, not in the future, not before 1900. */
+  date(): Required<string> {
+    return {
+      required: true,
+      parse: (text, ctx) => {
+        const day = calendarDay(text);
+        if (day === NOT_A_DATE) return new Invalid('not a date written YYYY-MM-DD');
+        if (day === NO_SUCH_DAY) return new Invalid('no such day in the calendar');
+        if (text < EARLIEST_DATE) return new Invalid(`before ${EARLIEST_DATE}`);
+        if (text > ctx.today) return new Invalid(`in the future (today is ${ctx.today})`);
+        return text;
+      },
+    };
+  },
+
+  /** One of a few codes, matched without regard to case and stored as listed. */
+  oneOf<const V extends string>(values: readonly V[]): Required<V> {
+    const byUpper = new Map(values.map((v) => [v.toUpperCase(), v]));
+    return {
+      required: true,
+      parse: (text) => byUpper.get(text.toUpperCase()) ?? new Invalid(`must be one of ${values.join(', ')}`),
+    };
+  },
+
+  /** A number greater than zero, written with a decimal point and no thousands separators. */
+  positiveNumber(unit: string): Required<number> {
+    return {
+      required: true,
+      parse: (text) => {
+        const n = NUMBER_SHAPE.test(text) ? Number(text) : NaN;
+        if (!Number.isFinite(n)) return new Invalid(`not a number of ${unit} (write it like 1234.5, without thousands separators)`);
+        return n > 0 ? n : new Invalid(`must be greater than 0 (${unit})`);
+      },
+    };
+  },
+
+  /** A 12-digit personal ID number; only its format here, its agreement with the row in `checkRow`. */
+  personalId(): Required<string> {
+    return {
+      required: true,
+      digits: 12,
+      parse: (text) => {
+        const problem = personalIdProblem(text);
+        if (!problem) return text;
+        return new Invalid(/^\d{9,11}$/.test(text) ? `${problem} (a leading zero lost? store IDs as text)` : problem);
+      },
+    };
+  },
+
+  /** A commune of the administrative units list in force (lib/admin-units.ts). */
+  communeCode(): Required<string> {
+    return {
+      required: true,
+      digits: 5,
+      parse: (text) => {
+        if (isCommune(text)) return text;
+        if (/^\d{1,4}$/.test(text)) return new Invalid('a commune code has 5 digits (a leading zero lost? store codes as text)');
+        if (!/^\d{5}$/.test(text)) return new Invalid('a commune code has 5 digits');
+        const area = getArea(text);
+        return new Invalid(area ? `${text} is a ${area.level.toLowerCase()} code, not a commune code` : 'no commune has this code in the administrative units list');
+      },
+    };
+  },
+
+  /** Personal ID numbers separated by `;` (at least one), each checked like `personalId`. */
+  personalIds(): Required<string[]> {
+    return {
+      required: true,
+      parse: (text) => {
+        const ids = text.split(';').map((id) => id.trim()).filter(Boolean);
+        if (ids.length === 0) return new Invalid('no personal ID (separate several with ;)');
+        for (const id of ids) {
+          const problem = personalIdProblem(id);
+          if (problem) return new Invalid(`"${id}": ${problem}`);
+        }
+        if (new Set(ids).size !== ids.length) return new Invalid('the same personal ID twice');
+        return ids;
+      },
+    };
+  },
+
+  optional<T>(column: Column<T>): Optional<T> {
+    return { ...column, required: false };
+  },
+};
+
+/** Reports a problem in one column of the row being checked. */
+export type Fail<C extends ColumnSet> = (column: keyof C & string, reason: string) => void;
+
+/** `later` (when set) must not be before `earlier` (when set); the same day is fine. */
+export function notBefore<C extends ColumnSet>(row: RowValues<C>, fail: Fail<C>, later: keyof C & string, earlier: keyof C & string): void {
+  const a = row[later] as string | null;
+  const b = row[earlier] as string | null;
+  if (a !== null && b !== null && a < b) fail(later, `is before ${earlier} ${b}`);
+}
+
+/** How a domain's file looks and becomes its facts; one per domain, listed in `lib/import/domains.ts`. */
+export interface ImportDefinition<F, M extends string, C extends ColumnSet> {
+  /** The domain's database, as its service names it (`openDb(config, domain)`). */
+  domain: string;
+  migrations: Record<string, Knex.Migration>;
+  facts: FactSpec<F, M>;
+  /** Header names, lower case; every one must be in the file, in any order. */
+  columns: C;
+  /** The column holding the fact's id: two rows with the same id are refused. */
+  idColumn: keyof C & string;
+  /** Rules across columns; runs only on rows whose every cell is valid. */
+  checkRow?(row: RowValues<C>, fail: Fail<C>): void;
+  toFact(row: RowValues<C>): F;
+}
+
+// `any` for the columns: a definition's row callbacks take its own row type, which a wider one is not.
+export type AnyImportDefinition = ImportDefinition<any, any, any>;
+
+/** Identity, for type inference: `row` in `checkRow` and `toFact` gets each column's type. */
+export function defineImport<F, M extends string, C extends ColumnSet>(definition: ImportDefinition<F, M, C>): ImportDefinition<F, M, C> {
+  return definition;
+}
