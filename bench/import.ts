@@ -1,0 +1,113 @@
+/**
+ * `npm run bench:import -- --rows 1000000 [--mysql]`: the import's throughput and memory.
+ *
+ * Generates a CSV of N valid residency rows under bench/data/ (fixed seed; kept between runs),
+ * imports it into a fresh SQLite database, and into MySQL too with --mysql or when MYSQL_URL is
+ * set, then prints rows/s and memory: the peak RSS of the process, and RSS sampled along the
+ * way to show it stays flat.
+ *
+ * The rows are spread over every commune of one province (--province, default 01 Hà Nội, 526
+ * communes), as a province's file is; --nation spreads them over all 10,051 communes instead,
+ * the worst case for the summaries (about three times as many distinct area-day buckets).
+ *
+ * Options: --rows N (default 1,000,000), --province CODE, --nation, --mysql, --sqlite-only, --mysql-only, --batch N
+ * (facts per upsertFacts call), --summaries buffered|deferred|per-batch (lib/import/engine.ts),
+ * --again (import the same file a second time: the all-unchanged path).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { areasOfLevel, childrenOf } from '../lib/admin-units';
+import { loadConfig, type Config } from '../lib/config';
+import { dropAllTables, openDb } from '../lib/db';
+import { importFile, type ImportSummary } from '../lib/import/engine';
+import { citizenCells, generateCitizens, RESIDENCY_COLUMNS, writeCsv } from '../test/helpers/import-files';
+
+const SEED = 'bench-import';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const flag = (name: string) => process.argv.includes(name);
+
+const rows = Number(arg('--rows') ?? 1_000_000);
+const spread = flag('--nation') ? 'nation' : `province-${arg('--province') ?? '01'}`;
+const batchSize = arg('--batch') ? Number(arg('--batch')) : undefined;
+const summaries = (arg('--summaries') ?? 'buffered') as 'buffered' | 'deferred' | 'per-batch';
+if (!['buffered', 'deferred', 'per-batch'].includes(summaries)) throw new Error(`--summaries must be buffered, deferred or per-batch, got ${summaries}`);
+if (!Number.isInteger(rows) || rows <= 0) throw new Error(`--rows must be a positive integer, got ${arg('--rows')}`);
+
+const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
+
+function benchFile(): string {
+  const dir = path.join(__dirname, 'data');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `residency-${SEED}-${spread}-${rows}.csv`);
+  if (!fs.existsSync(file)) {
+    const started = performance.now();
+    const communes = spread === 'nation' ? areasOfLevel('COMMUNE').map((a) => a.code) : childrenOf(spread.slice('province-'.length)).flatMap((d) => childrenOf(d.code).map((c) => c.code));
+    if (communes.length === 0) throw new Error(`--province ${arg('--province')}: no such province`);
+    const tmp = `${file}.tmp`;
+    writeCsv(tmp, RESIDENCY_COLUMNS, (function* () {
+      for (const c of generateCitizens(SEED, rows, communes)) yield citizenCells(c);
+    })());
+    fs.renameSync(tmp, file);
+    console.log(`generated ${file} (${mb(fs.statSync(file).size)}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return file;
+}
+
+async function run(label: string, config: Config, file: string): Promise<void> {
+  const db = await openDb(config, 'residency');
+  await dropAllTables(db);
+  await db.destroy();
+  const samples: { phase: string; rows: number; rss: number }[] = [];
+  const marks = new Set<string>();
+  const onProgress = (p: { phase: string; rows: number; totalRows: number | null; bytes: number; totalBytes: number }) => {
+    const share = p.phase === 'validate' ? p.bytes / p.totalBytes : p.rows / (p.totalRows || 1);
+    const quarter = `${p.phase}:${Math.floor(share * 4)}`;
+    if (!marks.has(quarter)) {
+      marks.add(quarter);
+      samples.push({ phase: p.phase, rows: p.rows, rss: process.memoryUsage.rss() });
+    }
+  };
+  const report = (title: string, s: ImportSummary) =>
+    console.log(
+      `${label} ${title}: ${n(s.rows)} rows (${n(s.inserted)} inserted, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged) in ${s.seconds.toFixed(1)} s ` +
+        `(validation ${s.validateSeconds.toFixed(1)} s, writing ${s.writeSeconds.toFixed(1)} s): ${n(s.rowsPerSecond)} rows/s`,
+    );
+  const cpu = process.cpuUsage();
+  const s = await importFile({ config, domain: 'residency', file, onProgress, batchSize, summaries });
+  const used = process.cpuUsage(cpu);
+  report('import', s);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  console.log(`${label} CPU time of this process: ${cpuSeconds.toFixed(1)} s (${n(s.rows / cpuSeconds)} rows per CPU second)`);
+  console.log(`${label} RSS along the way: ${samples.map((s) => `${s.phase} ${n(s.rows)} rows ${mb(s.rss)}`).join(', ')}`);
+  if (flag('--again')) report('re-import', await importFile({ config, domain: 'residency', file, batchSize, summaries }));
+  console.log(`${label} peak RSS so far: ${mb(process.resourceUsage().maxRSS * 1024)}`);
+}
+
+async function main() {
+  const file = benchFile();
+  console.log(`${file}: ${n(rows)} rows over ${spread}; node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0].toFixed(1)}; batch ${batchSize ?? 'default'}, summaries ${summaries}`);
+  const base = { NODE_ENV: 'development', LOG_LEVEL: 'silent', DEMO_SCALE: '0' };
+  if (!flag('--mysql-only')) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p06-bench-import-'));
+    try {
+      await run('sqlite', loadConfig({ ...base, DATA_DIR: dir }), file);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  if ((flag('--mysql') || process.env.MYSQL_URL) && !flag('--sqlite-only')) {
+    const url = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+    await run('mysql', loadConfig({ ...base, DB_CLIENT: 'mysql2', MYSQL_URL: url, MYSQL_DATABASE_PREFIX: 'p06bench_' }), file);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

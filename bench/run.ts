@@ -1,0 +1,626 @@
+/**
+ * `npm run bench`: the workloads of issue 5 against every target, side by side, on data of a
+ * chosen scale. See bench/README.md for what it measures and how.
+ *
+ *   npm run bench -- --quick
+ *   npm run bench -- --scale 1e6 [--duration 10] [--warmup 2] [--concurrency 4] [--rounds 5]
+ *                    [--targets gateway,hive-gateway,monolith,sql] [--workloads W1,W2]
+ *   npm run bench -- --scale 1e5 --profile W1 [--profile-target gateway]
+ *   npm run bench -- --scale 1e7 --load-only
+ *   npm run bench -- --scale 1e6 --render      (the day's Markdown again, from its JSON)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { envName } from '../lib/config';
+import type { Db } from '../lib/db';
+import { DOMAIN_MODULES, SUBGRAPHS } from '../services/registry';
+import { BENCH_SECRETS, benchHeaders } from './lib/auth';
+import { DEMO_SEED, ensureData, openDataDbs, parseRows, type BenchData } from './lib/data';
+import { floorAnswer } from './lib/floor';
+import { checkAnswer, httpClient, percentile, runLoad, type LoadResult } from './lib/load';
+import { freePort, launch, ROOT, RssWatch, type ProbeCounts, type Service } from './lib/processes';
+import { profileClock, summariseProfile } from './lib/profile';
+import { WORKLOAD_NAMES, workloads, type WorkloadName } from './lib/workloads';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const localProbe = require('./lib/probe.cjs') as { read(): ProbeCounts; reset(): void };
+
+export const TARGETS = ['gateway', 'gateway-cached', 'hive-gateway', 'monolith', 'sql'] as const;
+/** Run only when named in --targets: Hive Gateway without its merging of identical in-flight subgraph requests (engine against engine). */
+const EXTRA_TARGETS = ['hive-gateway-no-dedupe'] as const;
+export type TargetName = (typeof TARGETS)[number] | (typeof EXTRA_TARGETS)[number];
+
+/**
+ * The environment that turns the gateway's response cache on; null while the gateway has none,
+ * which makes `gateway-cached` report "not implemented yet". When the cache lands, set it here
+ * (e.g. `{ RESPONSE_CACHE: 'memory' }`): the target then starts a second gateway process with
+ * it over the same subgraphs, and the verification request plus the warm-up fill the cache
+ * before the timed window.
+ */
+const CACHED_GATEWAY_ENV: Record<string, string> | null = null;
+
+/** Services with a database: where "one SQL statement per subgraph fetch" applies. */
+const DB_SUBGRAPHS = new Set(DOMAIN_MODULES.filter((m) => m.migrations).map((m) => m.name as string));
+
+interface Options {
+  rows: number;
+  quick: boolean;
+  durationS: number;
+  warmupS: number;
+  concurrency: number;
+  maxRequests: number;
+  /** Each window is taken in this many turns, alternating between targets. */
+  rounds: number;
+  targets: TargetName[];
+  workloads: WorkloadName[];
+  profile: WorkloadName | null;
+  loadOnly: boolean;
+  /** Rewrite the Markdown of the day's results of this scale from their JSON, measuring nothing. */
+  render: boolean;
+  /** Appended to the results' file name: runs with other settings (`quick`, `c1`) keep files of their own. */
+  tag: string | null;
+  profileTarget: 'gateway' | 'hive-gateway' | 'monolith';
+}
+
+function parseOptions(argv: string[]): Options {
+  const value = (name: string) => {
+    const i = argv.indexOf(name);
+    if (i < 0) return undefined;
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
+    return v;
+  };
+  const known = ['--scale', '--quick', '--tag', '--render', '--rounds', '--duration', '--warmup', '--concurrency', '--max-requests', '--targets', '--workloads', '--profile', '--profile-target', '--load-only', '--help'];
+  for (const a of argv) if (a.startsWith('--') && !known.includes(a)) throw new Error(`Unknown option ${a}; known: ${known.join(' ')}`);
+  if (argv.includes('--help')) {
+    console.log(fs.readFileSync(__filename, 'utf8').split('*/')[0]);
+    process.exit(0);
+  }
+  const quick = argv.includes('--quick');
+  const list = <T extends string>(name: string, all: readonly T[], extra: readonly T[] = []): T[] => {
+    const v = value(name);
+    if (!v) return [...all];
+    const items = v.split(',').map((s) => s.trim()) as T[];
+    const bad = items.filter((s) => !all.includes(s) && !extra.includes(s));
+    if (bad.length) throw new Error(`${name}: unknown ${bad.join(', ')}; known: ${all.join(', ')}`);
+    return items;
+  };
+  const num = (name: string, fallback: number, min: number) => {
+    const v = value(name);
+    const n = v === undefined ? fallback : Number(v);
+    if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number ≥ ${min}, got ${v}`);
+    return n;
+  };
+  const profile = value('--profile') as WorkloadName | undefined;
+  if (profile && !WORKLOAD_NAMES.includes(profile)) throw new Error(`--profile takes a workload (${WORKLOAD_NAMES.join(', ')})`);
+  const profileTarget = (value('--profile-target') ?? 'gateway') as Options['profileTarget'];
+  if (!['gateway', 'hive-gateway', 'monolith'].includes(profileTarget)) throw new Error('--profile-target: gateway, hive-gateway or monolith');
+  return {
+    rows: parseRows(value('--scale') ?? '1e5'),
+    quick,
+    durationS: num('--duration', quick ? 1.5 : 10, 0.1),
+    warmupS: num('--warmup', quick ? 0.3 : 2, 0),
+    concurrency: Math.round(num('--concurrency', 4, 1)),
+    maxRequests: Math.round(num('--max-requests', 50_000, 1)),
+    rounds: Math.round(num('--rounds', quick ? 1 : 5, 1)),
+    targets: list<TargetName>('--targets', TARGETS, EXTRA_TARGETS),
+    workloads: list('--workloads', WORKLOAD_NAMES),
+    profile: profile ?? null,
+    loadOnly: argv.includes('--load-only'),
+    render: argv.includes('--render'),
+    tag: value('--tag') ?? (quick ? 'quick' : value('--concurrency') && Number(value('--concurrency')) !== 4 ? `c${Number(value('--concurrency'))}` : null),
+    profileTarget,
+  };
+}
+
+const log = (line = '') => process.stderr.write(line + '\n');
+
+// ---------------------------------------------------------------------------------------------
+// The system under test
+
+interface System {
+  subgraphs: Service[];
+  fronts: Partial<Record<TargetName, Service>>;
+  stop(): Promise<void>;
+}
+
+async function startSystem(data: BenchData, fronts: TargetName[], headers: Record<string, string>, profileDir?: string): Promise<System> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // As the containers run (Dockerfile): graphql-js, Express and Apollo Server skip their
+    // development-time checks, which cost a fifth of a subgraph's CPU on these workloads.
+    NODE_ENV: 'production',
+    ...BENCH_SECRETS,
+    DB_CLIENT: 'better-sqlite3',
+    DATA_DIR: data.dataDir,
+    // Loading is done: a service must never start seeding in the middle of a measurement.
+    DEMO_SCALE: '0',
+    DEMO_SEED,
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    // Closed-loop load from one client would trip a per-caller rate limit within seconds.
+    RATE_LIMIT_PER_MINUTE: '0',
+  };
+  const ports = await Promise.all(SUBGRAPHS.map(() => freePort()));
+  SUBGRAPHS.forEach((name, i) => {
+    env[`${envName(name)}_PORT`] = String(ports[i]);
+    env[`${envName(name)}_URL`] = `http://127.0.0.1:${ports[i]}/graphql`;
+  });
+  const profArgs = (name: string) => (profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}.cpuprofile`] : []);
+  const started: Service[] = [];
+  const system: System = {
+    subgraphs: [],
+    fronts: {},
+    stop: async () => {
+      await Promise.all(started.map((s) => s.stop()));
+    },
+  };
+  try {
+    const t0 = Date.now();
+    system.subgraphs = await Promise.all(
+      SUBGRAPHS.map((name, i) =>
+        launch({ name, entry: `services/${name}/index.ts`, port: ports[i], env, ready: 'health', nodeArgs: profArgs(name) }).then((s) => (started.push(s), s)),
+      ),
+    );
+    const front = async (target: TargetName, entry: string, extraEnv: Record<string, string>, ready: 'health' | 'graphql') => {
+      const s = await launch({ name: target, entry, port: await freePort(), env: { ...env, ...extraEnv }, ready, headers, nodeArgs: profArgs(target) });
+      started.push(s);
+      system.fronts[target] = s;
+    };
+    const jobs: Promise<void>[] = [];
+    if (fronts.includes('gateway')) jobs.push(front('gateway', 'gateway/index.ts', {}, 'health'));
+    if (fronts.includes('gateway-cached') && CACHED_GATEWAY_ENV) jobs.push(front('gateway-cached', 'gateway/index.ts', CACHED_GATEWAY_ENV, 'health'));
+    if (fronts.includes('hive-gateway')) jobs.push(front('hive-gateway', 'bench/hive/server.ts', {}, 'graphql'));
+    if (fronts.includes('hive-gateway-no-dedupe')) jobs.push(front('hive-gateway-no-dedupe', 'bench/hive/server.ts', { HIVE_DEDUPE: 'false' }, 'graphql'));
+    if (fronts.includes('monolith')) jobs.push(front('monolith', 'bench/monolith/server.ts', {}, 'graphql'));
+    await Promise.all(jobs);
+    log(`  ${started.length} processes ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return system;
+  } catch (err) {
+    await system.stop();
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers: one checked request per target, counted, compared across targets
+
+/** JSON with object keys sorted: equal data, equal text, whatever the key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v,
+  );
+}
+
+function firstDifference(a: unknown, b: unknown, at = 'data'): string | null {
+  if (canonical(a) === canonical(b)) return null;
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) {
+      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`);
+      if (d) return d;
+    }
+  }
+  return `${at}: ${JSON.stringify(a)?.slice(0, 200)} ≠ ${JSON.stringify(b)?.slice(0, 200)}`;
+}
+
+interface Counted {
+  /** Requests each subgraph received, and SQL statements each ran, for one request. */
+  fetches: Record<string, number>;
+  sql: Record<string, number>;
+  sqlPerFetch: number | null;
+}
+
+async function countAround<T>(services: Service[], inProcess: boolean, act: () => Promise<T>): Promise<{ result: T; counts: Record<string, ProbeCounts> }> {
+  await Promise.all(services.map((s) => s.probe('reset')));
+  if (inProcess) localProbe.reset();
+  const result = await act();
+  const counts: Record<string, ProbeCounts> = {};
+  for (const s of services) counts[s.name] = await s.probe('read');
+  if (inProcess) counts.sql = localProbe.read();
+  return { result, counts };
+}
+
+const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+
+/**
+ * Through a gateway: statements over fetches for each subgraph with a database that was
+ * fetched, and the worst of them (the issue asks for exactly 1 everywhere). For the monolith
+ * and the floor there are no fetches: statements per domain per request, the worst of them.
+ */
+function sqlPerFetchOf(target: TargetName, counts: Record<string, ProbeCounts>): Counted {
+  if (target === 'monolith' || target === 'sql') {
+    const sql = counts[target === 'sql' ? 'sql' : 'monolith'].sql;
+    const worst = Object.values(sql).length ? Math.max(...Object.values(sql)) : null;
+    return { fetches: {}, sql, sqlPerFetch: worst };
+  }
+  const fetches: Record<string, number> = {};
+  const sql: Record<string, number> = {};
+  let worst: number | null = null;
+  for (const [name, c] of Object.entries(counts)) {
+    // The gateway's own statements (the audit log of person-level reads) are shown, not divided.
+    if (name === target) {
+      if (sum(c.sql)) sql[name] = sum(c.sql);
+      continue;
+    }
+    if (c.fetches) fetches[name] = c.fetches;
+    const n = sum(c.sql);
+    if (n) sql[name] = n;
+    if (DB_SUBGRAPHS.has(name) && c.fetches > 0) worst = Math.max(worst ?? 0, n / c.fetches);
+  }
+  return { fetches, sql, sqlPerFetch: worst };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+export interface Row {
+  workload: WorkloadName;
+  target: TargetName;
+  factRows: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  rps: number | null;
+  sqlPerFetch: number | null;
+  /** Peak RSS of the target's own process (the gateway, the monolith); null for in-process sql. */
+  rssMb: number | null;
+  /** Peak RSS of each subgraph process while this target was measured (gateways only). */
+  subgraphRssMb?: Record<string, number>;
+  /** rssMb plus every subgraph's: the memory the whole deployment needs. */
+  totalRssMb?: number | null;
+  /**
+   * CPU time per request (warm-up included) of each process: the target's, each subgraph's, and
+   * `client`, the benchmark's own process (the load generator; for sql, the work itself).
+   * Unlike latency, it does not grow when other work shares the machine.
+   */
+  cpuMsPerRequest?: Record<string, number>;
+  fetches?: Record<string, number>;
+  sqlStatements?: Record<string, number>;
+  requests?: number;
+  seconds?: number;
+  concurrency: number;
+  /** The run's settings: warm-up and timed window in seconds, and rounds. */
+  warmupS?: number;
+  durationS?: number;
+  rounds?: number;
+  scale: string;
+  demoScale: number;
+  /** The machine's 1-minute load average after the measurement: other work on it shows here. */
+  loadAvg1m?: number;
+  note?: string;
+}
+
+const fmt = (n: number | null | undefined, digits = 1) => (n === null || n === undefined ? '–' : n.toFixed(digits));
+const fmtRps = (n: number | null | undefined) => fmt(n, n !== null && n !== undefined && n < 100 ? 1 : 0);
+
+export function markdownTable(rows: Row[]): string {
+  const lines = [
+    '| workload | target | p50 ms | p95 ms | req/s | SQL / fetch | fetches (SQL statements) per request | CPU ms / request: front + subgraphs | RSS MB: front | subgraphs (sum) | total |',
+    '|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    if (r.note) {
+      lines.push(`| ${r.workload} | ${r.target} | ${r.note} | | | | | | | | |`);
+      continue;
+    }
+    const detail =
+      r.target === 'monolith' || r.target === 'sql'
+        ? Object.entries(r.sqlStatements ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')
+        : Object.entries(r.fetches ?? {}).map(([k, v]) => `${k} ${v}${r.sqlStatements?.[k] ? ` (${r.sqlStatements[k]})` : ''}`).join(', ') +
+          (r.sqlStatements?.[r.target] ? `; ${r.target} itself (${r.sqlStatements[r.target]})` : '');
+    const subs = r.subgraphRssMb ? sum(r.subgraphRssMb) : null;
+    const cpu = r.cpuMsPerRequest ?? {};
+    const front = r.target === 'sql' ? cpu.client : cpu[r.target];
+    const subCpu = Object.entries(cpu).filter(([k]) => k !== r.target && k !== 'client').reduce((a, [, v]) => a + v, 0);
+    const cpuCell = front === undefined ? '–' : r.target === 'sql' || r.target === 'monolith' ? fmt(front, 1) : `${fmt(front, 1)} + ${fmt(subCpu, 1)} = ${fmt(front + subCpu, 1)}`;
+    lines.push(
+      `| ${r.workload} | ${r.target} | ${fmt(r.p50Ms)} | ${fmt(r.p95Ms)} | ${fmtRps(r.rps)} | ${fmt(r.sqlPerFetch, 2)} | ${detail} | ${cpuCell} | ${fmt(r.rssMb, 0)} | ${fmt(subs, 0)} | ${fmt(r.totalRssMb, 0)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The issue-5 targets this run can judge; the scaling one compares with other scales' latest results. */
+function targetChecks(rows: Row[], resultsDir: string): string {
+  const get = (w: WorkloadName, t: TargetName) => rows.find((r) => r.workload === w && r.target === t && !r.note);
+  const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? '**met**' : '**not met**');
+  const out: string[] = [];
+  const gw1 = get('W1', 'gateway');
+  out.push(`- W1 p50 ≤ 25 ms uncached (gateway): ${verdict(gw1 ? gw1.p50Ms! <= 25 : null)}${gw1 ? ` (${fmt(gw1.p50Ms)} ms)` : ''}`);
+  const cw1 = get('W1', 'gateway-cached');
+  out.push(`- W1 p50 ≤ 3 ms cached (gateway-cached): ${cw1 ? `${verdict(cw1.p50Ms! <= 3)} (${fmt(cw1.p50Ms)} ms)` : 'not measured (no response cache yet)'}`);
+  const hw1 = get('W1', 'hive-gateway');
+  out.push(
+    `- W1 throughput ≥ 1.5 × Hive Gateway's: ${verdict(gw1 && hw1 ? gw1.rps! >= 1.5 * hw1.rps! : null)}${gw1 && hw1 ? ` (${fmtRps(gw1.rps)} vs ${fmtRps(hw1.rps)} req/s: ${(gw1.rps! / hw1.rps!).toFixed(2)} ×)` : ''}`,
+  );
+  const nw1 = get('W1', 'hive-gateway-no-dedupe');
+  if (gw1 && nw1) out.push(`  - against Hive Gateway without in-flight deduplication: ${(gw1.rps! / nw1.rps!).toFixed(2)} × (${fmtRps(gw1.rps)} vs ${fmtRps(nw1.rps)} req/s)`);
+  for (const w of WORKLOAD_NAMES) {
+    const g = get(w, 'gateway');
+    const m = get(w, 'monolith');
+    if (g && m) out.push(`- ${w} latency no worse than the monolith's: ${verdict(g.p50Ms! <= m.p50Ms! && g.p95Ms! <= m.p95Ms!)} (p50 ${fmt(g.p50Ms)} vs ${fmt(m.p50Ms)} ms, p95 ${fmt(g.p95Ms)} vs ${fmt(m.p95Ms)} ms)`);
+  }
+  const gws = rows.filter((r) => r.target === 'gateway' && !r.note);
+  if (gws.length) {
+    const bad = gws.filter((r) => r.sqlPerFetch !== 1 || Object.entries(r.fetches ?? {}).some(([k, f]) => DB_SUBGRAPHS.has(k) && (r.sqlStatements?.[k] ?? 0) !== f));
+    out.push(`- exactly one SQL statement per subgraph fetch (gateway, ${gws.map((r) => r.workload).join(', ')}): ${verdict(bad.length === 0)}${bad.length ? ` (not in ${bad.map((r) => `${r.workload}: ${fmt(r.sqlPerFetch, 2)}`).join(', ')})` : ''}`);
+  }
+  out.push(`- W1-W3 latency within ±20 % from 10^5 to 10^7: ${scalingCheck(resultsDir)}`);
+  return out.join('\n');
+}
+
+/** CPU time per request of the whole deployment (the target's process and the subgraphs; not the load generator). */
+const cpuOf = (r: Row) => (r.cpuMsPerRequest ? Object.entries(r.cpuMsPerRequest).filter(([k]) => k !== 'client' || r.target === 'sql').reduce((a, [, v]) => a + v, 0) : null);
+
+/** The gateway's p50 and p95 of W1-W3 at each scale measured (the latest full run of each), against the smallest scale. */
+function scalingCheck(resultsDir: string): string {
+  if (!fs.existsSync(resultsDir)) return 'not measured';
+  const latest = new Map<number, Row[]>();
+  for (const f of fs.readdirSync(resultsDir).sort()) {
+    const m = /^\d{4}-\d{2}-\d{2}-(1e\d+|\d+)\.json$/.exec(f);
+    if (!m) continue;
+    const rows = JSON.parse(fs.readFileSync(path.join(resultsDir, f), 'utf8')) as Row[];
+    if (rows.length) latest.set(Number(m[1]), rows);
+  }
+  const scales = [...latest.keys()].sort((a, b) => a - b);
+  if (scales.length < 2) return `needs two scales (have ${scales.map((s) => s.toExponential(0)).join(', ') || 'none'})`;
+  const parts: string[] = [];
+  let ok = true;
+  for (const w of ['W1', 'W2', 'W3'] as WorkloadName[]) {
+    const base = latest.get(scales[0])!.find((r) => r.workload === w && r.target === 'gateway' && !r.note);
+    if (!base) continue;
+    const cells = scales.slice(1).map((s) => {
+      const r = latest.get(s)!.find((x) => x.workload === w && x.target === 'gateway' && !x.note);
+      if (!r) return `${s.toExponential(0)} –`;
+      const d50 = r.p50Ms! / base.p50Ms! - 1;
+      const d95 = r.p95Ms! / base.p95Ms! - 1;
+      if (Math.abs(d50) > 0.2 || Math.abs(d95) > 0.2) ok = false;
+      const pct = (d: number) => `${d >= 0 ? '+' : ''}${(100 * d).toFixed(0)} %`;
+      const cpu = cpuOf(r) !== null && cpuOf(base) !== null ? `, CPU ${fmt(cpuOf(r), 0)} ms/request (${pct(cpuOf(r)! / cpuOf(base)! - 1)})` : '';
+      return `${s.toExponential(0)}: p50 ${fmt(r.p50Ms)} ms (${pct(d50)}), p95 ${fmt(r.p95Ms)} ms (${pct(d95)})${cpu}`;
+    });
+    parts.push(`${w} from p50 ${fmt(base.p50Ms)} / p95 ${fmt(base.p95Ms)} ms${cpuOf(base) !== null ? `, CPU ${fmt(cpuOf(base), 0)} ms/request` : ''} at ${scales[0].toExponential(0)} → ${cells.join('; ')}`);
+  }
+  return `${ok ? '**met**' : '**not met**'} (${parts.join(' · ')})`;
+}
+
+const today = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The two modes: the comparison, and a CPU profile of one target
+
+async function compare(o: Options, data: BenchData, headers: Record<string, string>): Promise<void> {
+  const W = workloads(data.citizenId);
+  const live = o.targets.filter((t) => t !== 'gateway-cached' || CACHED_GATEWAY_ENV);
+  const httpTargets = live.filter((t) => t !== 'sql');
+  log(`Starting ${SUBGRAPHS.length} subgraphs and ${httpTargets.join(', ') || 'no HTTP target'}…`);
+  // Interrupted while starting, the children see their IPC channel close and exit (probe.cjs).
+  const system = await startSystem(data, httpTargets, headers);
+  let dbs: Record<string, Db> | null = null;
+  const stopOnSignal = () => void system.stop().finally(() => process.exit(130));
+  process.once('SIGINT', stopOnSignal);
+  const rows: Row[] = [];
+  try {
+    if (live.includes('sql')) dbs = await openDataDbs(data.dataDir, data.demoScale);
+    const clients = Object.fromEntries(httpTargets.map((t) => [t, httpClient(system.fronts[t]!.url, headers, o.concurrency)]));
+    for (const w of o.workloads) {
+      const body = JSON.stringify({ query: W[w].query });
+      log(`\n${w}: ${W[w].description}`);
+      // One request per target, checked, counted and compared before anything is timed.
+      const answers = new Map<TargetName, { data: unknown; bytes: number; counted: Counted }>();
+      for (const t of live) {
+        const services = t === 'sql' ? [] : [...system.subgraphs, system.fronts[t]!];
+        const { result, counts } = await countAround(services, t === 'sql', async () => {
+          if (t === 'sql') return { data: await floorAnswer(dbs!, w, data.citizenId), bytes: 0 };
+          const a = await clients[t].post(body);
+          const text = a.body.toString();
+          if (a.status !== 200) throw new Error(`${t} ${w}: HTTP ${a.status}: ${text.slice(0, 1000)}`);
+          const json = JSON.parse(text) as { data?: unknown; errors?: unknown };
+          if (json.errors) throw new Error(`${t} ${w}: errors: ${JSON.stringify(json.errors).slice(0, 1000)}`);
+          return { data: json.data, bytes: a.body.length };
+        });
+        answers.set(t, { ...result, counted: sqlPerFetchOf(t, counts) });
+      }
+      const [ref, ...others] = [...answers.entries()];
+      for (const [t, a] of others) {
+        const diff = firstDifference(ref[1].data, a.data);
+        if (diff) throw new Error(`${w}: ${t} answers differently from ${ref[0]}, so the comparison would be meaningless:\n  ${diff}`);
+      }
+      if (ref) log(`  the ${answers.size} targets agree (${(Buffer.byteLength(JSON.stringify(ref[1].data)) / 1024).toFixed(0)} KiB of data)`);
+
+      // The window of each target is cut into rounds taken in turn, so that other work on the
+      // machine, which comes and goes, weighs on every target alike.
+      interface Tally { latencies: number[]; seconds: number; answered: number; cpuMs: Record<string, number>; rss: Record<string, number> }
+      const tallies = new Map<TargetName, Tally>();
+      for (let round = 0; round < o.rounds; round++) {
+        for (const t of live) {
+          const a = answers.get(t)!;
+          const front = system.fronts[t];
+          const watched = front ? [front, ...(t === 'monolith' ? [] : system.subgraphs)] : [];
+          const watch = new RssWatch(watched.map((s) => ({ name: s.name, pid: s.pid })));
+          const call =
+            t === 'sql'
+              ? async () => void (await floorAnswer(dbs!, w, data.citizenId))
+              : async () => checkAnswer(await clients[t].post(body), a.bytes, `${t} ${w}`);
+          if (t !== 'sql') clients[t].fresh();
+          const clientCpu0 = process.cpuUsage();
+          watch.start();
+          const r: LoadResult = await runLoad(call, {
+            concurrency: o.concurrency,
+            warmupMs: round === 0 ? o.warmupS * 1000 : 0,
+            durationMs: (o.durationS * 1000) / o.rounds,
+            maxRequests: Math.ceil(o.maxRequests / o.rounds),
+          });
+          const rss = watch.stop();
+          const clientCpu = process.cpuUsage(clientCpu0);
+          const tally = tallies.get(t) ?? { latencies: [], seconds: 0, answered: 0, cpuMs: {}, rss: {} };
+          tally.latencies.push(...r.latencies);
+          tally.seconds += r.seconds;
+          tally.answered += r.requests + r.warmupRequests;
+          for (const [k, ms] of [...Object.entries(watch.cpuMs()), ['client', (clientCpu.user + clientCpu.system) / 1000] as [string, number]]) tally.cpuMs[k] = (tally.cpuMs[k] ?? 0) + ms;
+          for (const [k, mb] of Object.entries(rss)) tally.rss[k] = Math.max(tally.rss[k] ?? 0, mb);
+          tallies.set(t, tally);
+        }
+      }
+
+      for (const t of o.targets) {
+        const base = { workload: w, target: t, factRows: data.factRows, concurrency: o.concurrency, warmupS: o.warmupS, durationS: o.durationS, rounds: o.rounds, scale: data.label, demoScale: data.demoScale };
+        if (!live.includes(t)) {
+          rows.push({ ...base, p50Ms: null, p95Ms: null, rps: null, sqlPerFetch: null, rssMb: null, note: 'not implemented yet (the gateway has no response cache)' });
+          log(`  ${t.padEnd(15)} not implemented yet`);
+          continue;
+        }
+        const a = answers.get(t)!;
+        const front = system.fronts[t];
+        const tally = tallies.get(t)!;
+        const latencies = tally.latencies.sort((x, y) => x - y);
+        const cpuMsPerRequest = Object.fromEntries(Object.entries(tally.cpuMs).map(([k, ms]) => [k, round(ms / tally.answered, 2)]));
+        const subgraphRssMb = front && t !== 'monolith' ? Object.fromEntries(system.subgraphs.map((s) => [s.name, tally.rss[s.name]])) : undefined;
+        const rssMb = front ? tally.rss[front.name] : null;
+        const row: Row = {
+          ...base,
+          p50Ms: round(percentile(latencies, 50), 2),
+          p95Ms: round(percentile(latencies, 95), 2),
+          rps: round(latencies.length / tally.seconds, 1),
+          sqlPerFetch: a.counted.sqlPerFetch === null ? null : round(a.counted.sqlPerFetch, 3),
+          rssMb,
+          subgraphRssMb,
+          totalRssMb: rssMb === null ? null : rssMb + (subgraphRssMb ? sum(subgraphRssMb) : 0),
+          cpuMsPerRequest,
+          fetches: a.counted.fetches,
+          sqlStatements: a.counted.sql,
+          requests: latencies.length,
+          seconds: round(tally.seconds, 2),
+          loadAvg1m: round(os.loadavg()[0], 2),
+        };
+        rows.push(row);
+        const cpuTotal = cpuOf(row);
+        log(
+          `  ${t.padEnd(22)} p50 ${fmt(row.p50Ms).padStart(7)} ms  p95 ${fmt(row.p95Ms).padStart(7)} ms  ${fmtRps(row.rps).padStart(6)} req/s  ` +
+            `CPU ${fmt(cpuTotal, 1).padStart(6)} ms/req  SQL/fetch ${fmt(row.sqlPerFetch, 2)}  RSS ${fmt(rssMb, 0)} MB  load ${row.loadAvg1m}`,
+        );
+      }
+    }
+    for (const c of Object.values(clients)) c.close();
+  } finally {
+    process.off('SIGINT', stopOnSignal);
+    if (dbs) for (const db of Object.values(dbs)) await db.destroy();
+    await system.stop();
+  }
+
+  writeResults(o, data, rows, false);
+}
+
+const resultsDir = path.join(ROOT, 'bench', 'results');
+const resultsBase = (o: Options, data: BenchData) => path.join(resultsDir, `${today()}-${data.label}${o.tag ? `-${o.tag.replace(/[^A-Za-z0-9_-]/g, '')}` : ''}`);
+
+/** Writes (or, with `renderOnly`, re-renders from the JSON already written) the day's results of a scale. */
+function writeResults(o: Options, data: BenchData, rows: Row[], renderOnly: boolean): void {
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const base = resultsBase(o, data);
+  // A run of some targets or workloads updates their rows of the day's file and keeps the others.
+  if (!renderOnly && fs.existsSync(`${base}.json`)) {
+    const kept = (JSON.parse(fs.readFileSync(`${base}.json`, 'utf8')) as Row[]).filter((old) => !rows.some((r) => r.workload === old.workload && r.target === old.target));
+    const order = [...TARGETS, ...EXTRA_TARGETS] as string[];
+    rows.push(...kept);
+    rows.sort((a, b) => a.workload.localeCompare(b.workload) || order.indexOf(a.target) - order.indexOf(b.target));
+  }
+  if (!renderOnly) fs.writeFileSync(`${base}.json`, JSON.stringify(rows, null, 2) + '\n');
+  const cpu = os.cpus();
+  const loads = rows.flatMap((r) => (r.loadAvg1m === undefined ? [] : [r.loadAvg1m]));
+  // The settings the rows were measured with (a merged file may mix runs: the first one's are shown).
+  const run = rows.find((r) => r.durationS !== undefined) ?? { concurrency: o.concurrency, warmupS: o.warmupS, durationS: o.durationS, rounds: o.rounds, maxRequests: o.maxRequests };
+  const rounds = run.rounds ?? 1;
+  const md = [
+    `## Benchmark ${today()}, ${data.label} fact rows (${data.factRows.toLocaleString('en-US')}: ${Object.entries(data.rowsByDomain).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}; demo scale ${data.demoScale})`,
+    '',
+    `${cpu.length} × ${cpu[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, SQLite. ` +
+      `Closed loop on loopback, concurrency ${run.concurrency}, ${run.warmupS} s warm-up then ${run.durationS} s per workload and target, in ${rounds} round${rounds > 1 ? 's' : ''} taken in turn by the targets. ` +
+      `Every answer checked (HTTP 200, no errors, same size as the first); the first answers of all targets compared as data. ` +
+      `SQL / fetch: statements over requests received, per subgraph with a database (the worst), counted inside the subgraph processes for one request; for monolith and sql, statements per domain per request. ` +
+      `CPU: user + system time of each process over the window (warm-up included) per request answered; for sql, the benchmark's own process. ` +
+      `RSS: peak during the measurement. ` +
+      (loads.length ? `1-minute load average after each measurement: ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} (the benchmark alone keeps about ${Math.min(run.concurrency, cpu.length)} cores busy).` : ''),
+    '',
+    markdownTable(rows),
+    '',
+    'Issue 5 targets:',
+    '',
+    targetChecks(rows, resultsDir),
+    '',
+  ].join('\n');
+  fs.writeFileSync(`${base}.md`, md);
+  console.log(md);
+  log(`Written ${path.relative(ROOT, base)}.json and .md`);
+}
+
+const round = (n: number, digits: number) => Number(n.toFixed(digits));
+
+async function profile(o: Options, data: BenchData, headers: Record<string, string>): Promise<void> {
+  const w = o.profile!;
+  const target = o.profileTarget;
+  // Raw profiles are tens of megabytes: kept with the (git-ignored) data, summaries with the results.
+  const dir = path.join(ROOT, 'bench', 'data', 'profiles', `${today()}-${data.label}-${w}-${target}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  log(`Profiling ${target} on ${w} for ${o.durationS} s (profiles in ${path.relative(ROOT, dir)})…`);
+  const system = await startSystem(data, [target], headers, dir);
+  const exitedAt = new Map<string, number>();
+  for (const s of [...system.subgraphs, system.fronts[target]!]) s.child.once('exit', () => exitedAt.set(s.name, Date.now()));
+  const body = JSON.stringify({ query: workloads(data.citizenId)[w].query });
+  const client = httpClient(system.fronts[target]!.url, headers, o.concurrency);
+  let window: { from: number; to: number; r: LoadResult };
+  try {
+    const first = await client.post(body);
+    checkAnswer(first, first.body.length, `${target} ${w}`);
+    await runLoad(async () => checkAnswer(await client.post(body), first.body.length, `${target} ${w}`), { concurrency: o.concurrency, warmupMs: o.warmupS * 1000, durationMs: 0, maxRequests: 0 });
+    const from = Date.now();
+    const r = await runLoad(async () => checkAnswer(await client.post(body), first.body.length, `${target} ${w}`), { concurrency: o.concurrency, warmupMs: 0, durationMs: o.durationS * 1000, maxRequests: o.maxRequests });
+    window = { from, to: Date.now(), r };
+  } finally {
+    client.close();
+    await system.stop();
+  }
+  const sections = [`## CPU profile: ${target} on ${w}, ${data.label} fact rows, ${today()}`, '', `${window.r.requests} requests in ${window.r.seconds.toFixed(1)} s (${window.r.rps.toFixed(1)} req/s, p50 ${window.r.p50Ms.toFixed(1)} ms) at concurrency ${o.concurrency}, profiles cut to that window.`, ''];
+  const order = [target, ...SUBGRAPHS];
+  for (const name of order) {
+    const file = path.join(dir, `${name}.cpuprofile`);
+    if (!fs.existsSync(file) || !exitedAt.has(name)) continue;
+    const clock = profileClock(file, exitedAt.get(name)!);
+    sections.push(`### ${name}`, '', summariseProfile(file, ROOT, { fromUs: clock(window.from), toUs: clock(window.to) }, name === target ? 30 : 12), '');
+  }
+  const out = path.join(ROOT, 'bench', 'results', `${today()}-${data.label}-profile-${w}-${target}.md`);
+  fs.writeFileSync(out, sections.join('\n'));
+  console.log(sections.join('\n'));
+  log(`Written ${path.relative(ROOT, out)}`);
+}
+
+async function main() {
+  const o = parseOptions(process.argv.slice(2));
+  const t0 = Date.now();
+  log(`Data for ${o.rows.toExponential(0)} fact rows:`);
+  const data = await ensureData(o.rows, log);
+  log(
+    `  ${data.factRows.toLocaleString('en-US')} fact rows (demo scale ${data.demoScale}) in ${path.relative(ROOT, data.dataDir)}; ` +
+      (data.loadSeconds ? `loaded in ${data.loadSeconds.toFixed(0)} s` : `reused (loading took ${data.recordedLoadSeconds.toFixed(0)} s)`),
+  );
+  if (o.loadOnly) return;
+  if (o.render) {
+    const file = `${resultsBase(o, data)}.json`;
+    if (!fs.existsSync(file)) throw new Error(`No results to render: ${path.relative(ROOT, file)}`);
+    return writeResults(o, data, JSON.parse(fs.readFileSync(file, 'utf8')) as Row[], true);
+  }
+  const headers = await benchHeaders();
+  if (o.profile) await profile(o, data, headers);
+  else await compare(o, data, headers);
+  log(`Done in ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
