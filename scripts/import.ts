@@ -3,7 +3,8 @@
  * nothing (lib/import/engine.ts). Uses the services' configuration (DB_CLIENT, DATA_DIR,
  * MYSQL_URL...), so it can run while they serve: they show the new figures when it finishes.
  *
- * Exit status: 0 imported, 1 refused or failed (nothing written), 2 bad command line.
+ * Exit status: 0 imported, 1 refused or failed (nothing written), 2 bad command line or
+ * configuration.
  */
 import { loadConfig } from '../lib/config';
 import { importFile } from '../lib/import/engine';
@@ -25,9 +26,16 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const [domain, file] = argv;
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
   const progress = terminalProgress();
   try {
-    const s = await importFile({ config: loadConfig(), domain, file, onProgress: progress.onProgress });
+    const s = await importFile({ config, domain, file, onProgress: progress.onProgress });
     progress.stop();
     const n = (x: number) => x.toLocaleString('en-US');
     console.log(
@@ -41,7 +49,8 @@ async function main(argv: string[]): Promise<number> {
       console.error(err.message);
       return 1;
     }
-    console.error(`Import failed, nothing was written: ${(err as Error).stack ?? err}`);
+    // A database that is down or refuses: its own words, without a stack trace (DEBUG=1 shows it).
+    console.error(`Import failed, nothing was written: ${process.env.DEBUG ? ((err as Error).stack ?? err) : ((err as Error).message ?? err)}`);
     return 1;
   }
 }

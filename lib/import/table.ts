@@ -1,6 +1,6 @@
 /**
  * Reading a CSV or XLSX file as a stream of rows keyed by column name: `{ line, cells }` with
- * every cell as trimmed text or null. Both formats stream (csv-parse; exceljs's streaming
+ * every cell as trimmed text or null. Both formats stream (Papa Parse; exceljs's streaming
  * workbook reader), so memory does not grow with the file. Rows come in chunks, whatever was
  * parsed at once, because a promise per row would cost more than the parsing itself.
  *
@@ -35,7 +35,7 @@ export interface Table {
   totalBytes: number;
   /** Bytes of the file read so far: progress while the row count is not yet known. */
   bytesRead(): number;
-  /** Data rows in file order, in chunks; blank rows are skipped. Throws ImportRejected for a bad header or CSV syntax. */
+  /** Data rows in file order, in chunks; blank rows are skipped. Throws ImportRejected for a bad header. */
   chunks(): AsyncGenerator<TableRow[]>;
 }
 
@@ -73,8 +73,9 @@ export function openTable(file: string, columns: readonly ColumnShape[]): Table 
       input = fs.createReadStream(file, format === 'csv' ? { encoding: 'utf8', highWaterMark: 64 * 1024 } : { highWaterMark: 64 * 1024 });
       const opened = input;
       try {
-        const raw = format === 'csv' ? csvRows(file, opened) : xlsxRows(file, opened);
-        yield* keyedRows(file, raw, columns);
+        let sheet: string | undefined;
+        const raw = format === 'csv' ? csvRows(file, opened) : xlsxRows(file, opened, (name) => (sheet = name));
+        yield* keyedRows(file, raw, columns, () => (sheet === undefined ? '' : `; read from the workbook's first sheet, "${sheet}"`));
       } finally {
         opened.destroy();
       }
@@ -141,7 +142,7 @@ async function* csvRows(file: string, input: fs.ReadStream): AsyncGenerator<RawR
   }
 }
 
-async function* xlsxRows(file: string, input: fs.ReadStream): AsyncGenerator<RawRow[]> {
+async function* xlsxRows(file: string, input: fs.ReadStream, onSheet: (name: string) => void): AsyncGenerator<RawRow[]> {
   // Styles are needed to tell a date cell from a number cell; shared strings hold most text.
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
   const reader = workbook as unknown as { model?: { sheets?: { name: string }[] } };
@@ -149,7 +150,9 @@ async function* xlsxRows(file: string, input: fs.ReadStream): AsyncGenerator<Raw
     for await (const sheet of workbook) {
       // Sheets come in the zip's order; the first in the workbook's tab order is the one meant.
       const first = reader.model?.sheets?.[0]?.name;
-      if (first !== undefined && (sheet as unknown as { name: string }).name !== first) continue;
+      const name = (sheet as unknown as { name: string }).name;
+      if (first !== undefined && name !== first) continue;
+      onSheet(name);
       let chunk: RawRow[] = [];
       for await (const row of sheet) {
         chunk.push({ line: row.number, values: (row.values as RawCell[]).slice(1) });
@@ -201,7 +204,7 @@ function isBlank(values: RawCell[]): boolean {
 }
 const fold = (name: string) => name.replace(/[^a-z0-9]/gi, '').toLowerCase();
 
-function readHeader(file: string, row: RawRow, columns: readonly ColumnShape[]): Map<number, ColumnShape> {
+function readHeader(file: string, row: RawRow, columns: readonly ColumnShape[], source: string): Map<number, ColumnShape> {
   const expected = new Map(columns.map((c) => [c.name, c]));
   const byPosition = new Map<number, ColumnShape>();
   const seen = new Map<string, number>();
@@ -226,13 +229,13 @@ function readHeader(file: string, row: RawRow, columns: readonly ColumnShape[]):
   if (!log.empty) {
     throw new ImportRejected(file, log, {
       what: 'its header does not have the expected columns',
-      note: `expected columns, in any order and any case: ${columns.map((c) => c.name).join(', ')}`,
+      note: `expected columns, in any order and any case: ${columns.map((c) => c.name).join(', ')}${source}`,
     });
   }
   return byPosition;
 }
 
-async function* keyedRows(file: string, raw: AsyncGenerator<RawRow[]>, columns: readonly ColumnShape[]): AsyncGenerator<TableRow[]> {
+async function* keyedRows(file: string, raw: AsyncGenerator<RawRow[]>, columns: readonly ColumnShape[], source: () => string): AsyncGenerator<TableRow[]> {
   // Per row this is the hot loop of both passes: columns by position in an array, and every
   // row's cells cloned from one template so that all rows share one object shape.
   let byPosition: (ColumnShape | undefined)[] | undefined;
@@ -244,7 +247,7 @@ async function* keyedRows(file: string, raw: AsyncGenerator<RawRow[]>, columns: 
       const values = row.values;
       if (isBlank(values)) continue;
       if (!byPosition) {
-        const header = readHeader(file, row, columns);
+        const header = readHeader(file, row, columns, source());
         byPosition = Array.from({ length: Math.max(0, ...header.keys()) + 1 }, (_, p) => header.get(p));
         positions = Object.fromEntries([...header].map(([p, c]) => [c.name, p]));
         continue;
