@@ -404,6 +404,7 @@ async function compare(o: Options, data: BenchData, headers: Record<string, stri
   const stopOnSignal = () => void system.stop().finally(() => process.exit(130));
   process.once('SIGINT', stopOnSignal);
   const rows: Row[] = [];
+  const failures: string[] = [];
   try {
     if (live.includes('sql')) dbs = await openDataDbs(data.dataDir, data.demoScale);
     const clients = Object.fromEntries(httpTargets.map((t) => [t, httpClient(system.fronts[t]!.url, headers, o.concurrency)]));
@@ -436,8 +437,12 @@ async function compare(o: Options, data: BenchData, headers: Record<string, stri
       // machine, which comes and goes, weighs on every target alike.
       interface Tally { latencies: number[]; seconds: number; answered: number; cpuMs: Record<string, number>; rss: Record<string, number> }
       const tallies = new Map<TargetName, Tally>();
+      // A target that fails under load (an error, a bad answer) is dropped from this workload and
+      // reported; the others go on, and the run ends with a failure status.
+      const failed = new Map<TargetName, string>();
       for (let round = 0; round < o.rounds; round++) {
         for (const t of live) {
+          if (failed.has(t)) continue;
           const a = answers.get(t)!;
           const front = system.fronts[t];
           const watched = front ? [front, ...(t === 'monolith' ? [] : system.subgraphs)] : [];
@@ -449,12 +454,22 @@ async function compare(o: Options, data: BenchData, headers: Record<string, stri
           if (t !== 'sql') clients[t].fresh();
           const clientCpu0 = process.cpuUsage();
           watch.start();
-          const r: LoadResult = await runLoad(call, {
-            concurrency: o.concurrency,
-            warmupMs: round === 0 ? o.warmupS * 1000 : 0,
-            durationMs: (o.durationS * 1000) / o.rounds,
-            maxRequests: Math.ceil(o.maxRequests / o.rounds),
-          });
+          let r: LoadResult;
+          try {
+            r = await runLoad(call, {
+              concurrency: o.concurrency,
+              warmupMs: round === 0 ? o.warmupS * 1000 : 0,
+              durationMs: (o.durationS * 1000) / o.rounds,
+              maxRequests: Math.ceil(o.maxRequests / o.rounds),
+            });
+          } catch (err) {
+            watch.stop();
+            const message = (err instanceof Error ? err.message : String(err)).slice(0, 300);
+            failed.set(t, message);
+            failures.push(`${w} ${t}: ${message}`);
+            log(`  ${t} FAILED in round ${round + 1}: ${message}`);
+            continue;
+          }
           const rss = watch.stop();
           const clientCpu = process.cpuUsage(clientCpu0);
           const tally = tallies.get(t) ?? { latencies: [], seconds: 0, answered: 0, cpuMs: {}, rss: {} };
@@ -472,6 +487,10 @@ async function compare(o: Options, data: BenchData, headers: Record<string, stri
         if (!live.includes(t)) {
           rows.push({ ...base, p50Ms: null, p95Ms: null, rps: null, sqlPerFetch: null, rssMb: null, note: 'not implemented yet (the gateway has no response cache)' });
           log(`  ${t.padEnd(15)} not implemented yet`);
+          continue;
+        }
+        if (failed.has(t)) {
+          rows.push({ ...base, p50Ms: null, p95Ms: null, rps: null, sqlPerFetch: null, rssMb: null, note: `FAILED under load: ${failed.get(t)}` });
           continue;
         }
         const a = answers.get(t)!;
@@ -513,6 +532,10 @@ async function compare(o: Options, data: BenchData, headers: Record<string, stri
   }
 
   writeResults(o, data, rows, false);
+  if (failures.length) {
+    log(`\n${failures.length} target(s) failed under load:\n  ${failures.join('\n  ')}`);
+    process.exitCode = 1;
+  }
 }
 
 const resultsDir = path.join(ROOT, 'bench', 'results');
