@@ -373,33 +373,34 @@ export function keyRanges(period: Period): KeyRanges {
   return r;
 }
 
-/**
- * Reads every figure, as a stock and as a flow, for many (area, period) keys in one SQL
- * statement. Answers come back in key order.
- */
-export async function readFigures<M extends string>(db: Db, spec: SummarySpec<M>, keys: readonly SummaryKey[]): Promise<FigureReading<M>[]> {
-  const zero = () => Object.fromEntries(spec.metrics.map((m) => [m, 0])) as FigureValues<M>;
-  const out: FigureReading<M>[] = keys.map(() => ({ stock: zero(), flow: zero() }));
-  if (keys.length === 0) return out;
+/** The key columns a read passes as one JSON array per key, in this order after the key's index. */
+const KEY_COLUMNS = ['area', 'ycut', 'month_from', 'month_to', 'day_from', 'day_to', 'flow_from', 'flow_to'] as const;
 
-  const cols = ['kid', 'area', 'ycut', 'month_from', 'month_to', 'day_from', 'day_to', 'flow_from', 'flow_to'];
-  const bindings: (string | number)[] = [];
-  const tuples = keys.map((k, kid) => {
-    const r = keyRanges(k.period);
-    bindings.push(kid, k.areaCode, r.ycut, r.monthFrom, r.monthTo, r.dayFrom, r.dayTo, r.flowFrom, r.flowTo);
-    return cols.map(() => '?').join(', ');
-  });
-  // SQLite takes a VALUES list of any length; MySQL 8 and MariaDB differ in VALUES syntax but
-  // both take UNION ALL, which SQLite would cap at 500 terms.
-  const keysSql = isMysql(db)
-    ? tuples.map((t) => `SELECT ${t}`).join(' UNION ALL ')
-    : `VALUES ${tuples.map((t) => `(${t})`).join(', ')}`;
+/**
+ * The statement of one summary's reads: its text depends only on the summary, never on the
+ * number of keys, which arrive as one JSON array. A VALUES list with a row per key made a new
+ * statement for every request, and compiling it cost more than running it (696 districts: 30 ms
+ * against 10 ms on SQLite).
+ */
+const readStatements = new Map<string, string>();
+
+function readStatement(db: Db, spec: SummarySpec): string {
+  const mysql = isMysql(db);
+  const cacheKey = `${mysql ? 'mysql' : 'sqlite'}:${spec.name}`;
+  let sql = readStatements.get(cacheKey);
+  if (sql) return sql;
+  // MySQL 8 and MariaDB 10.6+ read the array with JSON_TABLE, SQLite with json_each; the area
+  // column takes the summaries' collation so that the join uses their primary key.
+  const keysSql = mysql
+    ? `SELECT * FROM JSON_TABLE(?, '$[*]' COLUMNS (kid INT PATH '$[0]', area VARCHAR(16) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci PATH '$[1]', ${KEY_COLUMNS.slice(1).map((c, i) => `${c} INT PATH '$[${i + 2}]'`).join(', ')})) AS j`
+    : `SELECT CAST(j.value ->> 0 AS INTEGER) AS kid, ${KEY_COLUMNS.map((c, i) => `j.value ->> ${i + 1} AS ${c}`).join(', ')} FROM json_each(?) AS j`;
   const m = spec.metrics;
   const sum = (alias: string) => m.map((c) => `SUM(${alias}.${c}) AS ${c}`).join(', ');
   const pick = (alias: string) => m.map((c) => `${alias}.${c}`).join(', ');
   const d = deltaTable(spec);
   const y = yearTable(spec);
-  const sql = `WITH k(${cols.join(', ')}) AS (${keysSql})
+  // The keys are read once (MATERIALIZED on SQLite; MariaDB materializes a CTE used more than once).
+  sql = `WITH k AS ${mysql ? '' : 'MATERIALIZED '}(${keysSql})
 SELECT x.kid, 'S' AS part, ${sum('x')} FROM (
   SELECT k.kid, ${pick('t')} FROM k JOIN ${y} t ON t.area_code = k.area
     AND t.year = (SELECT MAX(t2.year) FROM ${y} t2 WHERE t2.area_code = k.area AND t2.year <= k.ycut)
@@ -411,11 +412,52 @@ SELECT x.kid, 'S' AS part, ${sum('x')} FROM (
 UNION ALL
 SELECT k.kid, 'F' AS part, ${sum('t')} FROM k JOIN ${d} t ON t.area_code = k.area AND t.bucket BETWEEN k.flow_from AND k.flow_to
 GROUP BY k.kid`;
-  const result = await db.raw(sql, bindings);
+  readStatements.set(cacheKey, sql);
+  return sql;
+}
+
+/** keyRanges by period label: a dashboard asks for the same few periods all day. */
+const rangesByPeriod = new Map<string, KeyRanges>();
+function cachedKeyRanges(period: Period): KeyRanges {
+  let r = rangesByPeriod.get(period.label);
+  if (!r) {
+    r = keyRanges(period);
+    if (rangesByPeriod.size > 10_000) rangesByPeriod.clear();
+    rangesByPeriod.set(period.label, r);
+  }
+  return r;
+}
+
+/**
+ * Reads every figure, as a stock and as a flow, for many (area, period) keys in one SQL
+ * statement. Answers come back in key order.
+ */
+export async function readFigures<M extends string>(db: Db, spec: SummarySpec<M>, keys: readonly SummaryKey[]): Promise<FigureReading<M>[]> {
+  // Copying one object literal is several times faster than building 70 properties one by one,
+  // and W1 builds 1,400 of these per domain.
+  const zeroTemplate = Object.fromEntries(spec.metrics.map((m) => [m, 0])) as FigureValues<M>;
+  const readings: (FigureReading<M> | undefined)[] = new Array(keys.length);
+  if (keys.length === 0) return [];
+
+  const keyList = keys.map((k, kid) => {
+    const r = cachedKeyRanges(k.period);
+    return [kid, k.areaCode, r.ycut, r.monthFrom, r.monthTo, r.dayFrom, r.dayTo, r.flowFrom, r.flowTo];
+  });
+  const result = await db.raw(readStatement(db, spec), [JSON.stringify(keyList)]);
   const rows: Record<string, unknown>[] = isMysql(db) ? result[0] : result;
+  const m = spec.metrics;
   for (const row of rows) {
-    const target = out[Number(row.kid)][row.part === 'S' ? 'stock' : 'flow'];
-    for (const c of m) target[c] = Number(row[c] ?? 0);
+    const figures: Record<string, number> = { ...zeroTemplate };
+    // MySQL's SUM is a DECIMAL, which the driver may hand over as a string.
+    for (const c of m) figures[c] = Number(row[c] ?? 0);
+    const reading = (readings[Number(row.kid)] ??= { stock: undefined as never, flow: undefined as never });
+    reading[row.part === 'S' ? 'stock' : 'flow'] = figures as FigureValues<M>;
+  }
+  const out = readings as FigureReading<M>[];
+  for (let i = 0; i < keys.length; i++) {
+    const r = (out[i] ??= { stock: undefined as never, flow: undefined as never });
+    r.stock ??= { ...zeroTemplate };
+    r.flow ??= { ...zeroTemplate };
   }
   return out;
 }
