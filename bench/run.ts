@@ -32,13 +32,12 @@ const EXTRA_TARGETS = ['hive-gateway-no-dedupe'] as const;
 export type TargetName = (typeof TARGETS)[number] | (typeof EXTRA_TARGETS)[number];
 
 /**
- * The environment that turns the gateway's response cache on; null while the gateway has none,
- * which makes `gateway-cached` report "not implemented yet". When the cache lands, set it here
- * (e.g. `{ RESPONSE_CACHE: 'memory' }`): the target then starts a second gateway process with
- * it over the same subgraphs, and the verification request plus the warm-up fill the cache
- * before the timed window.
+ * The environment that turns the gateway's response cache on (in its own memory): the target
+ * starts a second gateway process with it over the same subgraphs, and the verification request
+ * plus the warm-up fill the cache before the timed window. `gateway` runs with it off.
  */
-const CACHED_GATEWAY_ENV: Record<string, string> | null = null;
+const CACHED_GATEWAY_ENV: Record<string, string> | null = { RESPONSE_CACHE: 'on' };
+const UNCACHED_GATEWAY_ENV: Record<string, string> = { RESPONSE_CACHE: 'off' };
 
 /** Services with a database: where "one SQL statement per subgraph fetch" applies. */
 const DB_SUBGRAPHS = new Set(DOMAIN_MODULES.filter((m) => m.migrations).map((m) => m.name as string));
@@ -169,7 +168,7 @@ async function startSystem(data: BenchData, fronts: TargetName[], headers: Recor
       system.fronts[target] = s;
     };
     const jobs: Promise<void>[] = [];
-    if (fronts.includes('gateway')) jobs.push(front('gateway', 'gateway/index.ts', {}, 'health'));
+    if (fronts.includes('gateway')) jobs.push(front('gateway', 'gateway/index.ts', UNCACHED_GATEWAY_ENV, 'health'));
     if (fronts.includes('gateway-cached') && CACHED_GATEWAY_ENV) jobs.push(front('gateway-cached', 'gateway/index.ts', CACHED_GATEWAY_ENV, 'health'));
     if (fronts.includes('hive-gateway')) jobs.push(front('hive-gateway', 'bench/hive/server.ts', {}, 'graphql'));
     if (fronts.includes('hive-gateway-no-dedupe')) jobs.push(front('hive-gateway-no-dedupe', 'bench/hive/server.ts', { HIVE_DEDUPE: 'false' }, 'graphql'));

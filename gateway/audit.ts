@@ -33,7 +33,7 @@ export function auditPlugin(db: Db): ApolloServerPlugin<GatewayContext> {
       return {
         async willSendResponse(rc) {
           if (!rc.document || !rc.operation || rc.response.body.kind !== 'single') return;
-          const analysis = analyzeOperation(rc.schema, rc.document, rc.operation, (rc.request.variables ?? {}) as Record<string, unknown>);
+          const analysis = rc.contextValue.analysis ?? analyzeOperation(rc.schema, rc.document, rc.operation, (rc.request.variables ?? {}) as Record<string, unknown>);
           if (!analysis.personLevel) return;
           const result = rc.response.body.singleResult;
           const ids = [...personalIdsIn(result.data)];

@@ -12,23 +12,26 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
+import { LRUCache } from 'lru-cache';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
+import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
 import { projectRoot } from '../lib/admin-units';
-import { ANONYMOUS, bodyHashOf, createUserTokenVerifier, DEV_INTERNAL_SECRET, DEV_JWT_SECRET, IDENTITY_HEADER, signInternalIdentity, signUserToken, type Identity } from '../lib/auth';
+import { ANONYMOUS, bodyHashOf, createUserTokenVerifier, DEV_INTERNAL_SECRET, DEV_JWT_SECRET, IDENTITY_HEADER, INTERNAL_TOKEN_SECONDS, signInternalIdentity, signUserToken, type Identity } from '../lib/auth';
 import type { Config } from '../lib/config';
+import { connectRedis, datasetId, openDataVersions } from '../lib/data-versions';
 import { migrate, openDb, type Db } from '../lib/db';
 import { logger } from '../lib/logger';
 import { formatError, listenOn, type ServiceHandle } from '../lib/subgraph';
 import { auditMigrations } from '../services/audit/log';
 import { auditPlugin } from './audit';
 import { mountGraphiql } from './graphiql';
-import { analyzeOperation } from './operation-analysis';
-import { loadPersistedOperations, persistedOperationsPlugin } from './persisted-operations';
+import { analyzeOperation, type OperationAnalysis } from './operation-analysis';
+import { loadPersistedOperations, persistedOperationsPlugin, sha256 } from './persisted-operations';
+import { MemoryCacheStore, RedisCacheStore, ResponseCache, subgraphsOfPlan, type CacheNotes, type GraphQLParams } from './response-cache';
 import { RateLimiter } from './rate-limit';
 
 export interface GatewayOptions {
@@ -43,22 +46,72 @@ export interface GatewayOptions {
 
 export interface GatewayContext {
   identity: Identity;
+  /** The limits plugin's reading of the operation, for the plugins after it. */
+  analysis?: OperationAnalysis;
+  /** The subgraphs the query plan fetches from. */
+  planSubgraphs?: string[];
+  /** Present when the response cache may store the answer: where to say that it can. */
+  cacheNotes?: CacheNotes;
 }
 
 export function readSupergraph(file = 'schema/supergraph.graphql'): string {
   return fs.readFileSync(path.resolve(projectRoot(), file), 'utf8');
 }
 
-/** Sends each subgraph request with the caller's identity, signed for that request, and a timeout. */
+/** A subgraph's answer, kept as text so that every request sharing it parses its own copy. */
+interface SharedFetch {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  text: string;
+}
+
+/**
+ * Sends each subgraph request with the caller's identity, signed for that request, and a timeout.
+ *
+ * Identical subgraph requests in flight at once (same subgraph, same body, same caller identity:
+ * a dashboard's panels refreshing together) are sent once and their answer shared, as Hive
+ * Gateway does by default. For them to be identical, a signature is reused for the same identity
+ * and body for a while (it is bound to the body, so it can only ever vouch for this request).
+ */
 class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly signatures = new LRUCache<string, string>({ max: 5000, ttl: (INTERNAL_TOKEN_SECONDS / 3) * 1000 });
+  private readonly inFlight = new Map<string, Promise<SharedFetch>>();
+
   constructor(url: string, private readonly secret: string, timeoutMs: number) {
-    // A subgraph that does not answer in time fails its part of the query, not the gateway.
-    super({ url, fetcher: ((input: string, init?: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never });
+    super({
+      url,
+      fetcher: (async (input: string, init: RequestInit & { headers: Record<string, string> }) => {
+        const key = `${init.headers[IDENTITY_HEADER]}\u0000${init.body as string}`;
+        let shared = this.inFlight.get(key);
+        if (!shared) {
+          // A subgraph that does not answer in time fails its part of the query, not the gateway.
+          shared = fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }).then(async (res) => ({
+            status: res.status,
+            statusText: res.statusText,
+            headers: [...res.headers],
+            text: await res.text(),
+          }));
+          this.inFlight.set(key, shared);
+          const forget = () => this.inFlight.delete(key);
+          shared.then(forget, forget);
+        }
+        const answer = await shared;
+        return new Response(answer.text, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
+      }) as never,
+    });
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const identity = (context as Partial<GatewayContext>).identity ?? ANONYMOUS;
-    request.http?.headers.set(IDENTITY_HEADER, await signInternalIdentity(this.secret, identity, bodyHashOf(request.query, request.variables)));
+    const bodyHash = bodyHashOf(request.query, request.variables);
+    const key = `${JSON.stringify([identity.sub, identity.roles, identity.provinces, identity.clientAddress])}\u0000${bodyHash}`;
+    let signature = this.signatures.get(key);
+    if (!signature) {
+      signature = await signInternalIdentity(this.secret, identity, bodyHash);
+      this.signatures.set(key, signature);
+    }
+    request.http?.headers.set(IDENTITY_HEADER, signature);
   }
 }
 
@@ -78,6 +131,7 @@ function limitsPlugin(config: Config): ApolloServerPlugin<GatewayContext> {
             throw new GraphQLError(`This graph is read-only: it has no ${rc.operation!.operation} operations, only queries`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
           }
           const a = analyzeOperation(rc.schema, rc.document!, rc.operation!, (rc.request.variables ?? {}) as Record<string, unknown>);
+          rc.contextValue.analysis = a;
           const anonymous = rc.contextValue.identity.roles.length === 0;
           if (a.depth > config.MAX_QUERY_DEPTH) throw limitError(`Query depth ${a.depth} exceeds the limit of ${config.MAX_QUERY_DEPTH} (MAX_QUERY_DEPTH)`, 'MAX_QUERY_DEPTH');
           if (a.aliases > config.MAX_ALIASES) throw limitError(`Query uses ${a.aliases} aliases, more than the limit of ${config.MAX_ALIASES} (MAX_ALIASES)`, 'MAX_ALIASES');
@@ -98,6 +152,25 @@ function limitsPlugin(config: Config): ApolloServerPlugin<GatewayContext> {
   };
 }
 
+/** Marks an answer cacheable: a query without errors that selects no person-level data (those are audited one by one). */
+function responseCachePlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse(rc) {
+          const notes = rc.contextValue.cacheNotes;
+          if (!notes || rc.operation?.operation !== 'query' || rc.response.body.kind !== 'single') return;
+          if (rc.response.body.singleResult.errors?.length || !rc.contextValue.analysis || rc.contextValue.analysis.personLevel) return;
+          const from = rc.contextValue.planSubgraphs ?? [];
+          // The audit log grows with every audited read, without a data version to follow it.
+          if (from.includes('audit')) return;
+          notes.cacheableFrom = from;
+        },
+      };
+    },
+  };
+}
+
 export async function startGateway(options: GatewayOptions): Promise<ServiceHandle> {
   const { config } = options;
   if (config.NODE_ENV === 'production' && (config.JWT_SECRET === DEV_JWT_SECRET || config.INTERNAL_SECRET === DEV_INTERNAL_SECRET)) {
@@ -112,7 +185,25 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_FILE),
     buildService: ({ name, url }) => new SignedDataSource(options.subgraphUrls[name] ?? url!, internalSecret, config.SUBGRAPH_TIMEOUT_MS),
+    // What an answer depends on, for the response cache's invalidation.
+    experimental_didResolveQueryPlan: ({ queryPlan, requestContext }) => {
+      (requestContext.context as GatewayContext).planSubgraphs = [...subgraphsOfPlan(queryPlan.node)];
+    },
   });
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
+  const dataVersions = openDataVersions(config, redis);
+  const responseCache =
+    config.RESPONSE_CACHE === 'on'
+      ? new ResponseCache({
+          store: redis ? new RedisCacheStore(redis, `${config.REDIS_KEY_PREFIX}response:`) : new MemoryCacheStore(config.RESPONSE_CACHE_MAX_MB * 2 ** 20),
+          versions: dataVersions,
+          subgraphs: Object.keys(options.subgraphUrls).sort(),
+          dataset: datasetId(config),
+          ttlSeconds: config.RESPONSE_CACHE_TTL_SECONDS,
+          persistedText: async (hash) => persisted.cache.get(`apq:${hash}`),
+          accepts: (text) => !config.PERSISTED_OPERATIONS_ONLY || persisted.hashes.has(sha256(text)),
+        })
+      : undefined;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -129,6 +220,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
       persistedOperationsPlugin(persisted, config.PERSISTED_OPERATIONS_ONLY),
       limitsPlugin(config),
       auditPlugin(auditDb),
+      responseCachePlugin(),
     ],
   });
   await apollo.start();
@@ -169,8 +261,64 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
       res.setHeader('Retry-After', String(retryAfter));
       res.status(429).json({ errors: [{ message: `Rate limit of ${config.RATE_LIMIT_PER_MINUTE} requests per minute exceeded (RATE_LIMIT_PER_MINUTE); retry in ${retryAfter} s`, extensions: { code: 'RATE_LIMITED' } }] });
     },
-    expressMiddleware(apollo, { context: async ({ req }) => ({ identity: identities.get(req) ?? ANONYMOUS }) }),
+    async (req, res, next) => {
+      try {
+        await answer(req, res);
+      } catch (err) {
+        next(err);
+      }
+    },
   );
+
+  /** Runs one request through Apollo Server (as @as-integrations/express5 does, keeping hold of the context). */
+  const execute = (req: express.Request, context: GatewayContext): Promise<HTTPGraphQLResponse> => {
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    return apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search, body: req.body }, context: async () => context });
+  };
+
+  const send = async (res: express.Response, response: HTTPGraphQLResponse, cacheStatus?: string) => {
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    if (cacheStatus) res.setHeader('x-cache', cacheStatus);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+
+  /** Answers one request: from the response cache when it holds a valid answer, else through Apollo Server. */
+  const answer = async (req: express.Request, res: express.Response) => {
+    const identity = identities.get(req) ?? ANONYMOUS;
+    const body = req.body as GraphQLParams | undefined;
+    const key = responseCache && req.method === 'POST' && body && typeof body === 'object' && !Array.isArray(body) ? await responseCache.keyOf(body, identity) : null;
+    if (!responseCache || !key) return send(res, await execute(req, { identity }));
+    // `Cache-Control: no-cache` asks for a fresh answer (which then replaces the stored one).
+    const cached = /no-cache/i.test(req.get('cache-control') ?? '') ? undefined : await responseCache.get(key);
+    if (cached !== undefined) {
+      const type = req.accepts(['application/json', 'application/graphql-response+json']) === 'application/graphql-response+json' ? 'application/graphql-response+json' : 'application/json';
+      res.setHeader('content-type', `${type}; charset=utf-8`);
+      res.setHeader('x-cache', 'HIT');
+      res.status(200).end(cached);
+      return;
+    }
+    let response: HTTPGraphQLResponse | undefined;
+    const result = await responseCache.compute(key, async (cacheNotes) => {
+      response = await execute(req, { identity, cacheNotes });
+      // A streamed answer (incremental delivery) is not cached.
+      return response.body.kind === 'complete' ? { status: response.status ?? 200, body: response.body.string } : { status: -1, body: '' };
+    });
+    if (!response) {
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.setHeader('x-cache', 'HIT');
+      res.status(result.answer.status).end(result.answer.body);
+      return;
+    }
+    await send(res, response, result.stored ? 'MISS' : 'BYPASS');
+  };
   // Bodies that are not JSON, or too large, get a GraphQL-shaped error that says so.
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (!err) return next();
@@ -191,6 +339,8 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     stop: async () => {
       await apollo.stop();
       await auditDb.destroy();
+      await dataVersions.close();
+      await redis?.quit();
     },
   };
 }

@@ -38,7 +38,7 @@ export const DEV_INTERNAL_SECRET = 'p06-development-internal-secret-not-for-prod
 /** The header that carries the gateway's signed identity to a subgraph. */
 export const IDENTITY_HEADER = 'x-p06-identity';
 /** How long a forwarded identity is valid: one subgraph request, with slack for slow clocks. */
-const INTERNAL_TOKEN_SECONDS = 60;
+export const INTERNAL_TOKEN_SECONDS = 60;
 
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });

@@ -56,6 +56,16 @@ const envSchema = z.object({
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** With true, only operations registered in operations/*.graphql are accepted (by hash or text). */
   PERSISTED_OPERATIONS_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** The gateway's response cache for aggregate answers (gateway/response-cache.ts). */
+  RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
+  /** A safety net only: entries are dropped as soon as a write changes their data, whatever this says. */
+  RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** Memory the in-process cache may hold (answers' bytes); with Redis, Redis's own maxmemory rules. */
+  RESPONSE_CACHE_MAX_MB: z.coerce.number().int().min(1).default(256),
+  /** Redis for the response cache and the data versions, shared by every gateway and import (redis://host:port/db). */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must look like redis://host:6379').optional(),
+  /** Prefix of every Redis key this graph writes. */
+  REDIS_KEY_PREFIX: z.string().default('p06:'),
 });
 
 export type Config = z.infer<typeof envSchema>;

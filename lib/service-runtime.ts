@@ -5,6 +5,7 @@
  */
 import type { Config } from './config';
 import { loadConfig, servicePort } from './config';
+import { dataChanged } from './data-versions';
 import { migrate, openDb, type Db } from './db';
 import type { DomainModule } from './domain';
 import { logger } from './logger';
@@ -24,6 +25,8 @@ export async function prepareDomain(module: DomainModule, config: Config): Promi
     db = await openDb(config, module.name);
     await migrate(db, module.migrations, `${module.name.replace(/-/g, '_')}_migrations`);
     if (module.seedDemo) seededRows = await module.seedDemo(db, { seed: config.DEMO_SEED, scale: config.DEMO_SCALE });
+    // A gateway already running (a restart of one service) must not serve answers from before.
+    if (seededRows > 0) await dataChanged(config, module.name);
   }
   return { definition: module.createSubgraph({ db, config }), db, seededRows };
 }

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import type { Knex } from 'knex';
 import { ancestorsOf } from '../admin-units';
 import type { Config } from '../config';
+import { dataChanged } from '../data-versions';
 import { databaseName, isMysql, migrate, openDb } from '../db';
 import { upsertFacts, type FactSpec } from '../fact-store';
 import { DeltaBuffer, rebuildYearTotals } from '../summary-store';
@@ -272,6 +273,9 @@ async function writeFile(
       if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw changed('its size or modification time differs');
       progress({ phase: 'write', rows, totalRows: expectedRows, bytes: table.totalBytes, totalBytes: table.totalBytes }, true);
     });
+    // Committed: the gateways' cached answers over this domain are stale from now on. The import
+    // is complete only once they know it, so that no figure from before it is served after it.
+    if (summary.inserted + summary.updated > 0) await dataChanged(config, definition.domain);
   } finally {
     await db.destroy();
   }

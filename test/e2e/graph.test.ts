@@ -72,7 +72,8 @@ describe.each(testDatabases())('the graph on $label', (database) => {
 
   test('one SQL statement per subgraph fetch, whatever the number of entities', async () => {
     graph.resetCounts();
-    const res = await graph.queryGateway(ALL_DISTRICTS);
+    // A fresh answer: an earlier test asked the same, and the response cache holds it.
+    const res = await graph.queryGateway(ALL_DISTRICTS, undefined, undefined, { 'cache-control': 'no-cache' });
     expect(res.errors).toBeUndefined();
     for (const domain of ['residency', 'land']) {
       expect({ domain, fetches: graph.subgraphRequests[domain] }).toEqual({ domain, fetches: 1 });
@@ -127,6 +128,7 @@ describe.each(testDatabases())('the graph on $label', (database) => {
       b: stats(areaCode: "00004", period: "2024-05") { residency { population } } }`);
     await graph.dbs.land.transaction((trx) => upsertFacts(trx, parcelFacts, [{ ...parcel, digitizedOn: '2024-05-20' }]));
     await graph.dbs.residency.transaction((trx) => upsertFacts(trx, citizenFacts, [{ ...citizen, communeCode: '00004' }]));
+    await graph.dataChanged('land', 'residency');
     const after = await graph.queryGateway(`{ a: stats(areaCode: "10525", period: "2024-05") { land { digitizedParcels parcelsDigitizedInPeriod } residency { population } }
       b: stats(areaCode: "00004", period: "2024-05") { residency { population } } }`);
     expect(after.data.a.land.digitizedParcels).toBe(before.data.a.land.digitizedParcels + 1);
@@ -136,6 +138,7 @@ describe.each(testDatabases())('the graph on $label', (database) => {
     // Put both back, so the other tests keep counting the fixture as it was.
     await graph.dbs.land.transaction((trx) => upsertFacts(trx, parcelFacts, [parcel]));
     await graph.dbs.residency.transaction((trx) => upsertFacts(trx, citizenFacts, [citizen]));
+    await graph.dataChanged('land', 'residency');
     const restored = await graph.queryGateway(`{ a: stats(areaCode: "10525", period: "2024-05") { land { digitizedParcels parcelsDigitizedInPeriod } residency { population } }
       b: stats(areaCode: "00004", period: "2024-05") { residency { population } } }`);
     expect(restored.data).toEqual(before.data);

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../../lib/config';
 import { loadConfig } from '../../lib/config';
+import { dataChanged } from '../../lib/data-versions';
 import { dropAllTables, openDb, type Db } from '../../lib/db';
 import { prepareDomain } from '../../lib/service-runtime';
 import { startSubgraph, type ServiceHandle } from '../../lib/subgraph';
@@ -62,8 +63,8 @@ export function tokenFor(caller: Exclude<Caller, 'anonymous'>): Promise<string> 
 
 export interface RunningGraph {
   gatewayUrl: string;
-  /** Queries the gateway as `as` (an admin by default). */
-  queryGateway<T = any>(query: string, variables?: Record<string, unknown>, as?: Caller): Promise<GraphQLResponse<T>>;
+  /** Queries the gateway as `as` (an admin by default); `headers` are added to the request's. */
+  queryGateway<T = any>(query: string, variables?: Record<string, unknown>, as?: Caller, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Each domain's database, by domain name (domains without one are absent). */
   dbs: Record<string, Db>;
   /** Requests each subgraph has received since start (or since `resetCounts`). */
@@ -73,6 +74,11 @@ export interface RunningGraph {
   resetCounts(): void;
   /** Each subgraph's own URL, by name (to call one directly). */
   subgraphUrls(): Record<string, string>;
+  /**
+   * Says that a test wrote to a domain's database behind the graph's back, as the import does
+   * after committing (lib/data-versions.ts): the gateway's cached answers over it go stale.
+   */
+  dataChanged(...domains: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -119,12 +125,15 @@ export async function startGraph(config: Config, seed?: (dbs: Record<string, Db>
     subgraphRequests,
     sqlStatements,
     subgraphUrls: () => Object.fromEntries(handles.map((h) => [h.name, h.url])),
+    async dataChanged(...domains) {
+      for (const d of domains) await dataChanged(config, d);
+    },
     resetCounts() {
       for (const k of Object.keys(subgraphRequests)) subgraphRequests[k] = 0;
       for (const k of Object.keys(sqlStatements)) sqlStatements[k] = 0;
     },
-    async queryGateway(query, variables, as = { role: 'admin' }) {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
+    async queryGateway(query, variables, as = { role: 'admin' }, extraHeaders = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...extraHeaders };
       if (as !== 'anonymous') headers.authorization = `Bearer ${await tokenFor(as)}`;
       const res = await fetch(gateway.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
       return (await res.json()) as GraphQLResponse;

@@ -1,0 +1,120 @@
+/**
+ * Data versions: one opaque token per domain that changes whenever a write to that domain has
+ * committed (an import, the demo seeding). The gateway's response cache keeps, with each answer,
+ * the tokens of the domains the answer was read from, and serves it only while every one of them
+ * is unchanged: once a write has completed, no answer read before it is served again.
+ *
+ * Where the tokens live:
+ * - Redis (a hash per dataset), when REDIS_URL is set: any number of gateways and importers,
+ *   on any hosts;
+ * - otherwise one small file per domain under DATA_DIR/versions: the processes that share the
+ *   data directory (the embedded default, where every service and the import command run on
+ *   one machine). Gateways and imports on different hosts need REDIS_URL.
+ *
+ * A token is read before an answer is computed, so a write that commits while the answer is
+ * being computed leaves that answer with an old token: it is never served from the cache.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Redis from 'ioredis';
+import type { Config } from './config';
+
+export interface DataVersions {
+  /** The current token of each domain, in the order asked ("0" for a domain never written). */
+  read(domains: readonly string[]): Promise<string[]>;
+  /** Marks a domain changed: call after the write's transaction has committed. */
+  bump(domain: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * What identifies the data a configuration reads: its SQLite folder, or its MySQL server and
+ * database prefix. Caches and versions are kept per dataset, so two deployments (or two test
+ * graphs) sharing a Redis never see each other's answers.
+ */
+export function datasetId(config: Pick<Config, 'DB_CLIENT' | 'DATA_DIR' | 'MYSQL_URL' | 'MYSQL_DATABASE_PREFIX'>): string {
+  const id =
+    config.DB_CLIENT === 'mysql2'
+      ? `mysql:${new URL(config.MYSQL_URL!).host}/${config.MYSQL_DATABASE_PREFIX}`
+      : `sqlite:${path.resolve(config.DATA_DIR)}`;
+  return crypto.createHash('sha256').update(id).digest('hex').slice(0, 16);
+}
+
+const newToken = () => `${Date.now().toString(36)}-${crypto.randomBytes(6).toString('hex')}`;
+
+class FileDataVersions implements DataVersions {
+  constructor(private readonly dir: string) {}
+
+  private file(domain: string) {
+    return path.join(this.dir, `${domain}.version`);
+  }
+
+  async read(domains: readonly string[]): Promise<string[]> {
+    // Synchronous reads of a few bytes from the page cache: microseconds, no event-loop turns.
+    return domains.map((d) => {
+      try {
+        return fs.readFileSync(this.file(d), 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '0';
+        throw err;
+      }
+    });
+  }
+
+  async bump(domain: string): Promise<void> {
+    fs.mkdirSync(this.dir, { recursive: true });
+    // Written aside and renamed: a reader sees the old token or the new one, never half of one.
+    const temporary = `${this.file(domain)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+    fs.writeFileSync(temporary, newToken());
+    fs.renameSync(temporary, this.file(domain));
+  }
+
+  async close(): Promise<void> {}
+}
+
+class RedisDataVersions implements DataVersions {
+  constructor(private readonly redis: Redis, private readonly key: string, private readonly owned: boolean) {}
+
+  async read(domains: readonly string[]): Promise<string[]> {
+    if (domains.length === 0) return [];
+    const values = await this.redis.hmget(this.key, ...domains);
+    return values.map((v) => v ?? '0');
+  }
+
+  async bump(domain: string): Promise<void> {
+    await this.redis.hincrby(this.key, domain, 1);
+  }
+
+  async close(): Promise<void> {
+    if (this.owned) await this.redis.quit();
+  }
+}
+
+/** A Redis connection that fails fast (a request must not hang on a Redis that is down) and says where. */
+export function connectRedis(url: string): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false, connectTimeout: 2000 });
+  // Errors surface on the commands that fail; the connection retries by itself.
+  redis.on('error', () => {});
+  return redis;
+}
+
+/** The data versions of a configuration's dataset: in Redis when REDIS_URL is set, else in files beside the data. */
+export function openDataVersions(config: Config, redis?: Redis): DataVersions {
+  if (config.REDIS_URL) {
+    const client = redis ?? connectRedis(config.REDIS_URL);
+    return new RedisDataVersions(client, `${config.REDIS_KEY_PREFIX}${datasetId(config)}:versions`, !redis);
+  }
+  const prefix = config.DB_CLIENT === 'mysql2' ? `${config.MYSQL_DATABASE_PREFIX}` : '';
+  return new FileDataVersions(path.join(config.DATA_DIR, 'versions', prefix || '.'));
+}
+
+/** Marks a domain's data changed, for the callers (an import, the seeding) that wrote it and have committed. */
+export async function dataChanged(config: Config, domain: string): Promise<void> {
+  const versions = openDataVersions(config);
+  try {
+    await versions.bump(domain);
+  } finally {
+    await versions.close();
+  }
+}
