@@ -59,7 +59,7 @@ interface Options {
   render: boolean;
   /** Appended to the results' file name: runs with other settings (`quick`, `c1`) keep files of their own. */
   tag: string | null;
-  profileTarget: 'gateway' | 'hive-gateway' | 'monolith';
+  profileTarget: 'gateway' | 'gateway-cached' | 'hive-gateway' | 'monolith';
 }
 
 function parseOptions(argv: string[]): Options {
@@ -94,7 +94,7 @@ function parseOptions(argv: string[]): Options {
   const profile = value('--profile') as WorkloadName | undefined;
   if (profile && !WORKLOAD_NAMES.includes(profile)) throw new Error(`--profile takes a workload (${WORKLOAD_NAMES.join(', ')})`);
   const profileTarget = (value('--profile-target') ?? 'gateway') as Options['profileTarget'];
-  if (!['gateway', 'hive-gateway', 'monolith'].includes(profileTarget)) throw new Error('--profile-target: gateway, hive-gateway or monolith');
+  if (!['gateway', 'gateway-cached', 'hive-gateway', 'monolith'].includes(profileTarget)) throw new Error('--profile-target: gateway, gateway-cached, hive-gateway or monolith');
   return {
     rows: parseRows(value('--scale') ?? '1e5'),
     quick,

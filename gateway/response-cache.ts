@@ -26,24 +26,27 @@ import type { Identity } from '../lib/auth';
 import type { DataVersions } from '../lib/data-versions';
 import { logger } from '../lib/logger';
 
+/**
+ * Entries are bytes, sent as they are: encoding W1's 680 KiB answer from a string again on
+ * every hit was most of a hit's cost.
+ */
 export interface CacheStore {
-  get(key: string): Promise<string | undefined>;
-  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  get(key: string): Promise<Buffer | undefined>;
+  set(key: string, value: Buffer, ttlSeconds: number): Promise<void>;
 }
 
 export class MemoryCacheStore implements CacheStore {
-  private readonly entries: LRUCache<string, string>;
+  private readonly entries: LRUCache<string, Buffer>;
 
   constructor(maxBytes: number) {
-    // String length counts UTF-16 units: close enough to bytes for JSON that is mostly ASCII.
-    this.entries = new LRUCache<string, string>({ maxSize: maxBytes, sizeCalculation: (v, k) => v.length + k.length, ttlAutopurge: false });
+    this.entries = new LRUCache<string, Buffer>({ maxSize: maxBytes, sizeCalculation: (v, k) => v.length + k.length, ttlAutopurge: false });
   }
 
-  async get(key: string): Promise<string | undefined> {
+  async get(key: string): Promise<Buffer | undefined> {
     return this.entries.get(key);
   }
 
-  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+  async set(key: string, value: Buffer, ttlSeconds: number): Promise<void> {
     this.entries.set(key, value, { ttl: ttlSeconds * 1000 });
   }
 }
@@ -51,11 +54,11 @@ export class MemoryCacheStore implements CacheStore {
 export class RedisCacheStore implements CacheStore {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
 
-  async get(key: string): Promise<string | undefined> {
-    return (await this.redis.get(this.prefix + key)) ?? undefined;
+  async get(key: string): Promise<Buffer | undefined> {
+    return (await this.redis.getBuffer(this.prefix + key)) ?? undefined;
   }
 
-  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+  async set(key: string, value: Buffer, ttlSeconds: number): Promise<void> {
     await this.redis.set(this.prefix + key, value, 'EX', ttlSeconds);
   }
 }
@@ -86,7 +89,7 @@ const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest
 /** A computed answer, as the HTTP layer sends it. */
 export interface CachedAnswer {
   status: number;
-  body: string;
+  body: Buffer;
 }
 
 export interface ResponseCacheOptions {
@@ -102,12 +105,13 @@ export interface ResponseCacheOptions {
   accepts(text: string): boolean;
 }
 
-interface Entry {
+/** The first line of an entry; the answer's bytes follow. */
+interface EntryHead {
   /** Subgraphs the answer was read from, and their versions when it was computed. */
   subgraphs: string[];
   versions: string[];
-  body: string;
 }
+const NEWLINE = 10;
 
 /** What the gateway learns about a request while answering it. */
 export interface CacheNotes {
@@ -156,14 +160,14 @@ export class ResponseCache {
   }
 
   /** A stored answer still valid for `key`. */
-  async get(key: string): Promise<string | undefined> {
-    let raw: string | undefined;
+  async get(key: string): Promise<Buffer | undefined> {
+    let raw: Buffer | undefined;
     let current: string[];
-    let head: Omit<Entry, 'body'>;
+    let head: EntryHead;
     try {
       raw = await this.options.store.get(key);
       if (raw === undefined) return undefined;
-      head = JSON.parse(raw.slice(0, raw.indexOf('\n'))) as Omit<Entry, 'body'>;
+      head = JSON.parse(raw.subarray(0, raw.indexOf(NEWLINE)).toString()) as EntryHead;
       current = await this.options.versions.read(head.subgraphs);
     } catch (err) {
       // A store or version source that is down makes every request a miss, never a stale hit.
@@ -175,7 +179,7 @@ export class ResponseCache {
       return undefined;
     }
     this.stats.hits++;
-    return raw.slice(raw.indexOf('\n') + 1);
+    return raw.subarray(raw.indexOf(NEWLINE) + 1);
   }
 
   /**
@@ -212,7 +216,8 @@ export class ResponseCache {
         const subgraphs = [...new Set(notes.cacheableFrom)].sort();
         const versions = subgraphs.map((s) => before[this.options.subgraphs.indexOf(s)] ?? '0');
         try {
-          await this.options.store.set(key, `${JSON.stringify({ subgraphs, versions })}\n${answer.body}`, this.options.ttlSeconds);
+          const head: EntryHead = { subgraphs, versions };
+          await this.options.store.set(key, Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), answer.body]), this.options.ttlSeconds);
           this.known.set(key, true);
           this.stats.stored++;
           stored = true;

@@ -278,12 +278,12 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     return apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search, body: req.body }, context: async () => context });
   };
 
-  const send = async (res: express.Response, response: HTTPGraphQLResponse, cacheStatus?: string) => {
+  const send = async (res: express.Response, response: HTTPGraphQLResponse, cacheStatus?: string, bytes?: Buffer) => {
     for (const [key, value] of response.headers) res.setHeader(key, value);
     if (cacheStatus) res.setHeader('x-cache', cacheStatus);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
-      res.end(response.body.string);
+      res.end(bytes ?? response.body.string);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
@@ -309,7 +309,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     const result = await responseCache.compute(key, async (cacheNotes) => {
       response = await execute(req, { identity, cacheNotes });
       // A streamed answer (incremental delivery) is not cached.
-      return response.body.kind === 'complete' ? { status: response.status ?? 200, body: response.body.string } : { status: -1, body: '' };
+      return response.body.kind === 'complete' ? { status: response.status ?? 200, body: Buffer.from(response.body.string) } : { status: -1, body: Buffer.alloc(0) };
     });
     if (!response) {
       res.setHeader('content-type', 'application/json; charset=utf-8');
@@ -317,7 +317,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
       res.status(result.answer.status).end(result.answer.body);
       return;
     }
-    await send(res, response, result.stored ? 'MISS' : 'BYPASS');
+    await send(res, response, result.stored ? 'MISS' : 'BYPASS', result.answer.body);
   };
   // Bodies that are not JSON, or too large, get a GraphQL-shaped error that says so.
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {

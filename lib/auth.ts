@@ -14,6 +14,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createLocalJWKSet, importSPKI, jwtVerify, SignJWT, type JWTPayload, type KeyLike } from 'jose';
 import { GraphQLError } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { getArea } from './admin-units';
 
 export const ROLES = ['analyst', 'officer', 'admin'] as const;
@@ -78,7 +79,12 @@ export async function createUserTokenVerifier(config: UserTokenConfig): Promise<
     key = new TextEncoder().encode(config.JWT_SECRET ?? DEV_JWT_SECRET);
     algorithms = ['HS256'];
   }
+  // A dashboard sends the same token with every request: its verified claims are kept for a
+  // few minutes, never past the token's own expiry (checked again on every use).
+  const verified = new LRUCache<string, JWTPayload>({ max: 10_000, ttl: 5 * 60 * 1000 });
   return async (token, clientAddress) => {
+    const known = verified.get(token);
+    if (known && (known.exp === undefined || known.exp * 1000 > Date.now())) return identityFromClaims(known, clientAddress);
     try {
       const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
         algorithms,
@@ -86,6 +92,7 @@ export async function createUserTokenVerifier(config: UserTokenConfig): Promise<
         audience: config.JWT_AUDIENCE,
         requiredClaims: ['sub'],
       });
+      verified.set(token, payload);
       return identityFromClaims(payload, clientAddress);
     } catch (err) {
       throw unauthenticated(`Invalid bearer token: ${(err as Error).message}`);
