@@ -66,13 +66,17 @@ interface SharedFetch {
   text: string;
 }
 
+/** The header that carries the caller's identity from `willSendRequest` to the fetcher, where it is signed; never sent. */
+const PENDING_IDENTITY = 'x-p06-pending-identity';
+
 /**
- * Sends each subgraph request with the caller's identity, signed for that request, and a timeout.
+ * Sends each subgraph request with the caller's identity, signed for that request's body, and a
+ * timeout. The signature is made in the fetcher, over the exact body bytes sent.
  *
  * Identical subgraph requests in flight at once (same subgraph, same body, same caller identity:
  * a dashboard's panels refreshing together) are sent once and their answer shared, as Hive
- * Gateway does by default. For them to be identical, a signature is reused for the same identity
- * and body for a while (it is bound to the body, so it can only ever vouch for this request).
+ * Gateway does by default. A signature is reused for the same identity and body for a while (it
+ * is bound to the body, so it can only ever vouch for this request).
  */
 class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly signatures = new LRUCache<string, string>({ max: 5000, ttl: (INTERNAL_TOKEN_SECONDS / 3) * 1000 });
@@ -81,17 +85,21 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(url: string, private readonly secret: string, timeoutMs: number) {
     super({
       url,
-      fetcher: (async (input: string, init: RequestInit & { headers: Record<string, string> }) => {
-        const key = `${init.headers[IDENTITY_HEADER]}\u0000${init.body as string}`;
+      fetcher: (async (input: string, init: RequestInit & { headers: Record<string, string>; body: string }) => {
+        const identityJson = init.headers[PENDING_IDENTITY];
+        delete init.headers[PENDING_IDENTITY];
+        const key = `${identityJson}\u0000${init.body}`;
         let shared = this.inFlight.get(key);
         if (!shared) {
-          // A subgraph that does not answer in time fails its part of the query, not the gateway.
-          shared = fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }).then(async (res) => ({
-            status: res.status,
-            statusText: res.statusText,
-            headers: [...res.headers],
-            text: await res.text(),
-          }));
+          shared = this.sign(identityJson, init.body).then((signature) =>
+            // A subgraph that does not answer in time fails its part of the query, not the gateway.
+            fetch(input, { ...init, headers: { ...init.headers, [IDENTITY_HEADER]: signature }, signal: AbortSignal.timeout(timeoutMs) }).then(async (res) => ({
+              status: res.status,
+              statusText: res.statusText,
+              headers: [...res.headers],
+              text: await res.text(),
+            })),
+          );
           this.inFlight.set(key, shared);
           const forget = () => this.inFlight.delete(key);
           shared.then(forget, forget);
@@ -102,16 +110,20 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     });
   }
 
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    const identity = (context as Partial<GatewayContext>).identity ?? ANONYMOUS;
-    const bodyHash = bodyHashOf(request.query, request.variables);
-    const key = `${JSON.stringify([identity.sub, identity.roles, identity.provinces, identity.clientAddress])}\u0000${bodyHash}`;
+  private async sign(identityJson: string, body: string): Promise<string> {
+    const bodyHash = bodyHashOf(body);
+    const key = `${identityJson}\u0000${bodyHash}`;
     let signature = this.signatures.get(key);
     if (!signature) {
-      signature = await signInternalIdentity(this.secret, identity, bodyHash);
+      signature = await signInternalIdentity(this.secret, JSON.parse(identityJson) as Identity, bodyHash);
       this.signatures.set(key, signature);
     }
-    request.http?.headers.set(IDENTITY_HEADER, signature);
+    return signature;
+  }
+
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    const identity = (context as Partial<GatewayContext>).identity ?? ANONYMOUS;
+    request.http?.headers.set(PENDING_IDENTITY, JSON.stringify({ sub: identity.sub, roles: identity.roles, provinces: identity.provinces, clientAddress: identity.clientAddress }));
   }
 }
 

@@ -97,12 +97,12 @@ export async function startSubgraph<C extends BaseContext>(
   });
   const secret = options.internalSecret ?? DEV_INTERNAL_SECRET;
   const identities = new WeakMap<express.Request, Identity>();
+  const bodyHashes = new WeakMap<express.Request, string>();
   // Only the gateway may call a subgraph: a request without a valid signature, made for this
   // very body, is refused before GraphQL sees it.
   const requireGateway: express.RequestHandler = async (req, res, next) => {
     try {
-      const body = (req.body ?? {}) as { query?: string; variables?: unknown };
-      identities.set(req, await verifyInternalIdentity(secret, req.get(IDENTITY_HEADER), bodyHashOf(body.query, body.variables)));
+      identities.set(req, await verifyInternalIdentity(secret, req.get(IDENTITY_HEADER), bodyHashes.get(req) ?? bodyHashOf('')));
       next();
     } catch (err) {
       res.status(401).json({ errors: [{ message: `Unauthorized: ${(err as Error).message}`, extensions: { code: 'UNAUTHENTICATED' } }] });
@@ -110,7 +110,8 @@ export async function startSubgraph<C extends BaseContext>(
   };
   app.use(
     '/graphql',
-    express.json({ limit: '5mb' }),
+    // The body's hash is taken from the bytes received, before parsing.
+    express.json({ limit: '5mb', verify: (req, _res, bytes) => void bodyHashes.set(req as express.Request, bodyHashOf(bytes)) }),
     requireGateway,
     expressMiddleware(apollo, { context: async ({ req }) => def.context(identities.get(req) ?? ANONYMOUS) }),
   );

@@ -34,8 +34,7 @@ function authPlugins(): GatewayPlugin[] {
       },
       async onFetch({ context, options, setOptions }) {
         const identity = identities.get(context as object) ?? { sub: null, roles: [], provinces: [], clientAddress: null };
-        const body = JSON.parse(String(options.body ?? '{}')) as { query?: string; variables?: unknown };
-        const signed = await auth.signInternalIdentity(internalSecret, identity, auth.bodyHashOf(body.query, body.variables));
+        const signed = await auth.signInternalIdentity(internalSecret, identity, auth.bodyHashOf(String(options.body ?? '')));
         setOptions({ ...options, headers: { ...(options.headers as Record<string, string>), [auth.IDENTITY_HEADER]: signed } });
       },
     },

@@ -20,7 +20,7 @@ export interface AuthModule {
   signUserToken(secret: string, claims: { sub: string; roles: string[]; provinces?: string[] }, expiresIn?: string): Promise<string>;
   createUserTokenVerifier(config: { JWT_SECRET?: string }): Promise<(token: string, clientAddress: string | null) => Promise<Identity>>;
   signInternalIdentity(secret: string, identity: Identity, bodyHash: string): Promise<string>;
-  bodyHashOf(query: string | undefined, variables: unknown): string;
+  bodyHashOf(body: string): string;
 }
 
 const root = path.resolve(__dirname, '..', '..');

@@ -148,10 +148,11 @@ export async function startGraph(config: Config, seed?: (dbs: Record<string, Db>
 /** Posts to a subgraph directly, as the gateway would: with an identity signed for that request. */
 export async function postToSubgraph(url: string, query: string, variables: Record<string, unknown> | undefined, identity: Partial<Identity> = { roles: ['admin'] }): Promise<any> {
   const full: Identity = { sub: 'test', roles: [], provinces: [], clientAddress: '127.0.0.1', ...identity };
+  const body = JSON.stringify({ query, variables });
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signInternalIdentity(DEV_INTERNAL_SECRET, full, bodyHashOf(query, variables)) },
-    body: JSON.stringify({ query, variables }),
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signInternalIdentity(DEV_INTERNAL_SECRET, full, bodyHashOf(body)) },
+    body,
   });
   return res.json();
 }
