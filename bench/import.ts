@@ -66,7 +66,7 @@ async function run(label: string, config: Config, file: string): Promise<void> {
   const samples: { phase: string; rows: number; rss: number }[] = [];
   const marks = new Set<string>();
   const onProgress = (p: { phase: string; rows: number; totalRows: number | null; bytes: number; totalBytes: number }) => {
-    const share = p.phase === 'validate' ? p.bytes / p.totalBytes : p.rows / (p.totalRows || 1);
+    const share = p.bytes / p.totalBytes;
     const quarter = `${p.phase}:${Math.floor(share * 4)}`;
     if (!marks.has(quarter)) {
       marks.add(quarter);
@@ -76,7 +76,7 @@ async function run(label: string, config: Config, file: string): Promise<void> {
   const report = (title: string, s: ImportSummary) =>
     console.log(
       `${label} ${title}: ${n(s.rows)} rows (${n(s.inserted)} inserted, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged) in ${s.seconds.toFixed(1)} s ` +
-        `(validation ${s.validateSeconds.toFixed(1)} s, writing ${s.writeSeconds.toFixed(1)} s): ${n(s.rowsPerSecond)} rows/s`,
+        `(rows read, checked and written in ${s.readSeconds.toFixed(1)} s, then summaries and commit in ${s.finishSeconds.toFixed(1)} s): ${n(s.rowsPerSecond)} rows/s`,
     );
   const cpu = process.cpuUsage();
   const s = await importFile({ config, domain: 'residency', file, onProgress, batchSize, summaries });

@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
     const n = (x: number) => x.toLocaleString('en-US');
     console.log(
       `${s.domain}: ${n(s.rows)} row${s.rows === 1 ? '' : 's'} read from ${s.file}: ${n(s.inserted)} inserted, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged; ` +
-        `${s.seconds.toFixed(1)} s (validation ${s.validateSeconds.toFixed(1)} s, writing ${s.writeSeconds.toFixed(1)} s), ${n(Math.round(s.rowsPerSecond))} rows/s`,
+        `${s.seconds.toFixed(1)} s (rows read, checked and written in ${s.readSeconds.toFixed(1)} s, then summaries and commit in ${s.finishSeconds.toFixed(1)} s), ${n(Math.round(s.rowsPerSecond))} rows/s`,
     );
     return 0;
   } catch (err) {
