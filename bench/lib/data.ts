@@ -1,16 +1,19 @@
 /**
  * The benchmark's data: the demo world loaded into SQLite files under bench/data/<scale>/, at
  * the demo scale that gives about the requested number of fact rows across the five data
- * domains, through the services' own seeding path (prepareDomain: migrate, then seed an empty
- * database from demo/world.ts with the write path imports use). A domain whose table holds the
- * row count recorded when it was loaded is reused as it is; anything else is reloaded.
+ * domains, through the import path: each domain's part of the world is written as its import
+ * CSV (demo/export.ts) and imported with `importFile`, as `npm run import` does. A domain whose
+ * table holds the row count recorded when it was loaded is reused as it is; anything else is
+ * reloaded.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig, type Config } from '../../lib/config';
 import { openDb, type Db } from '../../lib/db';
+import { importFile } from '../../lib/import/engine';
 import { prepareDomain } from '../../lib/service-runtime';
+import { DEMO_FACTS, writeDemoCsv } from '../../demo/export';
 import { DOMAIN_MODULES } from '../../services/registry';
 import { ROOT } from './processes';
 
@@ -106,8 +109,16 @@ export async function ensureData(rows: number, log: (line: string) => void): Pro
     if (table) removeDomainFiles(dataDir, module.name);
     const t0 = performance.now();
     log(`  loading ${module.name} at demo scale ${demoScale}…`);
-    const prepared = await prepareDomain(module, config);
+    // Migrated empty (no seeding), then filled by importing the domain's demo CSV.
+    const prepared = await prepareDomain(module, { ...config, DEMO_SCALE: 0 });
     const db = prepared.db!;
+    if (DEMO_FACTS[module.name]) {
+      const file = path.join(dataDir, `${module.name}.csv`);
+      const written = await writeDemoCsv(module.name, { seed: DEMO_SEED, scale: demoScale }, file);
+      const imported = await importFile({ config, domain: module.name, file });
+      fs.rmSync(file);
+      log(`  ${module.name}: ${written} CSV rows imported at ${Math.round(imported.rowsPerSecond)} rows/s`);
+    }
     if (table) rowsByDomain[module.name] = await countRows(db, table);
     // Readers then find one compact file, as after a restart.
     await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');

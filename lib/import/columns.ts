@@ -200,6 +200,8 @@ export interface ImportDefinition<F, M extends string, C extends ColumnSet> {
   /** Rules across columns; runs only on rows whose every cell is valid. */
   checkRow?(row: RowValues<C>, fail: Fail<C>): void;
   toFact(row: RowValues<C>): F;
+  /** The row a fact is written as (the inverse of `toFact`): exporting data in this domain's file format. */
+  toCells(fact: F): Record<keyof C & string, string | number | null>;
 }
 
 // `any` for the columns: a definition's row callbacks take its own row type, which a wider one is not.

@@ -170,9 +170,10 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     await migrate(db, definition.migrations, `${definition.domain.replace(/-/g, '_')}_migrations`);
     await db.transaction(async (trx) => {
       await lockDomain(trx, definition, config);
-      // A large page cache for this connection alone (it closes with the import): the
-      // summaries' B-trees are written all over while a million facts go in.
-      if (!isMysql(trx)) await trx.raw('PRAGMA cache_size = -524288');
+      // A larger page cache for this connection alone (it closes with the import): the
+      // summaries' B-trees are written all over while a million facts go in. Bounded, so
+      // memory stays flat at any file size.
+      if (!isMysql(trx)) await trx.raw('PRAGMA cache_size = -262144');
       // An empty table cannot hold any of the (distinct) ids: no need to read old rows.
       const allNew = !(await trx(definition.facts.table).first(definition.facts.key));
       // Into an empty SQLite table, secondary indexes are built once at the end from sorted

@@ -24,4 +24,12 @@ export const landImport = defineImport({
     ownerPersonalId: row.owner_personal_id,
     digitizedOn: row.digitized_on,
   }),
+  toCells: (p) => ({
+    parcel_id: p.parcelId,
+    commune_code: p.communeCode,
+    area_m2: p.areaM2,
+    land_use: p.landUse,
+    owner_personal_id: p.ownerPersonalId,
+    digitized_on: p.digitizedOn,
+  }),
 });

@@ -1,0 +1,44 @@
+/**
+ * The demo world as import files: one CSV per domain, in the format `npm run import` reads
+ * (README, "Importing data"). For trying imports on realistic data, and for the benchmark,
+ * which loads its data through the import path (bench/lib/data.ts).
+ */
+import fs from 'node:fs';
+import { once } from 'node:events';
+import Papa from 'papaparse';
+import { importDefinition } from '../lib/import/domains';
+import type { ColumnSet } from '../lib/import/columns';
+import { demoWorld, type DemoCommune, type DemoOptions, type DemoPart } from './world';
+
+/** What of the demo world each import domain holds (as each domain's `seedDemo` seeds it). */
+export const DEMO_FACTS: Record<string, { parts: DemoPart[]; of(commune: DemoCommune): unknown[] }> = {
+  residency: { parts: [], of: (c) => c.citizens },
+  land: { parts: ['parcels'], of: (c) => c.parcels },
+  'civil-status': { parts: ['civilRecords'], of: (c) => c.civilRecords },
+  'justice-records': { parts: ['criminalRecordRequests'], of: (c) => c.criminalRecordRequests },
+  health: { parts: ['healthRecords'], of: (c) => c.healthRecords },
+};
+
+/** Writes a domain's part of the demo world to `file` as its import CSV; answers the rows written. */
+export async function writeDemoCsv(domain: string, options: DemoOptions, file: string): Promise<number> {
+  const definition = importDefinition(domain);
+  const source = DEMO_FACTS[domain];
+  const columns = Object.keys(definition.columns as ColumnSet);
+  const out = fs.createWriteStream(file, { encoding: 'utf8' });
+  let rows = 0;
+  try {
+    out.write(`${Papa.unparse([columns])}\r\n`);
+    for (const commune of demoWorld(options, source.parts)) {
+      const facts = source.of(commune);
+      if (facts.length === 0) continue;
+      const cells = facts.map((f) => definition.toCells(f));
+      rows += cells.length;
+      // Leading zeros kept as written: codes are quoted text to a spreadsheet, digits to us.
+      if (!out.write(`${Papa.unparse(cells, { columns, header: false, newline: '\r\n' })}\r\n`)) await once(out, 'drain');
+    }
+  } finally {
+    out.end();
+    await once(out, 'finish');
+  }
+  return rows;
+}
