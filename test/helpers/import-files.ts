@@ -10,6 +10,8 @@ import { getArea } from '../../lib/admin-units';
 import { isIsoDate } from '../../lib/periods';
 import { centuryDigit, type Sex } from '../../lib/personal-id';
 import type { Citizen } from '../../services/residency/facts';
+import { residencyImport } from '../../services/residency/import';
+import { landImport } from '../../services/land/import';
 import type { Parcel } from '../../services/land/facts';
 
 export const RESIDENCY_COLUMNS = ['personal_id', 'full_name', 'birth_date', 'sex', 'commune_code', 'registered_on', 'chip_card_issued_on', 'eid_level1_on', 'eid_level2_on'] as const;
@@ -17,26 +19,11 @@ export const LAND_COLUMNS = ['parcel_id', 'commune_code', 'area_m2', 'land_use',
 
 export type Cells = Record<string, string | number | Date | null>;
 
-export const citizenCells = (c: Citizen): Cells => ({
-  personal_id: c.personalId,
-  full_name: c.fullName,
-  birth_date: c.birthDate,
-  sex: c.sex,
-  commune_code: c.communeCode,
-  registered_on: c.registeredOn,
-  chip_card_issued_on: c.chipCardIssuedOn,
-  eid_level1_on: c.eidLevel1On,
-  eid_level2_on: c.eidLevel2On,
-});
+/** A citizen's row in a residency import file, as the import defines it. */
+export const citizenCells = (c: Citizen): Cells => residencyImport.toCells(c);
 
-export const parcelCells = (p: Parcel): Cells => ({
-  parcel_id: p.parcelId,
-  commune_code: p.communeCode,
-  area_m2: p.areaM2,
-  land_use: p.landUse,
-  owner_personal_id: p.ownerPersonalId,
-  digitized_on: p.digitizedOn,
-});
+/** A parcel's row in a land import file. */
+export const parcelCells = (p: Parcel): Cells => landImport.toCells(p);
 
 const DAY = 86_400_000;
 const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY;
