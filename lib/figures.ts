@@ -14,7 +14,7 @@ import DataLoader from 'dataloader';
 import { getArea, requireArea } from './admin-units';
 import { seesExactFigures, unauthenticated, type Identity } from './auth';
 import type { Db } from './db';
-import { parsePeriod } from './periods';
+import { parsePeriod, type Period } from './periods';
 import { readFigures, type FigureReading, type SummaryKey, type SummarySpec } from './summary-store';
 
 export interface AreaStatsRef {
@@ -44,10 +44,14 @@ export function createFigureLoader<M extends string>(db: Db, spec: SummarySpec<M
         return refs.map(() => error);
       }
       const valid: SummaryKey[] = [];
+      // A fetch of 696 districts asks for one period 696 times: parsed once.
+      const periods = new Map<string, Period>();
       const slots: (number | Error)[] = refs.map((ref) => {
         try {
           requireArea(ref.areaCode, undefined, 'areaCode');
-          valid.push({ areaCode: ref.areaCode, period: parsePeriod(ref.period) });
+          let period = periods.get(ref.period);
+          if (!period) periods.set(ref.period, (period = parsePeriod(ref.period)));
+          valid.push({ areaCode: ref.areaCode, period });
           return valid.length - 1;
         } catch (err) {
           return err as Error;

@@ -11,7 +11,7 @@ import express from 'express';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type GraphQLFormattedError } from 'graphql';
@@ -84,6 +84,9 @@ export async function startSubgraph<C extends BaseContext>(
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(),
       // Traces are for Apollo's hosted studio, which this deployment does not report to.
       ApolloServerPluginInlineTraceDisabled(),
+      // Cache hints per field are not used (the gateway caches whole answers, invalidated by
+      // data versions), and the plugin ran a hook for every field of every entity.
+      ApolloServerPluginCacheControlDisabled(),
       ...(options.plugins ?? [])],
   });
   await apollo.start();
