@@ -11,9 +11,9 @@
  *   back: a refused file leaves the database exactly as it was, and no reader ever sees a row
  *   of it (SQLite readers see the last commit; MySQL's default isolation hides uncommitted rows).
  *
- * Memory stays flat at any file size: only the ids seen (to refuse a duplicate) are kept. An
- * earlier version validated the whole file in a first pass and read it again to write; parsing
- * twice was a fifth of an import's time.
+ * Reading and checking are lib/import/rows.ts. Memory stays flat at any file size: the ids seen
+ * (to refuse a duplicate), one batch, bounded buffers. An earlier version validated the whole
+ * file in a first pass and read it again to write; parsing twice was a fifth of an import's time.
  */
 import type { Knex } from 'knex';
 import { ancestorsOf } from '../admin-units';
@@ -22,11 +22,10 @@ import { dataChanged } from '../data-versions';
 import { databaseName, isMysql, migrate, openDb } from '../db';
 import { upsertFacts, type FactSpec } from '../fact-store';
 import { DeltaBuffer, rebuildYearTotals } from '../summary-store';
-import { Invalid, todayInVietnam, type AnyImportDefinition, type ColumnSet, type ParseContext } from './columns';
+import { todayInVietnam, type AnyImportDefinition } from './columns';
 import { importDefinition } from './domains';
-import { IdLines } from './ids';
-import { ImportError, ImportRejected, ProblemLog, type Problem } from './problems';
-import { openTable, type TableRow } from './table';
+import { ImportError, ImportRejected, type Problem } from './problems';
+import { openRowSource } from './rows';
 
 export interface ImportProgress {
   /** One pass: rows are checked and written as they are read. */
@@ -83,46 +82,6 @@ const PROGRESS_EVERY_MS = 100;
 /** How long an import waits for another import into the same domain to finish. */
 const LOCK_WAIT_SECONDS = 600;
 
-interface ValidRow {
-  id: string;
-  fact: unknown;
-}
-
-/** Checks one row: every cell by its column kind, then the domain's rules across columns. */
-function rowValidator(definition: AnyImportDefinition, ctx: ParseContext) {
-  const columns = Object.entries(definition.columns as ColumnSet);
-  let row: TableRow;
-  let log: ProblemLog;
-  let ok = true;
-  // One closure for all rows: a new one per row would be garbage at a million rows.
-  const fail = (column: string, reason: string) => {
-    log.add({ line: row.line, column, position: row.positions[column], value: row.cells[column], reason });
-    ok = false;
-  };
-  return (current: TableRow, into: ProblemLog, withFact = true): ValidRow | null => {
-    row = current;
-    log = into;
-    ok = true;
-    if (row.problems) for (const p of row.problems) (log.add(p), (ok = false));
-    const values: Record<string, unknown> = {};
-    for (const [name, column] of columns) {
-      const text = row.cells[name];
-      if (text === null) {
-        values[name] = null;
-        if (column.required) fail(name, 'a value is required');
-        continue;
-      }
-      const value = column.parse(text, ctx);
-      if (value instanceof Invalid) fail(name, value.reason);
-      else values[name] = value;
-    }
-    if (!ok) return null;
-    definition.checkRow?.(values, fail);
-    if (!ok) return null;
-    return { id: String(values[definition.idColumn]), fact: withFact ? definition.toFact(values) : null };
-  };
-}
-
 /** Serializes imports into one domain, so that no two read the same old rows and both apply their change. */
 async function lockDomain(trx: Knex.Transaction, definition: AnyImportDefinition, config: Config): Promise<void> {
   if (isMysql(trx)) {
@@ -151,22 +110,20 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   const definition = importDefinition(options.domain);
   const { file, config } = options;
   const started = performance.now();
-  const table = openTable(file, Object.entries(definition.columns as ColumnSet).map(([name, c]) => ({ name, digits: c.digits })));
-  const validate = rowValidator(definition, { today: options.today ?? todayInVietnam() });
   const progress = throttle(options.onProgress);
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const strategy = options.summaries ?? 'buffered';
-  const summary: ImportSummary = {
-    domain: definition.domain, file, format: table.format, rows: 0,
-    inserted: 0, updated: 0, unchanged: 0, readSeconds: 0, finishSeconds: 0, seconds: 0, rowsPerSecond: 0,
-  };
-  const log = new ProblemLog();
   // The header is checked (and the first rows read) before the database is opened: a file with
   // unknown or missing columns is refused without touching anything, even an empty start.
-  const chunks = table.chunks()[Symbol.asyncIterator]();
-  const firstChunk = await chunks.next();
-  const db = await openDb(config, definition.domain);
+  const source = await openRowSource({ domain: definition.domain, file, today: options.today ?? todayInVietnam(), batchSize });
+  const summary: ImportSummary = {
+    domain: definition.domain, file, format: source.format, rows: 0,
+    inserted: 0, updated: 0, unchanged: 0, readSeconds: 0, finishSeconds: 0, seconds: 0, rowsPerSecond: 0,
+  };
+  let db: Awaited<ReturnType<typeof openDb>> | undefined;
   try {
+    const firstBatch = await source.next();
+    db = await openDb(config, definition.domain);
     await migrate(db, definition.migrations, `${definition.domain.replace(/-/g, '_')}_migrations`);
     await db.transaction(async (trx) => {
       await lockDomain(trx, definition, config);
@@ -196,42 +153,25 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
             }
           : definition.facts;
       const upsertOptions = buffer ? { allNew, summaries: buffer } : { allNew, deferYearTotals: strategy === 'deferred' };
-      const ids = new IdLines();
       let rows = 0;
-      let batch: unknown[] = [];
-      const write = async (facts: unknown[]) => {
-        const r = await upsertFacts(trx, spec, facts, upsertOptions);
-        summary.inserted += r.inserted;
-        summary.updated += r.updated;
-        summary.unchanged += r.unchanged;
-      };
+      progress({ phase: 'import', rows, totalRows: null, bytes: 0, totalBytes: source.totalBytes }, true);
       // One batch is written while the next is read: with MySQL the database works while this
       // process parses. Batches still go to upsertFacts one at a time, in file order.
       let writing: Promise<void> = Promise.resolve();
-      progress({ phase: 'import', rows, totalRows: null, bytes: 0, totalBytes: table.totalBytes }, true);
       try {
-        for (let next = firstChunk; !next.done; next = await chunks.next()) {
-          for (const row of next.value) {
-            rows++;
-            // After a problem nothing is written, so no fact is built: the rest is only checked.
-            const valid = validate(row, log, log.empty);
-            if (!valid) continue;
-            const first = ids.firstLine(valid.id, row.line);
-            if (first !== undefined) {
-              log.add({ line: row.line, column: definition.idColumn, position: row.positions[definition.idColumn], value: valid.id, reason: `the same ${definition.idColumn} as line ${first}` });
-              continue;
-            }
-            if (!log.empty) continue;
-            batch.push(valid.fact);
-            if (batch.length >= batchSize) {
-              await writing;
-              writing = write(batch);
-              // Awaited later; a failure is not "unhandled" meanwhile.
-              writing.catch(() => {});
-              batch = [];
-            }
+        for (let batch = firstBatch; batch; batch = await source.next()) {
+          rows = batch.rows;
+          if (batch.facts.length) {
+            await writing;
+            writing = upsertFacts(trx, spec, batch.facts, upsertOptions).then((r) => {
+              summary.inserted += r.inserted;
+              summary.updated += r.updated;
+              summary.unchanged += r.unchanged;
+            });
+            // Awaited later; a failure is not "unhandled" meanwhile.
+            writing.catch(() => {});
           }
-          progress({ phase: 'import', rows, totalRows: null, bytes: table.bytesRead(), totalBytes: table.totalBytes });
+          progress({ phase: 'import', rows, totalRows: null, bytes: batch.bytes, totalBytes: source.totalBytes });
         }
       } finally {
         await writing.catch(() => {});
@@ -239,8 +179,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       await writing;
       summary.rows = rows;
       // Rolls the transaction back: nothing of the file is kept.
-      if (!log.empty) throw new ImportRejected(file, log);
-      if (batch.length) await write(batch);
+      if (!source.log.empty) throw new ImportRejected(file, source.log);
       summary.readSeconds = (performance.now() - started) / 1000;
       for (const sql of indexes) await trx.raw(sql);
       if (buffer) {
@@ -251,7 +190,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
         for (const c of touchedCommunes) for (const a of ancestorsOf(c)) areas.add(a);
         await rebuildYearTotals(trx, definition.facts.summary, [...areas]);
       }
-      progress({ phase: 'import', rows, totalRows: rows, bytes: table.totalBytes, totalBytes: table.totalBytes }, true);
+      progress({ phase: 'import', rows, totalRows: rows, bytes: source.totalBytes, totalBytes: source.totalBytes }, true);
     });
     summary.finishSeconds = (performance.now() - started) / 1000 - summary.readSeconds;
     // Committed: the gateways' cached answers over this domain are stale from now on. The import
@@ -259,8 +198,8 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     if (summary.inserted + summary.updated > 0) await dataChanged(config, definition.domain);
   } finally {
     // Closes the file when the import stopped before its end (a database error).
-    await chunks.return?.(undefined);
-    await db.destroy();
+    await source.close();
+    await db?.destroy();
   }
   summary.seconds = (performance.now() - started) / 1000;
   summary.rowsPerSecond = summary.seconds > 0 ? summary.rows / summary.seconds : 0;

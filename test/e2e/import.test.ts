@@ -186,6 +186,18 @@ describe.each(testDatabases())('importing files on $label', (database) => {
     expect({ rows: await tableRows(), figures: await readProvince('2025') }).toEqual(before);
   });
 
+  test('a large file with bad rows near its end writes nothing and names them', async () => {
+    const rows = [...generateCitizens('large-bad', 70_000, COMMUNES)].map(citizenCells);
+    rows[65_000].birth_date = '1990-02-30';
+    rows[69_998] = { ...rows[10], full_name: 'Nguyễn Văn Khác' };
+    writeCsv(file('large-bad.csv'), RESIDENCY_COLUMNS, rows);
+    const before = { rows: await tableRows(), figures: await readProvince('2025') };
+    const err = await rejection('residency', file('large-bad.csv'));
+    expect(err.problems.map((p) => [p.line, p.column])).toEqual([[65_002, 'birth_date'], [70_000, 'personal_id']]);
+    expect(err.problems[1].reason).toBe('the same personal_id as line 12');
+    expect({ rows: await tableRows(), figures: await readProvince('2025') }).toEqual(before);
+  });
+
   test('every bad row is reported, the first 100 listed and the rest counted', async () => {
     const rows = [...generateParcels('worse', 300, COMMUNES)].map(parcelCells);
     for (let i = 0; i < 250; i++) rows[i].land_use = null;
