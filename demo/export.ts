@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { once } from 'node:events';
 import Papa from 'papaparse';
 import { importDefinition } from '../lib/import/domains';
-import type { ColumnSet } from '../lib/import/columns';
+import { cellsOf, type ColumnSet } from '../lib/import/columns';
 import { demoWorld, type DemoCommune, type DemoOptions, type DemoPart } from './world';
 
 /** What of the demo world each import domain holds (as each domain's `seedDemo` seeds it). */
@@ -31,7 +31,7 @@ export async function writeDemoCsv(domain: string, options: DemoOptions, file: s
     for (const commune of demoWorld(options, source.parts)) {
       const facts = source.of(commune);
       if (facts.length === 0) continue;
-      const cells = facts.map((f) => definition.toCells(f));
+      const cells = facts.map((f) => cellsOf(definition, f));
       rows += cells.length;
       // Leading zeros kept as written: codes are quoted text to a spreadsheet, digits to us.
       if (!out.write(`${Papa.unparse(cells, { columns, header: false, newline: '\r\n' })}\r\n`)) await once(out, 'drain');

@@ -200,8 +200,16 @@ export interface ImportDefinition<F, M extends string, C extends ColumnSet> {
   /** Rules across columns; runs only on rows whose every cell is valid. */
   checkRow?(row: RowValues<C>, fail: Fail<C>): void;
   toFact(row: RowValues<C>): F;
-  /** The row a fact is written as (the inverse of `toFact`): exporting data in this domain's file format. */
-  toCells(fact: F): Record<keyof C & string, string | number | null>;
+  /**
+   * The row a fact is written as in this file format (the inverse of `toFact`), for exporting;
+   * without it, the fact's table row (`facts.toRow`), for a file whose columns are its table's.
+   */
+  toCells?(fact: F): Record<keyof C & string, string | number | null>;
+}
+
+/** A fact as a row of its domain's import file. */
+export function cellsOf<F, M extends string, C extends ColumnSet>(definition: ImportDefinition<F, M, C>, fact: F): Record<string, string | number | null> {
+  return definition.toCells ? definition.toCells(fact) : definition.facts.toRow(fact);
 }
 
 // `any` for the columns: a definition's row callbacks take its own row type, which a wider one is not.

@@ -29,12 +29,4 @@ export const civilStatusImport = defineImport({
     digitizedOn: row.digitized_on,
     personalIds: row.personal_ids,
   }),
-  toCells: (r) => ({
-    record_id: r.recordId,
-    kind: r.kind,
-    commune_code: r.communeCode,
-    registered_on: r.registeredOn,
-    digitized_on: r.digitizedOn,
-    personal_ids: r.personalIds.join(';'),
-  }),
 });

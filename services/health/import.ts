@@ -24,11 +24,4 @@ export const healthImport = defineImport({
     createdOn: row.created_on,
     integratedOn: row.integrated_on,
   }),
-  toCells: (r) => ({
-    record_id: r.recordId,
-    personal_id: r.personalId,
-    commune_code: r.communeCode,
-    created_on: r.createdOn,
-    integrated_on: r.integratedOn,
-  }),
 });

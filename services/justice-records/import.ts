@@ -31,13 +31,4 @@ export const justiceRecordsImport = defineImport({
     issuedOn: row.issued_on,
     status: row.status,
   }),
-  toCells: (r) => ({
-    request_id: r.requestId,
-    personal_id: r.personalId,
-    commune_code: r.communeCode,
-    channel: r.channel,
-    submitted_on: r.submittedOn,
-    issued_on: r.issuedOn,
-    status: r.status,
-  }),
 });

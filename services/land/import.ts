@@ -2,22 +2,20 @@
 import { col, defineImport } from '../../lib/import/columns';
 import { landMigrations, parcelFacts } from './facts';
 
-// Widths are those of the parcels table (services/land/facts.ts).
-const columns = {
-  parcel_id: col.text({ maxLength: 40 }),
-  commune_code: col.communeCode(),
-  area_m2: col.positiveNumber('square metres'),
-  land_use: col.text({ maxLength: 10 }),
-  owner_personal_id: col.optional(col.personalId()),
-  digitized_on: col.optional(col.date()),
-};
-
 export const landImport = defineImport({
   domain: 'land',
   migrations: landMigrations,
   facts: parcelFacts,
   idColumn: 'parcel_id',
-  columns,
+  // Widths are those of the parcels table (services/land/facts.ts).
+  columns: {
+    parcel_id: col.text({ maxLength: 40 }),
+    commune_code: col.communeCode(),
+    area_m2: col.positiveNumber('square metres'),
+    land_use: col.text({ maxLength: 10 }),
+    owner_personal_id: col.optional(col.personalId()),
+    digitized_on: col.optional(col.date()),
+  },
   toFact: (row) => ({
     parcelId: row.parcel_id,
     communeCode: row.commune_code,
@@ -26,6 +24,4 @@ export const landImport = defineImport({
     ownerPersonalId: row.owner_personal_id,
     digitizedOn: row.digitized_on,
   }),
-  // The file's columns are the parcels table's own.
-  toCells: (p) => parcelFacts.toRow(p) as Record<keyof typeof columns, string | number | null>,
 });

@@ -37,15 +37,4 @@ export const residencyImport = defineImport({
     eidLevel1On: row.eid_level1_on,
     eidLevel2On: row.eid_level2_on,
   }),
-  toCells: (c) => ({
-    personal_id: c.personalId,
-    full_name: c.fullName,
-    birth_date: c.birthDate,
-    sex: c.sex,
-    commune_code: c.communeCode,
-    registered_on: c.registeredOn,
-    chip_card_issued_on: c.chipCardIssuedOn,
-    eid_level1_on: c.eidLevel1On,
-    eid_level2_on: c.eidLevel2On,
-  }),
 });

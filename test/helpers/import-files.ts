@@ -10,6 +10,7 @@ import { getArea } from '../../lib/admin-units';
 import { isIsoDate } from '../../lib/periods';
 import { centuryDigit, type Sex } from '../../lib/personal-id';
 import type { Citizen } from '../../services/residency/facts';
+import { cellsOf } from '../../lib/import/columns';
 import { residencyImport } from '../../services/residency/import';
 import { landImport } from '../../services/land/import';
 import type { Parcel } from '../../services/land/facts';
@@ -20,10 +21,10 @@ export const LAND_COLUMNS = ['parcel_id', 'commune_code', 'area_m2', 'land_use',
 export type Cells = Record<string, string | number | Date | null>;
 
 /** A citizen's row in a residency import file, as the import defines it. */
-export const citizenCells = (c: Citizen): Cells => residencyImport.toCells(c);
+export const citizenCells = (c: Citizen): Cells => cellsOf(residencyImport, c);
 
 /** A parcel's row in a land import file. */
-export const parcelCells = (p: Parcel): Cells => landImport.toCells(p);
+export const parcelCells = (p: Parcel): Cells => cellsOf(landImport, p);
 
 const DAY = 86_400_000;
 const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY;
