@@ -126,7 +126,6 @@ export class ResponseCache {
   private readonly inFlight = new Map<string, Promise<CachedAnswer | undefined>>();
   /** Keys answered cacheably before: only those are shared in flight. */
   private readonly known = new LRUCache<string, true>({ max: 20_000 });
-  readonly stats = { hits: 0, misses: 0, stale: 0, stored: 0, shared: 0 };
 
   constructor(private readonly options: ResponseCacheOptions) {}
 
@@ -174,11 +173,7 @@ export class ResponseCache {
       logger.warn({ err }, 'response cache unavailable: answering without it');
       return undefined;
     }
-    if (current.some((v, i) => v !== head.versions[i])) {
-      this.stats.stale++;
-      return undefined;
-    }
-    this.stats.hits++;
+    if (current.some((v, i) => v !== head.versions[i])) return undefined;
     return raw.subarray(raw.indexOf(NEWLINE) + 1);
   }
 
@@ -192,11 +187,9 @@ export class ResponseCache {
     if (pending) {
       const answer = await pending;
       if (answer) {
-        this.stats.shared++;
         return { answer, shared: true, stored: false };
       }
     }
-    this.stats.misses++;
     // Read before computing: a write committed meanwhile makes the entry stale at once. Without
     // versions (their source is down) the answer is computed but not stored.
     const before = await this.options.versions.read(this.options.subgraphs).catch((err) => {
@@ -219,7 +212,6 @@ export class ResponseCache {
           const head: EntryHead = { subgraphs, versions };
           await this.options.store.set(key, Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), answer.body]), this.options.ttlSeconds);
           this.known.set(key, true);
-          this.stats.stored++;
           stored = true;
         } catch (err) {
           logger.warn({ err }, 'response cache unavailable: answer not stored');

@@ -113,7 +113,8 @@ export function checkRows(options: RowSourceOptions, log: ProblemLog) {
   return { format: table.format, totalBytes: table.totalBytes, batches: batches() };
 }
 
-function inThread(options: RowSourceOptions): RowSource {
+/** The checked rows of a file. */
+export async function openRowSource(options: RowSourceOptions): Promise<RowSource> {
   const log = new ProblemLog();
   const { format, totalBytes, batches } = checkRows(options, log);
   return {
@@ -126,9 +127,4 @@ function inThread(options: RowSourceOptions): RowSource {
     },
     close: async () => void (await batches.return(undefined)),
   };
-}
-
-/** The checked rows of a file, read in this thread. */
-export async function openRowSource(options: RowSourceOptions): Promise<RowSource> {
-  return inThread(options);
 }
