@@ -16,8 +16,11 @@ export interface UpsertShape {
   key: readonly string[];
   /** Every column written, key columns included. */
   columns: readonly string[];
-  /** `add`: on conflict add the new values to the old (summaries); `replace`: overwrite (facts). */
-  onConflict: 'add' | 'replace';
+  /**
+   * `add`: on conflict add the new values to the old (summaries); `replace`: overwrite (facts);
+   * `fail`: a plain insert, for rows known to be new (a conflict is an error, not an update).
+   */
+  onConflict: 'add' | 'replace' | 'fail';
 }
 
 interface SqliteStatement {
@@ -47,9 +50,10 @@ function sqliteStatement(conn: SqliteConnection, shape: UpsertShape, rows: numbe
     const set = values.map((c) => (shape.onConflict === 'add' ? `${c} = ${shape.table}.${c} + excluded.${c}` : `${c} = excluded.${c}`));
     const tuple = `(${shape.columns.map(() => '?').join(', ')})`;
     // Rows of one statement are applied in order, so a key twice in it is an upsert of the first.
+    // A plain insert names no conflict target: it also runs while the key's index is dropped.
     stmt = conn.prepare(
       `INSERT INTO ${shape.table} (${shape.columns.join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')}` +
-        ` ON CONFLICT (${shape.key.join(', ')}) DO UPDATE SET ${set.join(', ')}`,
+        (shape.onConflict === 'fail' ? '' : ` ON CONFLICT (${shape.key.join(', ')}) DO UPDATE SET ${set.join(', ')}`),
     );
     cache.set(id, stmt);
   }
@@ -108,6 +112,7 @@ export async function bulkUpsertFlat(trx: Knex.Transaction, shape: UpsertShape, 
       }
       tuples.push(tuple + ')');
     }
-    await trx.raw(`INSERT INTO ${shape.table} (${shape.columns.join(', ')}) VALUES ${tuples.join(', ')} ON DUPLICATE KEY UPDATE ${set.join(', ')}`);
+    const onDuplicate = shape.onConflict === 'fail' ? '' : ` ON DUPLICATE KEY UPDATE ${set.join(', ')}`;
+    await trx.raw(`INSERT INTO ${shape.table} (${shape.columns.join(', ')}) VALUES ${tuples.join(', ')}${onDuplicate}`);
   }
 }

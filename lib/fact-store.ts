@@ -42,7 +42,11 @@ export async function upsertFacts<F, M extends string>(
   facts: readonly F[],
   options: {
     deferYearTotals?: boolean;
-    /** The table is known to hold none of these ids: skip reading them. */
+    /**
+     * The table is known to hold none of these ids: skip reading them, and insert the rows
+     * plainly (an id already there is an error), which also works while the key's unique index
+     * is dropped for a bulk load (`keyAsUniqueIndex`).
+     */
     allNew?: boolean;
     /**
      * Sum the figure deltas into this buffer instead of writing them at the end of the call: a
@@ -82,7 +86,7 @@ export async function upsertFacts<F, M extends string>(
     }
     if (changed.size) {
       const rows = [...changed.values()];
-      await bulkUpsert(trx, { table: spec.table, key: [spec.key], columns: Object.keys(rows[0]), onConflict: 'replace' }, rows);
+      await bulkUpsert(trx, { table: spec.table, key: [spec.key], columns: Object.keys(rows[0]), onConflict: options.allNew ? 'fail' : 'replace' }, rows);
       if (spec.links) await writeLinks(trx, spec, batch.filter((f) => changed.has(spec.idOf(f))), options.allNew);
     }
   }
@@ -106,5 +110,44 @@ async function writeLinks<F, M extends string>(trx: Knex.Transaction, spec: Fact
   const latest = new Map(facts.map((f) => [spec.idOf(f), f]));
   if (!allNew) await trx(links.table).whereIn(spec.key, [...latest.keys()]).delete();
   const rows = [...latest.values()].flatMap((f) => [...new Set(links.valuesOf(f))].map((v) => ({ [spec.key]: spec.idOf(f), [links.column]: v })));
-  for (let i = 0; i < rows.length; i += CHUNK) await trx(links.table).insert(rows.slice(i, i + CHUNK));
+  // The fact's old links are gone: every row is new.
+  await bulkUpsert(trx, { table: links.table, key: [spec.key, links.column], columns: [spec.key, links.column], onConflict: 'fail' }, rows);
 }
+
+/**
+ * A migration step: on SQLite, turns a table's primary key into a unique index of its own,
+ * `<table>_key`, with the same columns, so that a bulk load into the empty table can drop it
+ * and build it once at the end from sorted keys. (SQLite cannot drop the index behind a
+ * PRIMARY KEY; a million citizens inserted in file order into it took 5.4 s, against 1.3 s
+ * without it and 0.3 s to build it afterwards.) The table is rebuilt with the same columns,
+ * rows and other indexes. MySQL keeps its primary key: InnoDB stores a table's rows in it.
+ */
+export async function keyAsUniqueIndex(db: Knex, table: string): Promise<void> {
+  if (db.client.config.client === 'mysql2') return;
+  const columns: { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }[] = await db.raw(`PRAGMA table_info(${quote(table)})`);
+  const key = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+  if (key.length === 0) throw new Error(`keyAsUniqueIndex: ${table} has no primary key`);
+  const indexes: { sql: string }[] = await db.raw("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [table]);
+  const rebuilt = `${table}__rebuilt`;
+  const definitions = columns.map((c) => `${quote(c.name)} ${c.type}${c.notnull ? ' NOT NULL' : ''}${c.dflt_value !== null ? ` DEFAULT ${c.dflt_value}` : ''}`);
+  await db.raw(`CREATE TABLE ${quote(rebuilt)} (${definitions.join(', ')})`);
+  const names = columns.map((c) => quote(c.name)).join(', ');
+  await db.raw(`INSERT INTO ${quote(rebuilt)} (${names}) SELECT ${names} FROM ${quote(table)}`);
+  await db.raw(`DROP TABLE ${quote(table)}`);
+  await db.raw(`ALTER TABLE ${quote(rebuilt)} RENAME TO ${quote(table)}`);
+  await db.raw(`CREATE UNIQUE INDEX ${quote(`${table}_key`)} ON ${quote(table)} (${key.map(quote).join(', ')})`);
+  for (const index of indexes) await db.raw(index.sql);
+}
+
+/** The migration that applies `keyAsUniqueIndex` to a domain's fact tables. */
+export function keysAsUniqueIndexes(...tables: string[]): Knex.Migration {
+  return {
+    async up(db) {
+      for (const table of tables) await keyAsUniqueIndex(db, table);
+    },
+    // The unique index guarantees what the primary key did: nothing to undo.
+    async down() {},
+  };
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;

@@ -133,10 +133,14 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       if (!isMysql(trx)) await trx.raw('PRAGMA cache_size = -262144');
       // An empty table cannot hold any of the (distinct) ids: no need to read old rows.
       const allNew = !(await trx(definition.facts.table).first(definition.facts.key));
-      // Into an empty SQLite table, secondary indexes are built once at the end from sorted
-      // keys: kept up row by row they doubled the cost of each fact (10 µs more a citizen).
-      // (In MySQL, DDL would commit the transaction.)
-      const indexes = allNew && !isMysql(trx) ? await dropIndexes(trx, definition.facts.table) : [];
+      // Into an empty SQLite table, indexes are built once at the end from sorted keys, the
+      // key's unique index too (lib/fact-store.ts keyAsUniqueIndex): kept up row by row, in file
+      // order, they cost more than the rest of the row's writing. The file's ids were checked
+      // distinct, so rebuilding the unique index cannot fail. (In MySQL, DDL would commit the
+      // transaction.)
+      const tables = [definition.facts.table, ...(definition.facts.links ? [definition.facts.links.table] : [])];
+      const indexes: string[] = [];
+      if (allNew && !isMysql(trx)) for (const table of tables) indexes.push(...(await dropIndexes(trx, table)));
       const buffer = strategy === 'buffered' ? new DeltaBuffer(trx, definition.facts.summary, { maxBytes: SUMMARY_BUFFER_BYTES }) : null;
       // Without the buffer, the areas to rebuild come from the deltas themselves; old rows count
       // too: a citizen who moved takes a figure away from a commune that is not in the file.
@@ -206,7 +210,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   return summary;
 }
 
-/** Drops the table's own indexes (not its primary key) and answers the SQL that recreates them. */
+/** Drops the table's indexes (not a primary key, which SQLite cannot drop) and answers the SQL that recreates them. */
 async function dropIndexes(trx: Knex.Transaction, table: string): Promise<string[]> {
   const indexes: { name: string; sql: string }[] = await trx.raw("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [table]);
   for (const index of indexes) await trx.raw('DROP INDEX ??', [index.name]);

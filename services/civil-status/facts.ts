@@ -1,7 +1,7 @@
 /** Civil status facts (one row per birth, marriage or death registration) and the figures they move. */
 import type { Knex } from 'knex';
 import { createSummaryTables, type FigureDelta } from '../../lib/summary-store';
-import type { FactSpec } from '../../lib/fact-store';
+import { keysAsUniqueIndexes, type FactSpec } from '../../lib/fact-store';
 
 export type CivilRecordKind = 'BIRTH' | 'MARRIAGE' | 'DEATH';
 export const CIVIL_RECORD_KINDS: readonly CivilRecordKind[] = ['BIRTH', 'MARRIAGE', 'DEATH'];
@@ -80,4 +80,6 @@ export const civilStatusMigrations: Record<string, Knex.Migration> = {
       for (const t of ['civil_record_persons', 'civil_records', 'civil_status_summary_delta', 'civil_status_summary_year']) await db.schema.dropTable(t);
     },
   },
+  // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
+  '002_key_as_unique_index': keysAsUniqueIndexes('civil_records', 'civil_record_persons'),
 };

@@ -1,7 +1,7 @@
 /** Health facts (one row per e-health book) and the figures they move. */
 import type { Knex } from 'knex';
 import { createSummaryTables, type FigureDelta } from '../../lib/summary-store';
-import type { FactSpec } from '../../lib/fact-store';
+import { keysAsUniqueIndexes, type FactSpec } from '../../lib/fact-store';
 
 export interface HealthRecord {
   recordId: string;
@@ -60,4 +60,6 @@ export const healthMigrations: Record<string, Knex.Migration> = {
       for (const t of ['e_health_records', 'health_summary_delta', 'health_summary_year']) await db.schema.dropTable(t);
     },
   },
+  // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
+  '002_key_as_unique_index': keysAsUniqueIndexes('e_health_records'),
 };

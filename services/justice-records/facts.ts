@@ -1,7 +1,7 @@
 /** Justice records facts (one row per criminal record certificate request) and the figures they move. */
 import type { Knex } from 'knex';
 import { createSummaryTables, type FigureDelta } from '../../lib/summary-store';
-import type { FactSpec } from '../../lib/fact-store';
+import { keysAsUniqueIndexes, type FactSpec } from '../../lib/fact-store';
 
 export type RequestChannel = 'VNEID' | 'PORTAL' | 'COUNTER';
 export type RequestStatus = 'SUBMITTED' | 'ISSUED' | 'REJECTED';
@@ -104,4 +104,6 @@ export const justiceMigrations: Record<string, Knex.Migration> = {
       for (const t of ['criminal_record_requests', 'justice_summary_delta', 'justice_summary_year']) await db.schema.dropTable(t);
     },
   },
+  // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
+  '002_key_as_unique_index': keysAsUniqueIndexes('criminal_record_requests'),
 };

@@ -1,7 +1,7 @@
 /** Land facts (one row per parcel) and the figures they move. */
 import type { Knex } from 'knex';
 import { createSummaryTables, type FigureDelta } from '../../lib/summary-store';
-import type { FactSpec } from '../../lib/fact-store';
+import { keysAsUniqueIndexes, type FactSpec } from '../../lib/fact-store';
 
 export interface Parcel {
   parcelId: string;
@@ -73,4 +73,6 @@ export const landMigrations: Record<string, Knex.Migration> = {
       await db.schema.dropTable('land_summary_year');
     },
   },
+  // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
+  '002_key_as_unique_index': keysAsUniqueIndexes('parcels'),
 };

@@ -4,7 +4,7 @@
  */
 import type { Knex } from 'knex';
 import { applyDeltas, createSummaryTables, rebuildYearTotals, type FigureDelta } from '../../lib/summary-store';
-import type { FactSpec } from '../../lib/fact-store';
+import { keysAsUniqueIndexes, type FactSpec } from '../../lib/fact-store';
 import type { Sex } from '../../lib/personal-id';
 
 export interface Citizen {
@@ -132,4 +132,6 @@ export const residencyMigrations: Record<string, Knex.Migration> = {
       }
     },
   },
+  // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
+  '003_key_as_unique_index': keysAsUniqueIndexes('citizens'),
 };

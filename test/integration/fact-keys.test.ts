@@ -1,0 +1,103 @@
+/**
+ * The fact tables' keys on SQLite are unique indexes of their own (lib/fact-store.ts
+ * keyAsUniqueIndex), so that an import into an empty table can drop them and build them once
+ * at the end. Checked here: the migration keeps a database's rows and indexes and the key's
+ * guarantee, and an import into an empty table leaves exactly the indexes it found.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../lib/config';
+import { migrate, openDb, type Db } from '../../lib/db';
+import { upsertFacts } from '../../lib/fact-store';
+import { importFile } from '../../lib/import/engine';
+import { citizenFacts, residencyMigrations, type Citizen } from '../../services/residency/facts';
+import { civilStatusMigrations } from '../../services/civil-status/facts';
+import { fixtureCommunes } from '../helpers/fixture';
+import { citizenCells, generateCitizens, RESIDENCY_COLUMNS, writeCsv } from '../helpers/import-files';
+
+const config = () => loadConfig({ NODE_ENV: 'test', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'p06-fact-keys-')), DEMO_SCALE: '0', LOG_LEVEL: 'silent' });
+
+/** The table's indexes as SQLite lists them: name, uniqueness, columns. */
+async function indexesOf(db: Db, table: string) {
+  const list: { name: string; unique: number }[] = await db.raw(`PRAGMA index_list(${table})`);
+  const out = [];
+  for (const index of list) {
+    const columns: { name: string }[] = await db.raw(`PRAGMA index_info(${index.name})`);
+    out.push({ name: index.name, unique: index.unique === 1, columns: columns.map((c) => c.name) });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const primaryKeyOf = async (db: Db, table: string) =>
+  ((await db.raw(`PRAGMA table_info(${table})`)) as { name: string; pk: number }[]).filter((c) => c.pk > 0).map((c) => c.name);
+
+describe('fact keys as unique indexes (SQLite)', () => {
+  const citizens: Citizen[] = [...generateCitizens('fact-keys', 300, fixtureCommunes())];
+
+  test('the migration keeps every row and index, and the key still refuses a second row with the same id', async () => {
+    const db = await openDb(config(), 'residency');
+    try {
+      // The schema before the migration: personal_id the primary key.
+      const before = Object.fromEntries(Object.entries(residencyMigrations).filter(([name]) => name < '003'));
+      await migrate(db, before, 'residency_migrations');
+      expect(await primaryKeyOf(db, 'citizens')).toEqual(['personal_id']);
+      await db.transaction((trx) => upsertFacts(trx, citizenFacts, citizens));
+      const rows = await db('citizens').orderBy('personal_id');
+
+      await migrate(db, residencyMigrations, 'residency_migrations');
+      expect(await primaryKeyOf(db, 'citizens')).toEqual([]);
+      expect(await db('citizens').orderBy('personal_id')).toEqual(rows);
+      expect(rows).toHaveLength(300);
+      expect(await indexesOf(db, 'citizens')).toEqual([
+        { name: 'citizens_commune_code_personal_id_index', unique: false, columns: ['commune_code', 'personal_id'] },
+        { name: 'citizens_key', unique: true, columns: ['personal_id'] },
+      ]);
+      const refusal = await db('citizens').insert(rows[0]).then(() => 'inserted', (err: Error) => err.message);
+      expect(refusal).toMatch(/UNIQUE constraint failed: citizens.personal_id/);
+      expect(await db('citizens').count({ n: '*' })).toEqual([{ n: 300 }]);
+      // An upsert finds its conflict target in the unique index: the record is updated, not doubled.
+      const moved = { ...citizenFacts.fromRow(rows[0]), fullName: 'Trần Thị Mới' } as Citizen;
+      const result = await db.transaction((trx) => upsertFacts(trx, citizenFacts, [moved]));
+      expect(result).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+      expect(await db('citizens').count({ n: '*' })).toEqual([{ n: 300 }]);
+      expect((await db('citizens').where('personal_id', rows[0].personal_id))[0].full_name).toBe('Trần Thị Mới');
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  test('a composite key (a record and the persons it names) becomes a unique index over both columns', async () => {
+    const db = await openDb(config(), 'civil-status');
+    try {
+      await migrate(db, civilStatusMigrations, 'civil_status_migrations');
+      expect(await primaryKeyOf(db, 'civil_record_persons')).toEqual([]);
+      expect(await indexesOf(db, 'civil_record_persons')).toEqual([
+        { name: 'civil_record_persons_key', unique: true, columns: ['record_id', 'personal_id'] },
+        { name: 'civil_record_persons_personal_id_index', unique: false, columns: ['personal_id'] },
+      ]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  test('an import into an empty table rebuilds every index it dropped, and a second import of the file then changes nothing', async () => {
+    const cfg = config();
+    const db = await openDb(cfg, 'residency');
+    await migrate(db, residencyMigrations, 'residency_migrations');
+    const indexes = await indexesOf(db, 'citizens');
+    await db.destroy();
+    const file = path.join(cfg.DATA_DIR, 'citizens.csv');
+    writeCsv(file, RESIDENCY_COLUMNS, citizens.map(citizenCells));
+
+    expect(await importFile({ config: cfg, domain: 'residency', file })).toMatchObject({ inserted: 300, updated: 0, unchanged: 0 });
+    const after = await openDb(cfg, 'residency');
+    try {
+      expect(await indexesOf(after, 'citizens')).toEqual(indexes);
+      expect(await importFile({ config: cfg, domain: 'residency', file })).toMatchObject({ inserted: 0, updated: 0, unchanged: 300 });
+      expect(await after('citizens').count({ n: '*' })).toEqual([{ n: 300 }]);
+    } finally {
+      await after.destroy();
+    }
+  });
+});
