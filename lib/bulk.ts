@@ -67,43 +67,41 @@ export async function bulkUpsert(trx: Knex.Transaction, shape: UpsertShape, rows
   await bulkUpsertFlat(trx, shape, flat);
 }
 
-/** Upserts rows given as values in `shape.columns` order. */
-export async function bulkUpsertValues(trx: Knex.Transaction, shape: UpsertShape, rows: readonly (readonly unknown[])[]): Promise<void> {
-  await bulkUpsertFlat(trx, shape, rows.flat());
-}
-
-/** Upserts rows given as one flat array of values: `shape.columns.length` values per row, rows in order. */
-export async function bulkUpsertFlat(trx: Knex.Transaction, shape: UpsertShape, values: readonly unknown[]): Promise<void> {
+/**
+ * Upserts rows given as one flat array of values: `shape.columns.length` values per row, rows in
+ * order; only the first `length` values (a caller may reuse one large array for every call).
+ */
+export async function bulkUpsertFlat(trx: Knex.Transaction, shape: UpsertShape, values: readonly unknown[], length = values.length): Promise<void> {
   const width = shape.columns.length;
-  if (values.length % width !== 0) throw new Error(`bulkUpsertFlat into ${shape.table}: ${values.length} values are not rows of ${width}`);
-  if (values.length === 0) return;
+  if (length % width !== 0 || length > values.length) throw new Error(`bulkUpsertFlat into ${shape.table}: ${length} values are not rows of ${width}`);
+  if (length === 0) return;
   if (!isMysql(trx)) {
     const conn = (await trx.client.acquireConnection()) as SqliteConnection;
     const step = SQLITE_ROWS_PER_STATEMENT * width;
     let i = 0;
-    if (values.length >= step) {
+    if (length >= step) {
       const many = sqliteStatement(conn, shape, SQLITE_ROWS_PER_STATEMENT);
       // One parameter array, refilled: a new one per statement was garbage at millions of rows.
       const params = new Array<unknown>(step);
-      for (; i + step <= values.length; i += step) {
+      for (; i + step <= length; i += step) {
         for (let j = 0; j < step; j++) params[j] = values[i + j];
         many.run(params);
       }
     }
-    if (i < values.length) {
+    if (i < length) {
       const one = sqliteStatement(conn, shape, 1);
-      for (; i < values.length; i += width) one.run(values.slice(i, i + width));
+      for (; i < length; i += width) one.run(values.slice(i, i + width));
     }
     return;
   }
   const updated = shape.columns.filter((c) => !shape.key.includes(c));
   const set = updated.map((c) => (shape.onConflict === 'add' ? `${c} = ${c} + VALUES(${c})` : `${c} = VALUES(${c})`));
   const step = MYSQL_ROWS_PER_STATEMENT * width;
-  for (let i = 0; i < values.length; i += step) {
+  for (let i = 0; i < length; i += step) {
     // The values are escaped here, as mysql2 would escape bindings: knex's binding formatter
     // took more time per row than MySQL took to store it.
     const tuples: string[] = [];
-    const end = Math.min(values.length, i + step);
+    const end = Math.min(length, i + step);
     for (let r = i; r < end; r += width) {
       let tuple = '(';
       for (let c = 0; c < width; c++) {

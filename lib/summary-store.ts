@@ -167,6 +167,11 @@ function bucketsByRank(): Int32Array {
 }
 
 const SLOT_BITS = 22;
+const SLOTS = 2 ** SLOT_BITS;
+const AREA_SHIFT = 2 ** (SLOT_BITS + RANK_BITS);
+const RANK_MASK = (1 << RANK_BITS) - 1;
+/** Summary rows per write of a flush (the rows of one area are never split). */
+const FLUSH_ROWS = 8192;
 /** Sums of one flush stay exact in 32 bits while the deltas added, in absolute value, stay below this. */
 const MAX_ABSOLUTE_SUM = 2 ** 31 - 1;
 
@@ -238,58 +243,64 @@ export class DeltaBuffer<M extends string = string> {
     const { codes } = areaOrder!;
     const buckets = bucketsByRank();
     const monthOfDay = monthRankByDayRank();
+    const { width, sums } = this;
     // Key and slot in one exact double (31 + 22 bits): one native sort gives both, in key order.
     const ordered = new Float64Array(this.size);
     let n = 0;
-    for (let s = 0; s < this.keys.length; s++) if (this.keys[s] !== 0) ordered[n++] = (this.keys[s] - 1) * 2 ** SLOT_BITS + s;
+    for (let s = 0; s < this.keys.length; s++) if (this.keys[s] !== 0) ordered[n++] = (this.keys[s] - 1) * SLOTS + s;
     ordered.sort();
     const shape = { table: deltaTable(this.spec), key: ['area_code', 'bucket'], columns: ['area_code', 'bucket', ...this.spec.metrics], onConflict: 'add' as const };
-    const { width, sums } = this;
-    // Rows are collected synchronously and written in batches between areas.
-    let values: unknown[] = [];
-    const push = (area: string, bucket: number, from: ArrayLike<number>, at: number) => {
+    // Rows go straight into one reused array, written out between areas when full: building
+    // a fresh array of rows per write cost as much as SQLite took to store them.
+    const rowWidth = 2 + width;
+    const values: unknown[] = new Array(FLUSH_ROWS * rowWidth);
+    let length = 0;
+    const row = (area: string, bucket: number, from: Int32Array, at: number) => {
       // Sums that cancel out (a date moved within a month) leave nothing to add.
-      let zero = true;
-      for (let m = 0; m < width; m++) if (from[at + m] !== 0) zero = false;
-      if (zero) return;
-      values.push(area, bucket);
-      for (let m = 0; m < width; m++) values.push(from[at + m]);
+      let m = 0;
+      while (m < width && from[at + m] === 0) m++;
+      if (m === width) return;
+      values[length++] = area;
+      values[length++] = bucket;
+      for (m = 0; m < width; m++) values[length++] = from[at + m];
     };
-    // The days of one area are consecutive in `ordered`: months are summed over each run.
-    const areaShift = 2 ** (SLOT_BITS + RANK_BITS);
-    const rankMask = (1 << RANK_BITS) - 1;
+    // One area's months, each the sum of its days (in 32 bits, as the days: see MAX_ABSOLUTE_SUM).
+    const monthRanks = new Int32Array(MONTH_RANKS);
+    const monthSums = new Int32Array(MONTH_RANKS * width);
     let i = 0;
     while (i < n) {
-      const areaPosition = Math.floor(ordered[i] / areaShift);
-      let end = i;
-      while (end < n && Math.floor(ordered[end] / areaShift) === areaPosition) end++;
+      // Divisions by powers of two are exact: the parts of a key without a floating-point modulo.
+      const areaPosition = Math.floor(ordered[i] / AREA_SHIFT);
+      let end = i + 1;
+      while (end < n && Math.floor(ordered[end] / AREA_SHIFT) === areaPosition) end++;
+      // Room for the area's days and as many months, at most.
+      if (length > 0 && length + 2 * (end - i) * rowWidth > FLUSH_ROWS * rowWidth) {
+        await bulkUpsertFlat(this.trx, shape, values, length);
+        length = 0;
+      }
       const area = codes[areaPosition];
-      // Month ranks of one area's days ascend with them: one running total per month.
-      const months: number[] = [];
-      const monthTotals: number[] = [];
+      // The days of one area are consecutive in `ordered`, and their months ascend with them.
+      let months = 0;
       for (let j = i; j < end; j++) {
-        const slot = ordered[j] % 2 ** SLOT_BITS;
-        const rank = ((ordered[j] - slot) / 2 ** SLOT_BITS) & rankMask;
-        const month = monthOfDay[rank - MONTH_RANKS];
-        if (months.length === 0 || months[months.length - 1] !== month) {
-          months.push(month);
-          for (let m = 0; m < width; m++) monthTotals.push(0);
+        const key = Math.floor(ordered[j] / SLOTS);
+        const from = (ordered[j] - key * SLOTS) * width;
+        const month = monthOfDay[(key & RANK_MASK) - MONTH_RANKS];
+        if (months === 0 || monthRanks[months - 1] !== month) {
+          monthRanks[months] = month;
+          monthSums.fill(0, months * width, (months + 1) * width);
+          months++;
         }
-        const at = monthTotals.length - width;
-        for (let m = 0; m < width; m++) monthTotals[at + m] += sums[slot * width + m];
+        const at = (months - 1) * width;
+        for (let m = 0; m < width; m++) monthSums[at + m] += sums[from + m];
       }
-      for (let k = 0; k < months.length; k++) push(area, buckets[months[k]], monthTotals, k * width);
+      for (let k = 0; k < months; k++) row(area, buckets[monthRanks[k]], monthSums, k * width);
       for (let j = i; j < end; j++) {
-        const slot = ordered[j] % 2 ** SLOT_BITS;
-        push(area, buckets[((ordered[j] - slot) / 2 ** SLOT_BITS) & rankMask], sums, slot * width);
-      }
-      if (values.length >= 8192 * shape.columns.length) {
-        await bulkUpsertFlat(this.trx, shape, values);
-        values = [];
+        const key = Math.floor(ordered[j] / SLOTS);
+        row(area, buckets[key & RANK_MASK], sums, (ordered[j] - key * SLOTS) * width);
       }
       i = end;
     }
-    await bulkUpsertFlat(this.trx, shape, values);
+    await bulkUpsertFlat(this.trx, shape, values, length);
     this.keys.fill(0);
     this.sums.fill(0);
     this.size = 0;
