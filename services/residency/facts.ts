@@ -39,21 +39,27 @@ export const ELIGIBLE_AGE = 14;
 
 /** A citizen's contribution to the figures: each stock rises on the day it starts. */
 export function citizenDeltas(c: Citizen): FigureDelta<ResidencyMetric>[] {
-  const at = (metric: ResidencyMetric, date: string | null, delta = 1): FigureDelta<ResidencyMetric>[] =>
-    date ? [{ communeCode: c.communeCode, date, metric, delta }] : [];
-  const firstAccount = [c.eidLevel1On, c.eidLevel2On].filter((d): d is string => !!d).sort()[0] ?? null;
-  return [
-    ...at('population', c.registeredOn),
-    // Counted from the later of registration and the 14th birthday (which may lie ahead).
-    ...at('eligible_population', [c.registeredOn, birthday(c.birthDate, ELIGIBLE_AGE)].sort()[1]),
-    ...at('chip_id_cards', c.chipCardIssuedOn),
-    ...at('eid_accounts', firstAccount),
-    ...at('eid_level2', c.eidLevel2On),
-    // Level 1 counts accounts at level 1 and not yet at level 2: it ends when level 2 starts.
-    ...at('eid_level1', c.eidLevel1On),
-    ...(c.eidLevel1On ? at('eid_level1', c.eidLevel2On, -1) : []),
-  ];
+  // Built without intermediate arrays or sorts: an import calls this for every citizen.
+  const out: FigureDelta<ResidencyMetric>[] = [];
+  const commune = c.communeCode;
+  add(out, commune, 'population', c.registeredOn, 1);
+  // Counted from the later of registration and the 14th birthday (which may lie ahead).
+  add(out, commune, 'eligible_population', later(c.registeredOn, birthday(c.birthDate, ELIGIBLE_AGE)), 1);
+  add(out, commune, 'chip_id_cards', c.chipCardIssuedOn, 1);
+  add(out, commune, 'eid_accounts', c.eidLevel1On && c.eidLevel2On ? earlier(c.eidLevel1On, c.eidLevel2On) : (c.eidLevel1On ?? c.eidLevel2On), 1);
+  add(out, commune, 'eid_level2', c.eidLevel2On, 1);
+  // Level 1 counts accounts at level 1 and not yet at level 2: it ends when level 2 starts.
+  add(out, commune, 'eid_level1', c.eidLevel1On, 1);
+  if (c.eidLevel1On) add(out, commune, 'eid_level1', c.eidLevel2On, -1);
+  return out;
 }
+
+function add(out: FigureDelta<ResidencyMetric>[], communeCode: string, metric: ResidencyMetric, date: string | null, delta: number): void {
+  if (date) out.push({ communeCode, date, metric, delta });
+}
+/** ISO dates compare as text. */
+const later = (a: string, b: string) => (a > b ? a : b);
+const earlier = (a: string, b: string) => (a < b ? a : b);
 
 export const citizenFacts: FactSpec<Citizen, ResidencyMetric> = {
   table: 'citizens',
