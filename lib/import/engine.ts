@@ -75,7 +75,8 @@ export interface ImportSummary {
 const DEFAULT_BATCH = 5_000;
 /**
  * The summary buffer of one import (lib/summary-store.ts DeltaBuffer): large enough to hold
- * every (area, day) a million citizens of one province touch, so that they are written once.
+ * every (commune, day) a million citizens touch, of one province (1.8 million) or of the whole
+ * nation (2.9 million, at its limit), so that each is written once.
  */
 const SUMMARY_BUFFER_BYTES = 128 * 2 ** 20;
 const PROGRESS_EVERY_MS = 100;
