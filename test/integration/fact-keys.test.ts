@@ -2,18 +2,20 @@
  * The fact tables' keys on SQLite are unique indexes of their own (lib/fact-store.ts
  * keyAsUniqueIndex), so that an import into an empty table can drop them and build them once
  * at the end. Checked here: the migration keeps a database's rows and indexes and the key's
- * guarantee, and an import into an empty table leaves exactly the indexes it found.
+ * guarantee, and an import into an empty table leaves exactly the indexes it found. On MySQL
+ * the primary key stays, and the plain inserts of an import into an empty table count once.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../lib/config';
-import { migrate, openDb, type Db } from '../../lib/db';
+import { dropAllTables, migrate, openDb, type Db } from '../../lib/db';
 import { upsertFacts } from '../../lib/fact-store';
 import { importFile } from '../../lib/import/engine';
 import { citizenFacts, residencyMigrations, type Citizen } from '../../services/residency/facts';
 import { civilStatusMigrations } from '../../services/civil-status/facts';
 import { fixtureCommunes } from '../helpers/fixture';
+import { testDatabases } from '../helpers/graph';
 import { citizenCells, generateCitizens, RESIDENCY_COLUMNS, writeCsv } from '../helpers/import-files';
 
 const config = () => loadConfig({ NODE_ENV: 'test', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'p06-fact-keys-')), DEMO_SCALE: '0', LOG_LEVEL: 'silent' });
@@ -98,6 +100,29 @@ describe('fact keys as unique indexes (SQLite)', () => {
       expect(await after('citizens').count({ n: '*' })).toEqual([{ n: 300 }]);
     } finally {
       await after.destroy();
+    }
+  });
+});
+
+const mysql = testDatabases().find((d) => d.label === 'mysql');
+(mysql ? describe : describe.skip)('fact keys on MySQL', () => {
+  test('the migration leaves the primary key (InnoDB stores the rows in it), and an import into an empty table then a re-import count every row once', async () => {
+    const cfg = mysql!.config('fact-keys');
+    const db = await openDb(cfg, 'residency');
+    try {
+      await dropAllTables(db);
+      await migrate(db, residencyMigrations, 'residency_migrations');
+      const [keys] = await db.raw("SELECT column_name AS name FROM information_schema.key_column_usage WHERE table_schema = DATABASE() AND table_name = 'citizens' AND constraint_name = 'PRIMARY'");
+      expect((keys as { name: string }[]).map((k) => k.name)).toEqual(['personal_id']);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p06-fact-keys-mysql-'));
+      const file = path.join(dir, 'citizens.csv');
+      const citizens = [...generateCitizens('fact-keys-mysql', 300, fixtureCommunes())];
+      writeCsv(file, RESIDENCY_COLUMNS, citizens.map(citizenCells));
+      expect(await importFile({ config: cfg, domain: 'residency', file })).toMatchObject({ inserted: 300, updated: 0, unchanged: 0 });
+      expect(await importFile({ config: cfg, domain: 'residency', file })).toMatchObject({ inserted: 0, updated: 0, unchanged: 300 });
+      expect(await db('citizens').count({ n: '*' })).toEqual([{ n: 300 }]);
+    } finally {
+      await db.destroy();
     }
   });
 });
