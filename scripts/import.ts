@@ -1,10 +1,11 @@
 /**
- * `npm run import -- <domain> <file>`: loads a CSV or XLSX file into a domain's database, all or
- * nothing (lib/import/engine.ts). Uses the services' configuration (DB_CLIENT, DATA_DIR,
+ * `npm run import -- <domain> <file> [--dry-run]`: loads a CSV or XLSX file into a domain's
+ * database, all or nothing (lib/import/engine.ts); with --dry-run, checks it and tells what the
+ * import would do, writing nothing. Uses the services' configuration (DB_CLIENT, DATA_DIR,
  * MYSQL_URL...), so it can run while they serve: they show the new figures when it finishes.
  *
- * Exit status: 0 imported, 1 refused or failed (nothing written), 2 bad command line or
- * configuration.
+ * Exit status: 0 imported (or, dry run, would be), 1 refused or failed (nothing written), 2 bad
+ * command line or configuration.
  */
 import { loadConfig } from '../lib/config';
 import { importFile } from '../lib/import/engine';
@@ -12,7 +13,8 @@ import { IMPORT_DOMAINS } from '../lib/import/domains';
 import { ImportError, ImportRejected } from '../lib/import/problems';
 import { terminalProgress } from '../lib/import/progress';
 
-const USAGE = `usage: npm run import -- <domain> <file.csv|file.xlsx>
+const USAGE = `usage: npm run import -- <domain> <file.csv|file.xlsx> [--dry-run]
+  --dry-run  check the file and count what it would insert, update and leave unchanged; write nothing
 domains: ${Object.keys(IMPORT_DOMAINS).join(', ')}
 columns, formats and rules: README.md, "Importing data"`;
 
@@ -21,11 +23,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (argv.length !== 2) {
-    console.error(USAGE);
+  const dryRun = argv.includes('--dry-run');
+  const args = argv.filter((a) => a !== '--dry-run');
+  const unknown = args.find((a) => a.startsWith('--'));
+  if (unknown || args.length !== 2) {
+    console.error(unknown ? `unknown option ${unknown}\n${USAGE}` : USAGE);
     return 2;
   }
-  const [domain, file] = argv;
+  const [domain, file] = args;
   let config;
   try {
     config = loadConfig();
@@ -35,11 +40,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const progress = terminalProgress();
   try {
-    const s = await importFile({ config, domain, file, onProgress: progress.onProgress });
+    const s = await importFile({ config, domain, file, onProgress: progress.onProgress, dryRun });
     progress.stop();
     const n = (x: number) => x.toLocaleString('en-US');
+    const counts = `${n(s.inserted)} inserted, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged`;
     console.log(
-      `${s.domain}: ${n(s.rows)} row${s.rows === 1 ? '' : 's'} read from ${s.file}: ${n(s.inserted)} inserted, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged; ` +
+      `${s.domain}: ${n(s.rows)} row${s.rows === 1 ? '' : 's'} read from ${s.file}: ${s.dryRun ? `dry run, nothing written: would be ${counts}` : counts}; ` +
         `${s.seconds.toFixed(1)} s (rows read, checked and written in ${s.readSeconds.toFixed(1)} s, then summaries and commit in ${s.finishSeconds.toFixed(1)} s), ${n(Math.round(s.rowsPerSecond))} rows/s`,
     );
     return 0;

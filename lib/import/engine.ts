@@ -53,6 +53,12 @@ export interface ImportOptions {
    * `per-batch` writes deltas and rebuilds year totals after every batch.
    */
   summaries?: 'buffered' | 'deferred' | 'per-batch';
+  /**
+   * Check the file and count what importing it would insert, update and leave unchanged, then
+   * roll everything back: the whole import runs (every check, the database's own included),
+   * nothing is kept, and no cached answer is invalidated.
+   */
+  dryRun?: boolean;
 }
 
 export interface ImportSummary {
@@ -61,6 +67,8 @@ export interface ImportSummary {
   format: 'csv' | 'xlsx';
   /** Data rows read (blank rows are not counted). */
   rows: number;
+  /** A dry run: the counts are what the import would do; nothing was written. */
+  dryRun: boolean;
   inserted: number;
   updated: number;
   unchanged: number;
@@ -80,6 +88,8 @@ const DEFAULT_BATCH = 5_000;
  */
 const SUMMARY_BUFFER_BYTES = 128 * 2 ** 20;
 const PROGRESS_EVERY_MS = 100;
+/** Thrown to roll a dry run's transaction back. */
+const DRY_RUN_DONE = new Error('dry run: rolled back');
 /** How long an import waits for another import into the same domain to finish. */
 const LOCK_WAIT_SECONDS = 600;
 
@@ -118,7 +128,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   // unknown or missing columns is refused without touching anything, even an empty start.
   const source = await openRowSource({ domain: definition.domain, file, today: options.today ?? todayInVietnam(), batchSize });
   const summary: ImportSummary = {
-    domain: definition.domain, file, format: source.format, rows: 0,
+    domain: definition.domain, file, format: source.format, rows: 0, dryRun: options.dryRun ?? false,
     inserted: 0, updated: 0, unchanged: 0, readSeconds: 0, finishSeconds: 0, seconds: 0, rowsPerSecond: 0,
   };
   let db: Awaited<ReturnType<typeof openDb>> | undefined;
@@ -196,11 +206,15 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
         await rebuildYearTotals(trx, definition.facts.summary, [...areas]);
       }
       progress({ phase: 'import', rows, totalRows: rows, bytes: source.totalBytes, totalBytes: source.totalBytes }, true);
+      // Rolls the transaction back once everything has run.
+      if (options.dryRun) throw DRY_RUN_DONE;
+    }).catch((err: unknown) => {
+      if (err !== DRY_RUN_DONE) throw err;
     });
     summary.finishSeconds = (performance.now() - started) / 1000 - summary.readSeconds;
     // Committed: the gateways' cached answers over this domain are stale from now on. The import
     // is complete only once they know it, so that no figure from before it is served after it.
-    if (summary.inserted + summary.updated > 0) await dataChanged(config, definition.domain);
+    if (!options.dryRun && summary.inserted + summary.updated > 0) await dataChanged(config, definition.domain);
   } finally {
     // Closes the file when the import stopped before its end (a database error).
     await source.close();

@@ -218,7 +218,25 @@ describe.each(testDatabases())('importing files on $label', (database) => {
     expect(await readProvince('2024-Q3')).toEqual(before);
   });
 
-  test('the command line: a refused file exits 1 naming the row; a good one exits 0 with its summary', () => {
+  test('a dry run counts what a file would insert and update, and writes nothing', async () => {
+    // The first land file again, with one parcel changed and three new ones.
+    const extra = [...generateParcels('dry-run', 3, COMMUNES)];
+    const changed = parcels.slice(0, half).map((p, i) => (i === 7 ? { ...p, areaM2: p.areaM2 + 1 } : p));
+    writeCsv(file('land-dry.csv'), LAND_COLUMNS, [...changed, ...extra].map(parcelCells));
+    const before = { rows: await tableRows(), figures: await readProvince('2025') };
+    const s = await importFile({ config, domain: 'land', file: file('land-dry.csv'), dryRun: true });
+    expect(s).toMatchObject({ dryRun: true, rows: half + 3, inserted: 3, updated: 1, unchanged: half - 1 });
+    expect({ rows: await tableRows(), figures: await readProvince('2025') }).toEqual(before);
+    // A dry run of a bad file is refused like an import.
+    const bad = [...generateParcels('dry-run-bad', 5, COMMUNES)].map(parcelCells);
+    bad[2].digitized_on = '2999-01-01';
+    writeCsv(file('land-dry-bad.csv'), LAND_COLUMNS, bad);
+    const err = await importFile({ config, domain: 'land', file: file('land-dry-bad.csv'), dryRun: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImportRejected);
+    expect((err as ImportRejected).problems.map((p) => [p.line, p.column])).toEqual([[4, 'digitized_on']]);
+  });
+
+  test('the command line: a refused file exits 1 naming the row; a good one exits 0 with its summary; --dry-run tells what it would do', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, DB_CLIENT: config.DB_CLIENT, DATA_DIR: config.DATA_DIR, MYSQL_DATABASE_PREFIX: config.MYSQL_DATABASE_PREFIX, MYSQL_URL: config.MYSQL_URL ?? '' };
     if (!config.MYSQL_URL) delete env.MYSQL_URL;
     const run = (...args: string[]) => spawnSync(path.join('node_modules', '.bin', 'tsx'), ['scripts/import.ts', ...args], { env, encoding: 'utf8' });
@@ -230,7 +248,10 @@ describe.each(testDatabases())('importing files on $label', (database) => {
     expect(bad.stderr).toContain('nothing was written');
     const good = run('land', file('land-2.csv'));
     expect({ status: good.status, stdout: good.stdout }).toEqual({ status: 0, stdout: expect.stringMatching(/^land: 1,200 rows read from .*land-2\.csv: 0 inserted, 0 updated, 1,200 unchanged; .* rows\/s\n$/) });
-    expect(run('land')).toMatchObject({ status: 2, stderr: expect.stringContaining('usage: npm run import -- <domain> <file.csv|file.xlsx>') });
+    const dry = run('land', '--dry-run', file('land-2.csv'));
+    expect({ status: dry.status, stdout: dry.stdout }).toEqual({ status: 0, stdout: expect.stringMatching(/^land: 1,200 rows read from .*land-2\.csv: dry run, nothing written: would be 0 inserted, 0 updated, 1,200 unchanged; /) });
+    expect(run('land')).toMatchObject({ status: 2, stderr: expect.stringContaining('usage: npm run import -- <domain> <file.csv|file.xlsx> [--dry-run]') });
+    expect(run('land', file('land-2.csv'), '--dryrun')).toMatchObject({ status: 2, stderr: expect.stringContaining('unknown option --dryrun') });
   });
 
   test('an updated file moves the figures by exactly its change: a parcel digitized, a citizen at eID level 2', async () => {
