@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { childrenOf } from '../../lib/admin-units';
 import type { Config } from '../../lib/config';
+import { openDataVersions } from '../../lib/data-versions';
 import { dropAllTables, openDb } from '../../lib/db';
 import { importFile } from '../../lib/import/engine';
 import { ImportRejected, type Problem } from '../../lib/import/problems';
@@ -223,10 +224,19 @@ describe.each(testDatabases())('importing files on $label', (database) => {
     const extra = [...generateParcels('dry-run', 3, COMMUNES)];
     const changed = parcels.slice(0, half).map((p, i) => (i === 7 ? { ...p, areaM2: p.areaM2 + 1 } : p));
     writeCsv(file('land-dry.csv'), LAND_COLUMNS, [...changed, ...extra].map(parcelCells));
-    const before = { rows: await tableRows(), figures: await readProvince('2025') };
+    const landVersion = async () => {
+      const versions = openDataVersions(config);
+      try {
+        return (await versions.read(['land']))[0];
+      } finally {
+        await versions.close();
+      }
+    };
+    const before = { rows: await tableRows(), figures: await readProvince('2025'), version: await landVersion() };
     const s = await importFile({ config, domain: 'land', file: file('land-dry.csv'), dryRun: true });
     expect(s).toMatchObject({ dryRun: true, rows: half + 3, inserted: 3, updated: 1, unchanged: half - 1 });
-    expect({ rows: await tableRows(), figures: await readProvince('2025') }).toEqual(before);
+    // Nothing written, and the gateways' cached answers are still current.
+    expect({ rows: await tableRows(), figures: await readProvince('2025'), version: await landVersion() }).toEqual(before);
     // A dry run of a bad file is refused like an import.
     const bad = [...generateParcels('dry-run-bad', 5, COMMUNES)].map(parcelCells);
     bad[2].digitized_on = '2999-01-01';
