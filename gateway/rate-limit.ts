@@ -1,29 +1,46 @@
 /**
- * Requests per minute per subject (or per address for anonymous callers), as a sliding
- * one-minute window of counts per second. In memory: each gateway replica limits on its own, so
- * behind a load balancer of N replicas a subject gets up to N times the limit.
+ * Requests per minute per subject (or per address for anonymous callers), with
+ * rate-limiter-flexible: a window of one minute per key, opened by the key's first request.
+ *
+ * With REDIS_URL the counts are kept in Redis, so every gateway replica behind a load balancer
+ * draws on one allowance per subject; if Redis cannot answer, each replica limits on its own in
+ * memory meanwhile (the library's insurance limiter), never refusing a request for Redis's sake.
+ * Without Redis the counts are in this process's memory.
  */
+import type Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
 export class RateLimiter {
-  private readonly windows = new Map<string, { second: number; counts: number[] }>();
+  private readonly limiter: RateLimiterAbstract | null;
 
-  constructor(private readonly perMinute: number) {}
-
-  /** Counts one request; returns 0 if it is allowed, else the seconds to wait. */
-  take(key: string, now = Date.now()): number {
-    if (this.perMinute <= 0) return 0;
-    const second = Math.floor(now / 1000);
-    let w = this.windows.get(key);
-    if (!w) this.windows.set(key, (w = { second, counts: new Array(60).fill(0) }));
-    for (let s = w.second + 1; s <= second && s <= w.second + 60; s++) w.counts[s % 60] = 0;
-    w.second = second;
-    const used = w.counts.reduce((a, b) => a + b, 0);
-    if (used >= this.perMinute) {
-      // The oldest second still counted frees up first.
-      for (let s = second - 59; s <= second; s++) if (w.counts[((s % 60) + 60) % 60] > 0) return Math.max(1, s + 60 - second);
-      return 60;
+  constructor(perMinute: number, options: { redis?: Redis; keyPrefix?: string } = {}) {
+    if (perMinute <= 0) {
+      this.limiter = null;
+      return;
     }
-    w.counts[second % 60]++;
-    if (this.windows.size > 100_000) this.windows.clear();
-    return 0;
+    const memory = new RateLimiterMemory({ points: perMinute, duration: 60 });
+    this.limiter = options.redis
+      ? new RateLimiterRedis({
+          storeClient: options.redis,
+          points: perMinute,
+          duration: 60,
+          keyPrefix: `${options.keyPrefix ?? 'p06:'}rate`,
+          // A command Redis fails (down: the connection fails fast, lib/data-versions.ts
+          // connectRedis) is answered by the memory limiter.
+          insuranceLimiter: memory,
+        })
+      : memory;
+  }
+
+  /** Counts one request; answers 0 if it is allowed, else the whole seconds to wait. */
+  async take(key: string): Promise<number> {
+    if (!this.limiter) return 0;
+    try {
+      await this.limiter.consume(key);
+      return 0;
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+      throw err;
+    }
   }
 }

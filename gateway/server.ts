@@ -22,7 +22,7 @@ import { GraphQLError } from 'graphql';
 import { projectRoot } from '../lib/admin-units';
 import { ANONYMOUS, bodyHashOf, createUserTokenVerifier, DEV_INTERNAL_SECRET, DEV_JWT_SECRET, IDENTITY_HEADER, INTERNAL_TOKEN_SECONDS, signInternalIdentity, signUserToken, type Identity } from '../lib/auth';
 import type { Config } from '../lib/config';
-import { connectRedis, datasetId, openDataVersions } from '../lib/data-versions';
+import { closeRedis, connectRedis, datasetId, openDataVersions, redisReady } from '../lib/data-versions';
 import { migrate, openDb, type Db } from '../lib/db';
 import { logger } from '../lib/logger';
 import { formatError, listenOn, type ServiceHandle } from '../lib/subgraph';
@@ -202,7 +202,10 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
       (requestContext.context as GatewayContext).planSubgraphs = [...subgraphsOfPlan(queryPlan.node)];
     },
   });
-  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, { failFast: true }) : undefined;
+  // Connected before the first request, when Redis is there at all; if not, the gateway serves
+  // without it (no cache, counts per process) and picks it up when it comes.
+  if (redis && !(await redisReady(redis, 2000))) logger.warn({ redis: new URL(config.REDIS_URL!).host }, 'Redis is not reachable: serving without the shared cache and rate counts until it is');
   const dataVersions = openDataVersions(config, redis);
   const responseCache =
     config.RESPONSE_CACHE === 'on'
@@ -238,7 +241,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   await apollo.start();
 
   const identities = new WeakMap<express.Request, Identity>();
-  const limiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
+  const limiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE, { redis, keyPrefix: config.REDIS_KEY_PREFIX });
   app.get('/health', (_req, res) => res.json({ status: 'ok', service: 'gateway' }));
   // On a development machine (development secret, not production) GraphiQL comes with an
   // analyst's token in its Headers tab, so the example queries run as they are.
@@ -266,9 +269,9 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
         res.status(401).json({ errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
       }
     },
-    (req, res, next) => {
+    async (req, res, next) => {
       const identity = identities.get(req)!;
-      const retryAfter = limiter.take(identity.sub ?? `address:${identity.clientAddress}`);
+      const retryAfter = await limiter.take(identity.sub ?? `address:${identity.clientAddress}`);
       if (retryAfter === 0) return next();
       res.setHeader('Retry-After', String(retryAfter));
       res.status(429).json({ errors: [{ message: `Rate limit of ${config.RATE_LIMIT_PER_MINUTE} requests per minute exceeded (RATE_LIMIT_PER_MINUTE); retry in ${retryAfter} s`, extensions: { code: 'RATE_LIMITED' } }] });
@@ -352,7 +355,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
       await apollo.stop();
       await auditDb.destroy();
       await dataVersions.close();
-      await redis?.quit();
+      if (redis) await closeRedis(redis);
     },
   };
 }

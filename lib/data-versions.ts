@@ -111,16 +111,41 @@ class RedisDataVersions implements DataVersions {
   }
 
   async close(): Promise<void> {
-    if (this.owned) await this.redis.quit();
+    if (this.owned) await closeRedis(this.redis);
   }
 }
 
-/** A Redis connection that fails fast (a request must not hang on a Redis that is down) and says where. */
-export function connectRedis(url: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false, connectTimeout: 2000 });
+/**
+ * A Redis connection that fails fast and says where. A one-off writer (an import's version bump)
+ * queues its command until connected; a server (`failFast`) waits for the connection once at
+ * start (`redisReady`), then has a command fail at once whenever Redis is not connected, so
+ * that no request waits on a Redis that is down: it goes on without the cache or shared counts.
+ */
+export function connectRedis(url: string, options: { failFast?: boolean } = {}): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: !options.failFast, lazyConnect: false, connectTimeout: 2000 });
   // Errors surface on the commands that fail; the connection retries by itself.
   redis.on('error', () => {});
   return redis;
+}
+
+/** Resolves once the connection is ready, or after `timeoutMs` (answering whether it is). */
+export function redisReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve(redis.status === 'ready');
+    };
+    const timer = setTimeout(done, timeoutMs);
+    redis.once('ready', done);
+  });
+}
+
+/** Closes a connection, connected or not (QUIT needs one). */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') await redis.quit();
+  else redis.disconnect();
 }
 
 /** The data versions of a configuration's dataset: in Redis when REDIS_URL is set, else in files beside the data. */

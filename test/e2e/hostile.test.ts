@@ -2,7 +2,10 @@
  * A corpus of hostile requests: each is answered with a 4xx status or a GraphQL error, none
  * crashes a process or changes any data, and the graph keeps answering afterwards.
  */
+import crypto from 'node:crypto';
+import { loadConfig } from '../../lib/config';
 import { upsertFacts } from '../../lib/fact-store';
+import { startGateway } from '../../gateway/server';
 import { citizenFacts } from '../../services/residency/facts';
 import { startGraph, testDatabases, tokenFor, type RunningGraph } from '../helpers/graph';
 import { makeFixture } from '../helpers/fixture';
@@ -122,3 +125,45 @@ describe.each(testDatabases())('hostile requests on $label', (database) => {
     }
   });
 });
+
+describe('the rate limit in Redis, shared by two gateways', () => {
+  test("a subject's allowance is one for both gateways; another subject keeps its own", async () => {
+    const base = testDatabases()[0].config('ratelimit-redis');
+    // A key prefix of its own: other runs on the same Redis never share these counts.
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: base.DATA_DIR, DEMO_SCALE: '0', RATE_LIMIT_PER_MINUTE: '5', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `p06test:${crypto.randomUUID()}:` });
+    const graph = await startGraph(config);
+    const second = await startGateway({ config, subgraphUrls: graph.subgraphUrls(), port: 0 });
+    try {
+      const ask = async (url: string, sub: string) => {
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor({ role: 'analyst', sub })}` }, body: JSON.stringify({ query: '{ nation { code } }' }) });
+        return res.status;
+      };
+      const statuses: number[] = [];
+      for (const url of [graph.gatewayUrl, second.url, graph.gatewayUrl, second.url, second.url, graph.gatewayUrl, second.url]) statuses.push(await ask(url, 'eager'));
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      expect([await ask(graph.gatewayUrl, 'patient'), await ask(second.url, 'patient')]).toEqual([200, 200]);
+    } finally {
+      await second.stop();
+      await graph.stop();
+    }
+  });
+
+  test('with Redis unreachable, requests are still answered, and each gateway limits on its own', async () => {
+    const base = testDatabases()[0].config('ratelimit-no-redis');
+    // Nothing listens on port 1.
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: base.DATA_DIR, DEMO_SCALE: '0', RATE_LIMIT_PER_MINUTE: '3', REDIS_URL: 'redis://127.0.0.1:1' });
+    const graph = await startGraph(config);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await fetch(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor({ role: 'analyst', sub: 'offline' })}` }, body: JSON.stringify({ query: '{ nation { code } }' }) });
+        statuses.push(res.status);
+        if (res.status === 200) expect(await res.json()).toEqual({ data: { nation: { code: 'VN' } } });
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await graph.stop();
+    }
+  });
+});
+
