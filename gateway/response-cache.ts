@@ -170,7 +170,7 @@ export class ResponseCache {
       current = await this.options.versions.read(head.subgraphs);
     } catch (err) {
       // A store or version source that is down makes every request a miss, never a stale hit.
-      logger.warn({ err }, 'response cache unavailable: answering without it');
+      warnOnce('store', err, 'response cache unavailable: answering without it');
       return undefined;
     }
     if (current.some((v, i) => v !== head.versions[i])) return undefined;
@@ -193,7 +193,7 @@ export class ResponseCache {
     // Read before computing: a write committed meanwhile makes the entry stale at once. Without
     // versions (their source is down) the answer is computed but not stored.
     const before = await this.options.versions.read(this.options.subgraphs).catch((err) => {
-      logger.warn({ err }, 'data versions unavailable: the answer will not be cached');
+      warnOnce('versions', err, 'data versions unavailable: answers are not cached');
       return undefined;
     });
     const notes: CacheNotes = {};
@@ -214,7 +214,7 @@ export class ResponseCache {
           this.known.set(key, true);
           stored = true;
         } catch (err) {
-          logger.warn({ err }, 'response cache unavailable: answer not stored');
+          warnOnce('store', err, 'response cache unavailable: answer not stored');
         }
       }
       return { answer, shared: false, stored };
@@ -225,6 +225,18 @@ export class ResponseCache {
       }
     }
   }
+}
+
+/**
+ * A warning per kind and minute at most: while Redis is down every request meets the same
+ * failure, and one line a minute says so without flooding the log.
+ */
+const lastWarned = new Map<string, number>();
+function warnOnce(kind: string, err: unknown, message: string): void {
+  const now = Date.now();
+  if (now - (lastWarned.get(kind) ?? 0) < 60_000) return;
+  lastWarned.set(kind, now);
+  logger.warn({ err }, `${message} (repeats within a minute are not logged)`);
 }
 
 /** The subgraphs a query plan fetches from (every Fetch node, however nested). */
