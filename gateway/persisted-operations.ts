@@ -7,7 +7,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { InMemoryLRUCache, type KeyValueCache, type KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
+import type Redis from 'ioredis';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { projectRoot } from '../lib/admin-units';
@@ -34,6 +35,44 @@ export function loadPersistedOperations(dir = path.join(projectRoot(), 'operatio
     }
   }
   return { hashes, cache };
+}
+
+/** How long an operation a client registered at run time is kept (seconds). */
+export const REGISTERED_AT_RUN_TIME_TTL = 24 * 3600;
+
+/**
+ * Operations clients register at run time (sending hash and text once) kept in Redis too, so
+ * that every gateway knows them: a client may send the hash alone to any replica. This
+ * process's cache (with the operations of operations/) is read first. If Redis fails, the
+ * gateway answers from its own cache alone; a client whose hash it does not know is told
+ * PERSISTED_QUERY_NOT_FOUND and sends the text again, as the protocol has it.
+ */
+export class SharedPersistedCache implements KeyValueCache<string> {
+  constructor(
+    private readonly local: KeyValueCache<string>,
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async get(key: string): Promise<string | undefined> {
+    const mine = await this.local.get(key);
+    if (mine !== undefined) return mine;
+    const shared = await this.redis.get(this.prefix + key).catch(() => null);
+    if (shared === null) return undefined;
+    await this.local.set(key, shared, { ttl: REGISTERED_AT_RUN_TIME_TTL });
+    return shared;
+  }
+
+  async set(key: string, value: string, options?: KeyValueCacheSetOptions): Promise<void> {
+    const ttl = options?.ttl ?? REGISTERED_AT_RUN_TIME_TTL;
+    await this.local.set(key, value, { ttl });
+    await this.redis.set(this.prefix + key, value, 'EX', ttl).catch(() => undefined);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.local.delete(key);
+    await this.redis.del(this.prefix + key).catch(() => undefined);
+  }
 }
 
 export function persistedOperationsPlugin(persisted: PersistedOperations, registeredOnly: boolean): ApolloServerPlugin {

@@ -30,7 +30,7 @@ import { auditMigrations } from '../services/audit/log';
 import { auditPlugin } from './audit';
 import { mountGraphiql } from './graphiql';
 import { analyzeOperation, type OperationAnalysis } from './operation-analysis';
-import { loadPersistedOperations, persistedOperationsPlugin, sha256 } from './persisted-operations';
+import { loadPersistedOperations, persistedOperationsPlugin, REGISTERED_AT_RUN_TIME_TTL, sha256, SharedPersistedCache } from './persisted-operations';
 import { MemoryCacheStore, RedisCacheStore, ResponseCache, subgraphsOfPlan, type CacheNotes, type GraphQLParams } from './response-cache';
 import { RateLimiter } from './rate-limit';
 
@@ -207,6 +207,9 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   // without it (no cache, counts per process) and picks it up when it comes.
   if (redis && !(await redisReady(redis, 2000))) logger.warn({ redis: new URL(config.REDIS_URL!).host }, 'Redis is not reachable: serving without the shared cache and rate counts until it is');
   const dataVersions = openDataVersions(config, redis);
+  // Operations sent by hash: the registered ones, and those clients register as they go, shared
+  // by every gateway through Redis when there is one.
+  const persistedCache = redis ? new SharedPersistedCache(persisted.cache, redis, config.REDIS_KEY_PREFIX) : persisted.cache;
   const responseCache =
     config.RESPONSE_CACHE === 'on'
       ? new ResponseCache({
@@ -215,7 +218,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
           subgraphs: Object.keys(options.subgraphUrls).sort(),
           dataset: datasetId(config),
           ttlSeconds: config.RESPONSE_CACHE_TTL_SECONDS,
-          persistedText: async (hash) => persisted.cache.get(`apq:${hash}`),
+          persistedText: async (hash) => persistedCache.get(`apq:${hash}`),
           accepts: (text) => !config.PERSISTED_OPERATIONS_ONLY || persisted.hashes.has(sha256(text)),
         })
       : undefined;
@@ -228,7 +231,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
-    persistedQueries: { cache: persisted.cache },
+    persistedQueries: { cache: persistedCache, ttl: REGISTERED_AT_RUN_TIME_TTL },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),

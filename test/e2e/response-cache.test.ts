@@ -227,4 +227,21 @@ describe('the response cache in Redis, shared by two gateways', () => {
     expect(afterA.cache).toBe('HIT');
     expect(afterA.text).toBe(afterB.text);
   });
+
+  test('an operation a client registered with one gateway can be sent by its hash alone to the other', async () => {
+    const query = `query LandOfOneProvince($p: String!) { province(code: "30") { code stats(period: $p) { land { digitizedParcels } } } } # ${crypto.randomUUID()}`;
+    const hash = crypto.createHash('sha256').update(query).digest('hex');
+    const send = async (url: string, body: Record<string, unknown>) => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor({ role: 'admin' })}` }, body: JSON.stringify(body) });
+      return (await res.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
+    };
+    const persisted = (sha256Hash: string) => ({ variables: { p: '2024-05' }, extensions: { persistedQuery: { version: 1, sha256Hash } } });
+    // Unknown everywhere at first: the client is told to send the text.
+    expect((await send(second.url, persisted(hash))).errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const registered = await send(graph.gatewayUrl, { query, ...persisted(hash) });
+    expect(registered.errors).toBeUndefined();
+    const byHash = await send(second.url, persisted(hash));
+    expect(byHash).toEqual(registered);
+    expect(byHash.data.province.code).toBe('30');
+  });
 });
