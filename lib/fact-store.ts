@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from './db';
-import { bulkUpsert } from './bulk';
+import { bulkUpsert, rowsByKey } from './bulk';
 import { applyDeltas, type DeltaBuffer, type FigureDelta, type SummarySpec } from './summary-store';
 
 export interface FactSpec<F, M extends string> {
@@ -62,7 +62,7 @@ export async function upsertFacts<F, M extends string>(
     const batch = facts.slice(i, i + CHUNK);
     const existing = new Map<string, Record<string, unknown>>();
     if (!options.allNew) {
-      const rows = await trx(spec.table).whereIn(spec.key, batch.map((f) => spec.idOf(f)));
+      const rows = await rowsByKey(trx, spec.table, spec.key, batch.map((f) => spec.idOf(f)));
       for (const row of rows) existing.set(String(row[spec.key]), row);
     }
     const changed = new Map<string, Record<string, string | number | null>>();

@@ -2,7 +2,8 @@
  * The fact tables' keys on SQLite are unique indexes of their own (lib/fact-store.ts
  * keyAsUniqueIndex), so that an import into an empty table can drop them and build them once
  * at the end. Checked here: the migration keeps a database's rows and indexes and the key's
- * guarantee, and an import into an empty table leaves exactly the indexes it found. On MySQL
+ * guarantee, and an import into an empty table leaves exactly the indexes it found, as does one
+ * that adds many rows to a table (its other indexes built again at the end). On MySQL
  * the primary key stays, and the plain inserts of an import into an empty table count once.
  */
 import fs from 'node:fs';
@@ -100,6 +101,46 @@ describe('fact keys as unique indexes (SQLite)', () => {
       expect(await after('citizens').count({ n: '*' })).toEqual([{ n: 300 }]);
     } finally {
       await after.destroy();
+    }
+  });
+});
+
+describe('an import into a table with rows (SQLite)', () => {
+  test('drops and rebuilds the other indexes when it adds many rows, keeps them when it adds few; the indexes come out the same', async () => {
+    const cfg = config();
+    const schemaVersion = async () => {
+      const db = await openDb(cfg, 'residency');
+      try {
+        return { version: Number((await db.raw('PRAGMA schema_version'))[0].schema_version), indexes: await indexesOf(db, 'citizens') };
+      } finally {
+        await db.destroy();
+      }
+    };
+    const people = [...generateCitizens('fact-keys-grow', 2600, fixtureCommunes())];
+    const write = (name: string, rows: Citizen[]) => {
+      const f = path.join(cfg.DATA_DIR, name);
+      writeCsv(f, RESIDENCY_COLUMNS, rows.map(citizenCells));
+      return f;
+    };
+    expect(await importFile({ config: cfg, domain: 'residency', file: write('first.csv', people.slice(0, 300)) })).toMatchObject({ inserted: 300 });
+    const before = await schemaVersion();
+    // 2,000 new rows into 300, in batches of 100: building the index again costs less.
+    expect(await importFile({ config: cfg, domain: 'residency', file: write('many.csv', people.slice(300, 2300)), batchSize: 100 })).toMatchObject({ inserted: 2000 });
+    const afterMany = await schemaVersion();
+    expect(afterMany.indexes).toEqual(before.indexes);
+    expect(afterMany.version).toBeGreaterThan(before.version);
+    // 300 rows, nearly all already there, into 2,300: the index is kept up row by row.
+    const moved = people.slice(0, 290).map((c, i) => (i === 0 ? { ...c, fullName: 'Lê Văn Mới' } : c));
+    expect(await importFile({ config: cfg, domain: 'residency', file: write('few.csv', [...moved, ...people.slice(2300, 2310)]), batchSize: 100 })).toMatchObject({ inserted: 10, updated: 1, unchanged: 289 });
+    expect(await schemaVersion()).toEqual(afterMany);
+    const db = await openDb(cfg, 'residency');
+    try {
+      expect(Number((await db('citizens').count({ n: '*' }))[0].n)).toBe(2310);
+      // The rebuilt index serves reads by commune.
+      const plan: { detail: string }[] = await db.raw("EXPLAIN QUERY PLAN SELECT personal_id FROM citizens WHERE commune_code = '00001'");
+      expect(plan.map((p) => p.detail).join(' ')).toContain('citizens_commune_code_personal_id_index');
+    } finally {
+      await db.destroy();
     }
   });
 });
