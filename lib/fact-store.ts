@@ -58,6 +58,10 @@ export async function upsertFacts<F, M extends string>(
 ): Promise<UpsertResult> {
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
   const deltas: FigureDelta<M>[] = [];
+  // Into a table with rows, in key order: each chunk's reads and writes land on neighbouring
+  // pages of the key's index (a second province's million citizens: 8 % faster). A stable sort
+  // keeps facts with the same id in their order, the later one winning as before.
+  if (!options.allNew) facts = sortedById(spec, facts);
   for (let i = 0; i < facts.length; i += CHUNK) {
     const batch = facts.slice(i, i + CHUNK);
     const existing = new Map<string, Record<string, unknown>>();
@@ -93,6 +97,12 @@ export async function upsertFacts<F, M extends string>(
   if (options.summaries) await options.summaries.add(deltas);
   else await applyDeltas(trx, spec.summary, deltas, { deferYearTotals: options.deferYearTotals });
   return result;
+}
+
+function sortedById<F, M extends string>(spec: FactSpec<F, M>, facts: readonly F[]): readonly F[] {
+  const keyed = facts.map((fact) => ({ id: spec.idOf(fact), fact }));
+  keyed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return keyed.map((k) => k.fact);
 }
 
 /** Reads facts by id, one statement per 500 ids; answers in id order, null where there is none. */
