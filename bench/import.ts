@@ -12,7 +12,8 @@
  *
  * Options: --rows N (default 1,000,000), --province CODE, --nation, --mysql, --sqlite-only, --mysql-only, --batch N
  * (facts per upsertFacts call), --summaries buffered|deferred|per-batch (lib/import/engine.ts),
- * --again (import the same file a second time: the all-unchanged path).
+ * --again (import the same file a second time: the all-unchanged path), --then CODE (then import
+ * as many citizens of another province into the same database: a table that has rows).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -41,14 +42,14 @@ if (!Number.isInteger(rows) || rows <= 0) throw new Error(`--rows must be a posi
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
-function benchFile(): string {
+function benchFile(spread: string): string {
   const dir = path.join(__dirname, 'data');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `residency-${SEED}-${spread}-${rows}.csv`);
   if (!fs.existsSync(file)) {
     const started = performance.now();
     const communes = spread === 'nation' ? areasOfLevel('COMMUNE').map((a) => a.code) : childrenOf(spread.slice('province-'.length)).flatMap((d) => childrenOf(d.code).map((c) => c.code));
-    if (communes.length === 0) throw new Error(`--province ${arg('--province')}: no such province`);
+    if (communes.length === 0) throw new Error(`${spread}: no such province`);
     const tmp = `${file}.tmp`;
     writeCsv(tmp, RESIDENCY_COLUMNS, (function* () {
       for (const c of generateCitizens(SEED, rows, communes)) yield citizenCells(c);
@@ -59,7 +60,7 @@ function benchFile(): string {
   return file;
 }
 
-async function run(label: string, config: Config, file: string): Promise<void> {
+async function run(label: string, config: Config, file: string, then?: string): Promise<void> {
   const db = await openDb(config, 'residency');
   await dropAllTables(db);
   await db.destroy();
@@ -86,24 +87,27 @@ async function run(label: string, config: Config, file: string): Promise<void> {
   console.log(`${label} CPU time of this process: ${cpuSeconds.toFixed(1)} s (${n(s.rows / cpuSeconds)} rows per CPU second)`);
   console.log(`${label} RSS along the way: ${samples.map((s) => `${s.phase} ${n(s.rows)} rows ${mb(s.rss)}`).join(', ')}`);
   if (flag('--again')) report('re-import', await importFile({ config, domain: 'residency', file, batchSize, summaries }));
+  if (then) report(`then ${path.basename(then)}, into a table with rows`, await importFile({ config, domain: 'residency', file: then, batchSize, summaries }));
   console.log(`${label} peak RSS so far: ${mb(process.resourceUsage().maxRSS * 1024)}`);
 }
 
 async function main() {
-  const file = benchFile();
+  const file = benchFile(spread);
+  const thenProvince = arg('--then');
+  const then = thenProvince ? benchFile(`province-${thenProvince}`) : undefined;
   console.log(`${file}: ${n(rows)} rows over ${spread}; node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0].toFixed(1)}; batch ${batchSize ?? 'default'}, summaries ${summaries}`);
   const base = { NODE_ENV: 'development', LOG_LEVEL: 'silent', DEMO_SCALE: '0' };
   if (!flag('--mysql-only')) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p06-bench-import-'));
     try {
-      await run('sqlite', loadConfig({ ...base, DATA_DIR: dir }), file);
+      await run('sqlite', loadConfig({ ...base, DATA_DIR: dir }), file, then);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
   if ((flag('--mysql') || process.env.MYSQL_URL) && !flag('--sqlite-only')) {
     const url = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
-    await run('mysql', loadConfig({ ...base, DB_CLIENT: 'mysql2', MYSQL_URL: url, MYSQL_DATABASE_PREFIX: 'p06bench_' }), file);
+    await run('mysql', loadConfig({ ...base, DB_CLIENT: 'mysql2', MYSQL_URL: url, MYSQL_DATABASE_PREFIX: 'p06bench_' }), file, then);
   }
 }
 
