@@ -13,7 +13,8 @@
  * Options: --rows N (default 1,000,000), --province CODE, --nation, --mysql, --sqlite-only, --mysql-only, --batch N
  * (facts per upsertFacts call), --summaries buffered|deferred|per-batch (lib/import/engine.ts),
  * --again (import the same file a second time: the all-unchanged path), --then CODE (then import
- * as many citizens of another province into the same database: a table that has rows).
+ * as many citizens of another province into the same database: a table that has rows), --xlsx
+ * (the file as one XLSX sheet instead of a CSV).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,7 +23,7 @@ import { areasOfLevel, childrenOf } from '../lib/admin-units';
 import { loadConfig, type Config } from '../lib/config';
 import { dropAllTables, openDb } from '../lib/db';
 import { importFile, type ImportSummary } from '../lib/import/engine';
-import { citizenCells, generateCitizens, RESIDENCY_COLUMNS, writeCsv } from '../test/helpers/import-files';
+import { citizenCells, generateCitizens, RESIDENCY_COLUMNS, writeCsv, writeXlsx } from '../test/helpers/import-files';
 
 const SEED = 'bench-import';
 
@@ -42,18 +43,22 @@ if (!Number.isInteger(rows) || rows <= 0) throw new Error(`--rows must be a posi
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
-function benchFile(spread: string): string {
+const format = flag('--xlsx') ? 'xlsx' : 'csv';
+
+async function benchFile(spread: string): Promise<string> {
   const dir = path.join(__dirname, 'data');
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `residency-${SEED}-${spread}-${rows}.csv`);
+  const file = path.join(dir, `residency-${SEED}-${spread}-${rows}.${format}`);
   if (!fs.existsSync(file)) {
     const started = performance.now();
     const communes = spread === 'nation' ? areasOfLevel('COMMUNE').map((a) => a.code) : childrenOf(spread.slice('province-'.length)).flatMap((d) => childrenOf(d.code).map((c) => c.code));
     if (communes.length === 0) throw new Error(`${spread}: no such province`);
     const tmp = `${file}.tmp`;
-    writeCsv(tmp, RESIDENCY_COLUMNS, (function* () {
+    const cells = (function* () {
       for (const c of generateCitizens(SEED, rows, communes)) yield citizenCells(c);
-    })());
+    })();
+    if (format === 'xlsx') await writeXlsx(tmp, RESIDENCY_COLUMNS, cells);
+    else writeCsv(tmp, RESIDENCY_COLUMNS, cells);
     fs.renameSync(tmp, file);
     console.log(`generated ${file} (${mb(fs.statSync(file).size)}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
@@ -92,9 +97,9 @@ async function run(label: string, config: Config, file: string, then?: string): 
 }
 
 async function main() {
-  const file = benchFile(spread);
+  const file = await benchFile(spread);
   const thenProvince = arg('--then');
-  const then = thenProvince ? benchFile(`province-${thenProvince}`) : undefined;
+  const then = thenProvince ? await benchFile(`province-${thenProvince}`) : undefined;
   console.log(`${file}: ${n(rows)} rows over ${spread}; node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0].toFixed(1)}; batch ${batchSize ?? 'default'}, summaries ${summaries}`);
   const base = { NODE_ENV: 'development', LOG_LEVEL: 'silent', DEMO_SCALE: '0' };
   if (!flag('--mysql-only')) {
