@@ -192,8 +192,11 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
             if (!indexesDecided && written > 0) {
               indexesDecided = true;
               const fileRows = (source.totalBytes / batch.bytes) * batch.rows;
-              const [{ last }] = await trx.raw(`SELECT MAX(rowid) AS last FROM ${definition.facts.table}`);
-              if ((summary.inserted / written) * fileRows * REBUILD_BEATS_UPKEEP > Number(last ?? 0)) {
+              // The rows there, at once: the last rowid (a table without one is left as it is).
+              const there = await trx
+                .raw(`SELECT MAX(rowid) AS last FROM ${definition.facts.table}`)
+                .then(([{ last }]: { last: number | null }[]) => Number(last ?? 0), () => Infinity);
+              if ((summary.inserted / written) * fileRows * REBUILD_BEATS_UPKEEP > there) {
                 for (const table of tables) indexes.push(...(await dropIndexes(trx, table, { unique: false })));
               }
             }
