@@ -124,7 +124,7 @@ export async function bulkUpsertFlat(trx: Knex.Transaction, shape: UpsertShape, 
  */
 export async function rowsByKey(trx: Knex.Transaction, table: string, key: string, ids: readonly string[]): Promise<Record<string, unknown>[]> {
   if (ids.length === 0) return [];
-  if (isMysql(trx)) return trx(table).whereIn(key, ids as string[]);
+  if (isMysql(trx)) return await trx(table).whereIn(key, ids as string[]);
   const conn = (await trx.client.acquireConnection()) as SqliteConnection;
   let cache = statements.get(conn);
   if (!cache) statements.set(conn, (cache = new Map()));
