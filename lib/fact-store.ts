@@ -128,8 +128,8 @@ async function writeLinks<F, M extends string>(trx: Knex.Transaction, spec: Fact
  * A migration step: on SQLite, turns a table's primary key into a unique index of its own,
  * `<table>_key`, with the same columns, so that a bulk load into the empty table can drop it
  * and build it once at the end from sorted keys. (SQLite cannot drop the index behind a
- * PRIMARY KEY; a million citizens inserted in file order into it took 5.4 s, against 1.3 s
- * without it and 0.3 s to build it afterwards.) The table is rebuilt with the same columns,
+ * PRIMARY KEY; a million rows of citizens' shape inserted in random key order took 5.4 s with
+ * it and 1.3 s without, and building the index afterwards 0.3-1.0 s.) The table is rebuilt with the same columns,
  * rows and other indexes. MySQL keeps its primary key: InnoDB stores a table's rows in it.
  */
 export async function keyAsUniqueIndex(db: Knex, table: string): Promise<void> {
