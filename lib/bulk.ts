@@ -41,24 +41,27 @@ const SQLITE_ROWS_PER_STATEMENT = 64;
 /** Larger statements mean fewer round trips; 4,000 rows of a summary are about 200 kB, far below max_allowed_packet. */
 const MYSQL_ROWS_PER_STATEMENT = 4000;
 
-function sqliteStatement(conn: SqliteConnection, shape: UpsertShape, rows: number): SqliteStatement {
+/** A statement prepared once per connection and kept with it, under `id`. */
+function cachedStatement(conn: SqliteConnection, id: string, sql: () => string): SqliteStatement {
   let cache = statements.get(conn);
   if (!cache) statements.set(conn, (cache = new Map()));
-  const id = `${shape.table}|${shape.onConflict}|${shape.columns.join(',')}|${rows}`;
   let stmt = cache.get(id);
-  if (!stmt) {
+  if (!stmt) cache.set(id, (stmt = conn.prepare(sql())));
+  return stmt;
+}
+
+function sqliteStatement(conn: SqliteConnection, shape: UpsertShape, rows: number): SqliteStatement {
+  return cachedStatement(conn, `${shape.table}|${shape.onConflict}|${shape.columns.join(',')}|${rows}`, () => {
     const values = shape.columns.filter((c) => !shape.key.includes(c));
     const set = values.map((c) => (shape.onConflict === 'add' ? `${c} = ${shape.table}.${c} + excluded.${c}` : `${c} = excluded.${c}`));
     const tuple = `(${shape.columns.map(() => '?').join(', ')})`;
     // Rows of one statement are applied in order, so a key twice in it is an upsert of the first.
     // A plain insert names no conflict target: it also runs while the key's index is dropped.
-    stmt = conn.prepare(
+    return (
       `INSERT INTO ${shape.table} (${shape.columns.join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')}` +
-        (shape.onConflict === 'fail' ? '' : ` ON CONFLICT (${shape.key.join(', ')}) DO UPDATE SET ${set.join(', ')}`),
+      (shape.onConflict === 'fail' ? '' : ` ON CONFLICT (${shape.key.join(', ')}) DO UPDATE SET ${set.join(', ')}`)
     );
-    cache.set(id, stmt);
-  }
-  return stmt;
+  });
 }
 
 /** Upserts rows (objects keyed by column) within a transaction (the SQLite path needs the transaction's connection). */
@@ -119,17 +122,13 @@ export async function bulkUpsertFlat(trx: Knex.Transaction, shape: UpsertShape, 
 /**
  * The rows of `table` whose `key` is one of `ids` (at most a few thousand), in the caller's
  * transaction. On SQLite one statement prepared once per connection takes the ids as a JSON
- * array: knex's `whereIn` compiled a new statement of 500 placeholders for every call, a
- * second per million rows looked up.
+ * array: knex's `whereIn` compiled a new statement of 500 placeholders for every call (a second
+ * province's million citizens into a table of a million: 18.9 s with it, 16.8 s with this).
  */
 export async function rowsByKey(trx: Knex.Transaction, table: string, key: string, ids: readonly string[]): Promise<Record<string, unknown>[]> {
   if (ids.length === 0) return [];
   if (isMysql(trx)) return await trx(table).whereIn(key, ids as string[]);
   const conn = (await trx.client.acquireConnection()) as SqliteConnection;
-  let cache = statements.get(conn);
-  if (!cache) statements.set(conn, (cache = new Map()));
-  const id = `select|${table}|${key}`;
-  let stmt = cache.get(id);
-  if (!stmt) cache.set(id, (stmt = conn.prepare(`SELECT * FROM ${table} WHERE ${key} IN (SELECT value FROM json_each(?))`)));
+  const stmt = cachedStatement(conn, `select|${table}|${key}`, () => `SELECT * FROM ${table} WHERE ${key} IN (SELECT value FROM json_each(?))`);
   return stmt.all(JSON.stringify(ids));
 }
