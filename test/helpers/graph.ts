@@ -40,7 +40,7 @@ export function testDatabases(): TestDatabase[] {
           NODE_ENV: 'test',
           DB_CLIENT: 'mysql2',
           MYSQL_URL: process.env.MYSQL_URL,
-          MYSQL_DATABASE_PREFIX: `p06t${process.env.JEST_WORKER_ID ?? '0'}_${tag.replace(/[^A-Za-z0-9]/g, '_')}_`,
+          MYSQL_DATABASE_PREFIX: `${process.env.TEST_DB_PREFIX ?? 'p06t'}${process.env.JEST_WORKER_ID ?? '0'}_${tag.replace(/[^A-Za-z0-9]/g, '_')}_`,
           DEMO_SCALE: '0',
         }),
     });
