@@ -11,7 +11,7 @@
  * the worst case for the summaries (about three times as many distinct area-day buckets).
  *
  * Options: --rows N (default 1,000,000), --province CODE, --nation, --mysql, --sqlite-only, --mysql-only, --batch N
- * (facts per upsertFacts call), --summaries buffered|deferred|per-batch (lib/import/engine.ts),
+ * (facts per upsertFacts call),
  * --again (import the same file a second time: the all-unchanged path), --then CODE (then import
  * as many citizens of another province into the same database: a table that has rows), --xlsx
  * (the file as one XLSX sheet instead of a CSV).
@@ -19,7 +19,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { areasOfLevel, childrenOf } from '../lib/admin-units';
+import { areaByCode, areasOfLevel, communesIn } from '../lib/areas';
 import { loadConfig, type Config } from '../lib/config';
 import { dropAllTables, openDb } from '../lib/db';
 import { importFile, type ImportSummary } from '../lib/import/engine';
@@ -36,8 +36,6 @@ const flag = (name: string) => process.argv.includes(name);
 const rows = Number(arg('--rows') ?? 1_000_000);
 const spread = flag('--nation') ? 'nation' : `province-${arg('--province') ?? '01'}`;
 const batchSize = arg('--batch') ? Number(arg('--batch')) : undefined;
-const summaries = (arg('--summaries') ?? 'buffered') as 'buffered' | 'deferred' | 'per-batch';
-if (!['buffered', 'deferred', 'per-batch'].includes(summaries)) throw new Error(`--summaries must be buffered, deferred or per-batch, got ${summaries}`);
 if (!Number.isInteger(rows) || rows <= 0) throw new Error(`--rows must be a positive integer, got ${arg('--rows')}`);
 
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
@@ -51,7 +49,8 @@ async function benchFile(spread: string): Promise<string> {
   const file = path.join(dir, `residency-${SEED}-${spread}-${rows}.${format}`);
   if (!fs.existsSync(file)) {
     const started = performance.now();
-    const communes = spread === 'nation' ? areasOfLevel('COMMUNE').map((a) => a.code) : childrenOf(spread.slice('province-'.length)).flatMap((d) => childrenOf(d.code).map((c) => c.code));
+    const province = areaByCode(spread.slice('province-'.length), 'THREE_TIER');
+    const communes = spread === 'nation' ? areasOfLevel('COMMUNE', 'THREE_TIER').map((a) => a.code) : province ? communesIn(province, 'THREE_TIER').map((c) => c.code) : [];
     if (communes.length === 0) throw new Error(`${spread}: no such province`);
     const tmp = `${file}.tmp`;
     const cells = (function* () {
@@ -85,14 +84,14 @@ async function run(label: string, config: Config, file: string, then?: string): 
         `(rows read, checked and written in ${s.readSeconds.toFixed(1)} s, then summaries and commit in ${s.finishSeconds.toFixed(1)} s): ${n(s.rowsPerSecond)} rows/s`,
     );
   const cpu = process.cpuUsage();
-  const s = await importFile({ config, domain: 'residency', file, onProgress, batchSize, summaries });
+  const s = await importFile({ config, domain: 'residency', file, onProgress, batchSize, structure: 'THREE_TIER' });
   const used = process.cpuUsage(cpu);
   report('import', s);
   const cpuSeconds = (used.user + used.system) / 1e6;
   console.log(`${label} CPU time of this process: ${cpuSeconds.toFixed(1)} s (${n(s.rows / cpuSeconds)} rows per CPU second)`);
   console.log(`${label} RSS along the way: ${samples.map((s) => `${s.phase} ${n(s.rows)} rows ${mb(s.rss)}`).join(', ')}`);
-  if (flag('--again')) report('re-import', await importFile({ config, domain: 'residency', file, batchSize, summaries }));
-  if (then) report(`then ${path.basename(then)}, into a table with rows`, await importFile({ config, domain: 'residency', file: then, batchSize, summaries }));
+  if (flag('--again')) report('re-import', await importFile({ config, domain: 'residency', file, batchSize, structure: 'THREE_TIER' }));
+  if (then) report(`then ${path.basename(then)}, into a table with rows`, await importFile({ config, domain: 'residency', file: then, batchSize, structure: 'THREE_TIER' }));
   console.log(`${label} peak RSS so far: ${mb(process.resourceUsage().maxRSS * 1024)}`);
 }
 
@@ -100,7 +99,7 @@ async function main() {
   const file = await benchFile(spread);
   const thenProvince = arg('--then');
   const then = thenProvince ? await benchFile(`province-${thenProvince}`) : undefined;
-  console.log(`${file}: ${n(rows)} rows over ${spread}; node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0].toFixed(1)}; batch ${batchSize ?? 'default'}, summaries ${summaries}`);
+  console.log(`${file}: ${n(rows)} rows over ${spread}; node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0].toFixed(1)}; batch ${batchSize ?? 'default'}`);
   const base = { NODE_ENV: 'development', LOG_LEVEL: 'silent', DEMO_SCALE: '0' };
   if (!flag('--mysql-only')) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p06-bench-import-'));

@@ -15,7 +15,7 @@
  * Everything else (which districts lead, by how much) is drawn from the seed.
  */
 import seedrandom from 'seedrandom';
-import { areasOfLevel, childrenOf, NATION_CODE } from '../lib/admin-units';
+import { areasOfLevel, getArea } from '../lib/areas';
 import { dayNumber, midpointFor, type Curve } from './curves';
 import { communeSizeFactor, drawBirthDay, drawRegistrationDay, HORIZON } from './population';
 
@@ -57,6 +57,8 @@ export interface Calibration {
   eHealthDayAtShare(u: number): number | null;
 }
 
+/** The code of a three-tier unit's parent, by its id. */
+const codeOf = (id: string) => getArea(id)!.code;
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 type Rng = () => number;
 const gaussian = (rng: Rng) => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
@@ -94,13 +96,13 @@ export function calibrate(seed: string): Calibration {
   const provinces = new Map<string, ProvinceCalibration>();
   const districts = new Map<string, DistrictCalibration>();
   const provincePace = new Map<string, number>();
-  for (const p of childrenOf(NATION_CODE)) provincePace.set(p.code, PROVINCE_PACE[p.code] ?? clamp(0.5 + 0.22 * gaussian(rng), 0.05, 0.95));
+  for (const p of areasOfLevel('PROVINCE', 'THREE_TIER')) provincePace.set(p.code, PROVINCE_PACE[p.code] ?? clamp(0.5 + 0.22 * gaussian(rng), 0.05, 0.95));
   const districtPace = new Map<string, number>();
-  for (const d of areasOfLevel('DISTRICT')) districtPace.set(d.code, clamp(provincePace.get(d.parentCode!)! + 0.12 * gaussian(rng), 0, 1));
+  for (const d of areasOfLevel('DISTRICT', 'THREE_TIER')) districtPace.set(d.code, clamp(provincePace.get(codeOf(d.parentId!))! + 0.12 * gaussian(rng), 0, 1));
 
   // Land: the leading share of districts (by pace, with noise) start before the checkpoint.
-  const withCommunes = areasOfLevel('DISTRICT').filter((d) => d.childCodes.length > 0);
-  const landTarget = Math.round(areasOfLevel('DISTRICT').length * PUBLISHED.districtsWithDigitizedParcels.share);
+  const withCommunes = areasOfLevel('DISTRICT', 'THREE_TIER').filter((d) => d.childIds.length > 0);
+  const landTarget = Math.round(areasOfLevel('DISTRICT', 'THREE_TIER').length * PUBLISHED.districtsWithDigitizedParcels.share);
   const landOrder = withCommunes.map((d) => ({ code: d.code, key: districtPace.get(d.code)! + 0.35 * gaussian(rng) })).sort((a, b) => b.key - a.key);
   const landStart = new Map<string, number | null>();
   landOrder.forEach(({ code }, rank) => {
@@ -113,11 +115,11 @@ export function calibrate(seed: string): Calibration {
   const multiplier = new Map<string, number>();
   let weight = 0;
   let weighted = 0;
-  for (const d of areasOfLevel('DISTRICT')) multiplier.set(d.code, 0.5 + districtPace.get(d.code)!);
-  for (const c of areasOfLevel('COMMUNE')) {
+  for (const d of areasOfLevel('DISTRICT', 'THREE_TIER')) multiplier.set(d.code, 0.5 + districtPace.get(d.code)!);
+  for (const c of areasOfLevel('COMMUNE', 'THREE_TIER')) {
     const w = communeSizeFactor(c);
     weight += w;
-    weighted += w * multiplier.get(c.parentCode!)!;
+    weighted += w * multiplier.get(codeOf(c.parentId!))!;
   }
   const eHealthFrom = dayNumber('2024-03-01');
   const eHealthBy = dayNumber(PUBLISHED.eHealthIntegration.by);
@@ -134,10 +136,10 @@ export function calibrate(seed: string): Calibration {
   const hdAccountShare = hd.eidAccountCoverage / eligibleShare(hdDay);
   const hdAccount = { ceiling: 0.995, width: 120, start: dayNumber('2022-07-01') };
 
-  for (const d of areasOfLevel('DISTRICT')) {
+  for (const d of areasOfLevel('DISTRICT', 'THREE_TIER')) {
     const pace = districtPace.get(d.code)!;
     const lag = (1 - pace) * 540;
-    const inHaiDuong = d.parentCode === hd.province;
+    const inHaiDuong = codeOf(d.parentId!) === hd.province;
     const start = landStart.get(d.code) ?? null;
     districts.set(d.code, {
       pace,
@@ -154,7 +156,7 @@ export function calibrate(seed: string): Calibration {
   }
 
   // Civil status: Hải Dương and the 14 next fastest provinces finish by the checkpoint.
-  const order = childrenOf(NATION_CODE)
+  const order = areasOfLevel('PROVINCE', 'THREE_TIER')
     .filter((p) => p.code !== hd.province)
     .map((p) => ({ code: p.code, key: provincePace.get(p.code)! + 0.2 * gaussian(rng) }))
     .sort((a, b) => b.key - a.key);
@@ -162,7 +164,7 @@ export function calibrate(seed: string): Calibration {
   for (const { code } of order.slice(0, PUBLISHED.provincesWithCivilStatusComplete.count - 1)) complete.set(code, between(rng, '2022-06-01', '2024-11-15'));
   // VNeID criminal records: the two pilots, then the 45 next fastest by the second checkpoint, the rest after.
   const [first, second] = PUBLISHED.provincesWithVneidCriminalRecords;
-  const vneidOrder = childrenOf(NATION_CODE)
+  const vneidOrder = areasOfLevel('PROVINCE', 'THREE_TIER')
     .filter((p) => !(p.code in VNEID_PILOTS))
     .map((p) => ({ code: p.code, key: provincePace.get(p.code)! + 0.3 * gaussian(rng) }))
     .sort((a, b) => b.key - a.key);
@@ -171,7 +173,7 @@ export function calibrate(seed: string): Calibration {
     vneidFrom.set(code, rank < second.count - first.count ? between(rng, '2024-10-03', second.by) : between(rng, '2024-11-14', '2025-06-30'));
   });
 
-  for (const p of childrenOf(NATION_CODE)) {
+  for (const p of areasOfLevel('PROVINCE', 'THREE_TIER')) {
     const pace = provincePace.get(p.code)!;
     const done = complete.get(p.code) ?? null;
     provinces.set(p.code, {

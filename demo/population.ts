@@ -1,5 +1,5 @@
 /** The demo population's shape: when its citizens were born and registered, and how big communes are. */
-import type { Area } from '../lib/admin-units';
+import type { Area } from '../lib/areas';
 import { dayNumber } from './curves';
 
 /** No demo event happens after this day, whenever the demo is generated. */

@@ -19,7 +19,7 @@
  * stream of its own per commune, so a service generates only the parts it needs.
  */
 import seedrandom from 'seedrandom';
-import { areasOfLevel, childrenOf, getArea, NATION_CODE, type Area } from '../lib/admin-units';
+import { areasOfLevel, getArea, type Area } from '../lib/areas';
 import { centuryDigit, type Sex } from '../lib/personal-id';
 import type { Citizen } from '../services/residency/facts';
 import type { Parcel } from '../services/land/facts';
@@ -83,13 +83,13 @@ export function* demoWorld(options: DemoOptions, parts: readonly DemoPart[] = ['
   if (options.scale <= 0) return;
   const cal = calibrate(options.seed);
   const rng = seedrandom.alea(`${options.seed}:citizens:${options.scale}`);
-  const provinces = childrenOf(NATION_CODE).map((p) => p.code);
+  const provinces = areasOfLevel('PROVINCE', 'THREE_TIER').map((p) => p.code);
   const usedIds = new Set<string>();
   const firstOfDistrict = new Set<string>();
   const firstOfProvince = new Set<string>();
-  for (const commune of areasOfLevel('COMMUNE')) {
-    const district = getArea(commune.parentCode!)!;
-    const provinceCode = district.parentCode!;
+  for (const commune of areasOfLevel('COMMUNE', 'THREE_TIER')) {
+    const district = getArea(commune.parentId!)!;
+    const provinceCode = getArea(district.parentId!)!.code;
     const curves = cal.districts.get(district.code)!;
     const size = communeSizeFactor(commune) * Math.exp(0.35 * gaussian(rng));
     const count = Math.max(1, Math.round(CITIZENS_PER_COMMUNE * options.scale * size));
@@ -127,7 +127,11 @@ export function* demoWorld(options: DemoOptions, parts: readonly DemoPart[] = ['
         birthDate,
         sex,
         communeCode: commune.code,
+        communeStructure: 'THREE_TIER',
         registeredOn: isoOf(registered),
+        previousResidences: [],
+        residenceEndedOn: null,
+        residenceEndReason: null,
         chipCardIssuedOn: orNull(chip),
         eidLevel1On: orNull(eid1),
         eidLevel2On: orNull(eid2),
@@ -150,7 +154,7 @@ export function* demoWorld(options: DemoOptions, parts: readonly DemoPart[] = ['
 }
 
 function makeParcels(rng: Rng, commune: Area, citizens: DemoCitizen[], cal: Calibration, firstInDistrict: boolean): DemoParcel[] {
-  const land = cal.districts.get(commune.parentCode!)!.land;
+  const land = cal.districts.get(getArea(commune.parentId!)!.code)!.land;
   const count = Math.max(1, Math.round(citizens.length * PARCELS_PER_CITIZEN * (0.7 + 0.6 * rng())));
   const parcels: DemoParcel[] = [];
   for (let i = 0; i < count; i++) {
@@ -160,6 +164,7 @@ function makeParcels(rng: Rng, commune: Area, citizens: DemoCitizen[], cal: Cali
     parcels.push({
       parcelId: `P${commune.code}-${String(i + 1).padStart(5, '0')}`,
       communeCode: commune.code,
+      communeStructure: 'THREE_TIER',
       areaM2: Math.round(Math.exp(5.5 + 1.1 * gaussian(rng)) * 10) / 10,
       landUse: pick(rng, LAND_USES),
       ownerPersonalId: rng() < 0.8 ? pick(rng, citizens).personalId : null,
@@ -176,7 +181,7 @@ function makeParcels(rng: Rng, commune: Area, citizens: DemoCitizen[], cal: Cali
  * registered.
  */
 function makeCivilRecords(rng: Rng, commune: Area, citizens: DemoCitizen[], births: number[], cal: Calibration, firstInProvince: boolean): DemoCivilRecord[] {
-  const province = cal.provinces.get(getArea(commune.parentCode!)!.parentCode!)!;
+  const province = cal.provinces.get(getArea(getArea(commune.parentId!)!.parentId!)!.code!)!;
   const records: DemoCivilRecord[] = [];
   const complete = province.civilStatusComplete;
   const digitizedOn = (registered: number): string | null => {
@@ -188,7 +193,7 @@ function makeCivilRecords(rng: Rng, commune: Area, citizens: DemoCitizen[], birt
   let serial = 0;
   const add = (kind: CivilRecordKind, registered: number, personalIds: string[]) => {
     if (registered > HORIZON) return;
-    records.push({ recordId: `HT${commune.code}-${String(++serial).padStart(5, '0')}`, kind, communeCode: commune.code, registeredOn: isoOf(registered), digitizedOn: digitizedOn(registered), personalIds });
+    records.push({ recordId: `HT${commune.code}-${String(++serial).padStart(5, '0')}`, kind, communeCode: commune.code, communeStructure: 'THREE_TIER', registeredOn: isoOf(registered), digitizedOn: digitizedOn(registered), personalIds });
   };
   citizens.forEach((c, i) => {
     if (births[i] >= dayNumber('1980-01-01')) add('BIRTH', births[i] + Math.floor(rng() * 30), [c.personalId]);
@@ -204,7 +209,7 @@ function makeCivilRecords(rng: Rng, commune: Area, citizens: DemoCitizen[], birt
   for (let i = 0; i < deaths; i++) {
     const sex: Sex = rng() < 0.5 ? 'M' : 'F';
     const year = 1915 + Math.floor(rng() * 60);
-    const id = `0${getArea(commune.parentCode!)!.parentCode}${centuryDigit(year, sex)}${String(year).slice(2)}${String(Math.floor(rng() * 1_000_000)).padStart(6, '0')}`;
+    const id = `0${getArea(getArea(commune.parentId!)!.parentId!)!.code}${centuryDigit(year, sex)}${String(year).slice(2)}${String(Math.floor(rng() * 1_000_000)).padStart(6, '0')}`;
     add('DEATH', dayNumber('1995-01-01') + Math.floor(rng() * (HORIZON - dayNumber('1995-01-01'))), [id]);
   }
   // A province that has not finished keeps at least one paper-only record past the checkpoint.
@@ -221,7 +226,7 @@ function makeCivilRecords(rng: Rng, commune: Area, citizens: DemoCitizen[], birt
  * growing share comes through VNeID. A province's first VNeID request is on its opening day.
  */
 function makeRequests(rng: Rng, commune: Area, citizens: DemoCitizen[], births: number[], cal: Calibration, firstInProvince: boolean): DemoCriminalRecordRequest[] {
-  const province = cal.provinces.get(getArea(commune.parentCode!)!.parentCode!)!;
+  const province = cal.provinces.get(getArea(getArea(commune.parentId!)!.parentId!)!.code!)!;
   const requests: DemoCriminalRecordRequest[] = [];
   const from = dayNumber('2021-01-01');
   let serial = 0;
@@ -234,6 +239,7 @@ function makeRequests(rng: Rng, commune: Area, citizens: DemoCitizen[], births: 
       requestId: `LLTP${commune.code}-${String(++serial).padStart(5, '0')}`,
       personalId: c.personalId,
       communeCode: commune.code,
+      communeStructure: 'THREE_TIER',
       channel,
       submittedOn: isoOf(submitted),
       issuedOn: status === 'ISSUED' ? isoOf(issued) : null,
@@ -256,7 +262,7 @@ function makeRequests(rng: Rng, commune: Area, citizens: DemoCitizen[], births: 
  * youngest); integration into VNeID follows a national curve scaled by the district's pace.
  */
 function makeHealthRecords(rng: Rng, commune: Area, citizens: DemoCitizen[], cal: Calibration): DemoHealthRecord[] {
-  const multiplier = cal.districts.get(commune.parentCode!)!.eHealthMultiplier;
+  const multiplier = cal.districts.get(getArea(commune.parentId!)!.code)!.eHealthMultiplier;
   return citizens.map((c) => {
     const registered = dayNumber(c.registeredOn);
     const created = Math.max(registered, dayNumber('2023-01-01') + Math.floor(rng() * 540));
@@ -266,6 +272,7 @@ function makeHealthRecords(rng: Rng, commune: Area, citizens: DemoCitizen[], cal
       recordId: `SK${c.personalId}`,
       personalId: c.personalId,
       communeCode: c.communeCode,
+      communeStructure: c.communeStructure,
       // A book is created no later than it is integrated.
       createdOn: isoOf(integrated === null ? created : Math.min(created, integrated)),
       integratedOn: orNull(integrated),

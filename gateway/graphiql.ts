@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import express from 'express';
-import { projectRoot } from '../lib/admin-units';
+import { projectRoot } from '../lib/areas';
 
 export const EXAMPLE_QUERIES: { title: string; query: string }[] = [
   {

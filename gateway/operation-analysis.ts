@@ -26,12 +26,18 @@ import { MAX_SERIES_LENGTH, periodSeries, type PeriodUnit } from '../lib/periods
 export const PERSON_LEVEL_TYPES = new Set(['Citizen', 'CitizenPage', 'CivilStatusRecord', 'CriminalRecordRequest', 'EHealthRecord', 'Parcel', 'AuditRecord']);
 
 /** What an anonymous caller may read: the indicator catalogue and the names and codes of areas. */
-const ANONYMOUS_ROOT_FIELDS = new Set(['indicatorCatalog', 'nation', 'provinces', 'province', 'districts', 'district', 'communes', 'commune', 'area', 'searchAreas', '__typename', '__schema', '__type']);
-const ANONYMOUS_AREA_FIELDS = new Set(['code', 'name', 'kind', 'level', 'provinces', 'districts', 'communes', 'province', 'district', 'nation', '__typename']);
+const ANONYMOUS_ROOT_FIELDS = new Set(['indicatorCatalog', 'nation', 'provinces', 'province', 'districts', 'district', 'communes', 'commune', 'area', 'areaById', 'searchAreas', 'areaStructures', 'today', '__typename', '__schema', '__type']);
+const ANONYMOUS_AREA_FIELDS = new Set(['id', 'code', 'name', 'kind', 'level', 'structure', 'validFrom', 'validTo', 'inForce', 'successors', 'predecessors', 'provinces', 'districts', 'communes', 'province', 'district', 'nation', '__typename']);
 const AREA_TYPES = new Set(['Nation', 'Province', 'District', 'Commune', 'Area']);
+/** Types of reference data about the units, readable without a token. */
+const PUBLIC_TYPES = new Set(['IndicatorDefinition', 'AreaChange', 'AreaStructureInfo']);
 
-/** Typical list lengths, for the cost estimate: what one item of such a list multiplies by. */
-const LIST_SIZES: Record<string, number> = { provinces: 63, districts: 11, communes: 15 };
+/**
+ * Typical list lengths, for the cost estimate: what one item of such a list multiplies by (the
+ * larger of the two structures: 63 provinces of the three-tier one, about 100 communes per
+ * province of the two-tier one).
+ */
+const LIST_SIZES: Record<string, number> = { provinces: 63, districts: 11, communes: 100 };
 const DEFAULT_LIST_SIZE = 10;
 
 export interface OperationAnalysis {
@@ -95,7 +101,7 @@ export function analyzeOperation(schema: GraphQLSchema, document: DocumentNode, 
       if (isRoot) result.rootFields++;
       if (name === '__schema' || name === '__type') result.introspection = true;
       if (PERSON_LEVEL_TYPES.has(parent.name)) result.personLevel = true;
-      if (isRoot ? !ANONYMOUS_ROOT_FIELDS.has(name) : !(AREA_TYPES.has(parent.name) && ANONYMOUS_AREA_FIELDS.has(name)) && !isIntrospection(parent.name) && parent.name !== 'IndicatorDefinition') {
+      if (isRoot ? !ANONYMOUS_ROOT_FIELDS.has(name) : !(AREA_TYPES.has(parent.name) && ANONYMOUS_AREA_FIELDS.has(name)) && !isIntrospection(parent.name) && !PUBLIC_TYPES.has(parent.name)) {
         result.notForAnonymous.push(`${parent.name}.${name}`);
       }
       result.cost += multiplier;

@@ -11,7 +11,7 @@ import { InMemoryLRUCache, type KeyValueCache, type KeyValueCacheSetOptions } fr
 import type Redis from 'ioredis';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { projectRoot } from '../lib/admin-units';
+import { projectRoot } from '../lib/areas';
 
 export interface PersistedOperations {
   /** Registered hashes. */

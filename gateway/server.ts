@@ -19,7 +19,7 @@ import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
-import { projectRoot } from '../lib/admin-units';
+import { projectRoot } from '../lib/areas';
 import { ANONYMOUS, bodyHashOf, createUserTokenVerifier, DEV_INTERNAL_SECRET, DEV_JWT_SECRET, IDENTITY_HEADER, INTERNAL_TOKEN_SECONDS, signInternalIdentity, signUserToken, type Identity } from '../lib/auth';
 import type { Config } from '../lib/config';
 import { closeRedis, connectRedis, datasetId, openDataVersions, redisReady } from '../lib/data-versions';

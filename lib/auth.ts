@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import { createLocalJWKSet, importSPKI, jwtVerify, SignJWT, type JWTPayload, type KeyLike } from 'jose';
 import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { getArea } from './admin-units';
+import { areaByCode, oldProvincesOf, type Area } from './areas';
 
 export const ROLES = ['analyst', 'officer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -137,10 +137,10 @@ export async function verifyInternalIdentity(secret: string, token: string | und
   return { ...identity, sub: identity.sub || null };
 }
 
-/** A Citizen entity as other subgraphs receive it: its key and, through @requires, where it is registered. */
+/** A Citizen entity as other subgraphs receive it: its key and, through @requires, where it lives (a two-tier commune's id). */
 export interface CitizenRef {
   id: string;
-  residenceCommuneCode: string;
+  residenceCommuneId: string;
 }
 
 export const isAdmin = (id: Identity) => id.roles.includes('admin');
@@ -150,22 +150,46 @@ export function requireAnyRole(identity: Identity, what = 'this data'): void {
   if (identity.roles.length === 0) throw unauthenticated(`Authentication required to read ${what}: send a bearer token`);
 }
 
-const provinceOf = (areaCode: string): string | null => {
-  for (let a = getArea(areaCode); a; a = a.parentCode ? getArea(a.parentCode) : undefined) if (a.level === 'PROVINCE') return a.code;
-  return null;
-};
+/**
+ * The three-tier provinces an officer's `provinces` claim covers (by id). A claim is a province
+ * code read in the structure in force: a code of the two-tier structure means that province
+ * (all the old provinces it absorbed: "31" is Hải Phòng with Hải Dương); a code that exists only
+ * in the three-tier structure means that old province's territory ("30" is old Hải Dương alone).
+ * Every new province keeps the code of one of the old provinces it absorbed, so a token issued
+ * before the reform for an old code still covers that territory.
+ */
+const scopes = new Map<string, Set<string>>();
+function scopeOf(identity: Identity): Set<string> {
+  const cacheKey = identity.provinces.join(',');
+  let scope = scopes.get(cacheKey);
+  if (!scope) {
+    scope = new Set();
+    for (const code of identity.provinces) {
+      const area = areaByCode(code, 'TWO_TIER') ?? areaByCode(code, 'THREE_TIER');
+      if (area?.level === 'PROVINCE') for (const id of oldProvincesOf(area)) scope.add(id);
+    }
+    if (scopes.size > 1000) scopes.clear();
+    scopes.set(cacheKey, scope);
+  }
+  return scope;
+}
 
-/** Admins see every person; officers those registered in their provinces; nobody else anyone. */
-export function mayReadPersonIn(identity: Identity, communeCode: string): boolean {
-  if (isAdmin(identity)) return true;
-  const province = provinceOf(communeCode);
-  return identity.roles.includes('officer') && province !== null && identity.provinces.includes(province);
+/** An officer's scope covers the whole unit (every old province it overlaps). */
+function withinScope(identity: Identity, area: Area): boolean {
+  if (!identity.roles.includes('officer')) return false;
+  const scope = scopeOf(identity);
+  return oldProvincesOf(area).every((p) => scope.has(p));
+}
+
+/** Admins see every person; officers those registered in their provinces (`area`: where the person lives, either structure). */
+export function mayReadPersonIn(identity: Identity, area: Area): boolean {
+  return isAdmin(identity) || withinScope(identity, area);
 }
 
 /** Throws UNAUTHENTICATED or FORBIDDEN unless the caller may read person-level data of this commune. */
-export function requirePersonAccess(identity: Identity, communeCode: string, what: string): void {
+export function requirePersonAccess(identity: Identity, area: Area, what: string): void {
   if (identity.roles.length === 0) throw unauthenticated(`Authentication required to read ${what}`);
-  if (!mayReadPersonIn(identity, communeCode)) {
+  if (!mayReadPersonIn(identity, area)) {
     const scope = identity.roles.includes('officer') ? `outside your provinces (${identity.provinces.join(', ') || 'none'})` : `with roles ${identity.roles.join(', ')}`;
     throw forbidden(`Not allowed to read ${what} ${scope}: person-level data is for officers of the province and admins`);
   }
@@ -180,8 +204,6 @@ export function requirePersonRole(identity: Identity, what: string): void {
 }
 
 /** Admins, and officers within their provinces, see exact small counts; others see them suppressed. */
-export function seesExactFigures(identity: Identity, areaCode: string): boolean {
-  if (isAdmin(identity)) return true;
-  const province = provinceOf(areaCode);
-  return identity.roles.includes('officer') && province !== null && identity.provinces.includes(province);
+export function seesExactFigures(identity: Identity, area: Area): boolean {
+  return isAdmin(identity) || withinScope(identity, area);
 }

@@ -31,6 +31,8 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   DEMO_SCALE: z.coerce.number().min(0).max(100).default(0.5),
   DEMO_SEED: z.string().default('p06'),
+  /** The product's "today" (YYYY-MM-DD); Viet Nam's date (Asia/Ho_Chi_Minh) when unset. For tests and demos. */
+  TODAY: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date written YYYY-MM-DD').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SUPERGRAPH_FILE: z.string().default('schema/supergraph.graphql'),
   // Callers' tokens: HS256 with JWT_SECRET (development default), or RS256/ES256 with a public key or a JWKS file.

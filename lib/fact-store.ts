@@ -2,12 +2,15 @@
  * Writing facts (one row per person or record) together with the summaries they move. Every
  * domain writes through `upsertFacts`: it reads the rows being replaced, turns the change into
  * figure deltas (the new fact's minus the old one's) and applies both in the caller's
- * transaction. Re-writing an identical fact changes nothing; updating one moves the figures.
+ * transaction. Re-writing an identical fact changes nothing; updating one moves the figures;
+ * `deleteFacts` takes a fact's figures away with it.
  */
 import type { Knex } from 'knex';
+import type { Placement } from './areas';
 import type { Db } from './db';
 import { bulkUpsert, rowsByKey } from './bulk';
-import { applyDeltas, type DeltaBuffer, type FigureDelta, type SummarySpec } from './summary-store';
+import { todayInVietnam } from './today';
+import { applyDeltas, DeltaBuffer, PLACED_BY_RULE, deltaTable, yearTable, deliveryTable, type FigureDelta, type SummarySpec } from './summaries';
 
 export interface FactSpec<F, M extends string> {
   /** The facts table. */
@@ -19,13 +22,23 @@ export interface FactSpec<F, M extends string> {
   idOf(fact: F): string;
   toRow(fact: F): Record<string, string | number | null>;
   fromRow(row: Record<string, unknown>): F;
-  /** What the fact adds to the figures while it exists. */
+  /** Where the fact counts now (lib/areas placeOf): what a write of it, even unchanged, delivers data for. */
+  placementOf(fact: F): Placement;
+  /**
+   * What the fact adds to the figures while it exists, each delta in its placement's cell, and
+   * `placed_by_rule` where it was placed by rule (`ruleDelta`).
+   */
   deltasOf(fact: F): FigureDelta<M>[];
   /**
    * A many-valued field (the persons a record names) indexed in a table of its own,
    * `(key, column)`, so that facts can be found by it. The fact's row keeps the full value too.
    */
   links?: { table: string; column: string; valuesOf(fact: F): string[] };
+}
+
+/** Counts a fact placed by rule (from `date` on) in the units its placement chose by rule. */
+export function ruleDelta(out: FigureDelta<any>[], placement: Placement, date: string): void {
+  if (placement.ruleCell >= 0) out.push({ place: placement.ruleCell, date, metric: PLACED_BY_RULE, delta: 1 });
 }
 
 export interface UpsertResult {
@@ -50,14 +63,17 @@ export async function upsertFacts<F, M extends string>(
     allNew?: boolean;
     /**
      * Sum the figure deltas into this buffer instead of writing them at the end of the call: a
-     * bulk load passes one for all its calls, then flushes it and rebuilds the year totals of
-     * its touched areas before committing.
+     * bulk load passes one for all its calls, then finishes it (sums written, year totals of
+     * its touched units rebuilt, deliveries recorded) before committing.
      */
     summaries?: DeltaBuffer<M>;
+    /** The date the written data is current through (lib/summaries/deliveries.ts); today in Viet Nam by default. */
+    deliveredThrough?: string;
   } = {},
 ): Promise<UpsertResult> {
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
   const deltas: FigureDelta<M>[] = [];
+  const touched: number[] = [];
   // Into a table with rows, in key order: each chunk's reads and writes land on neighbouring
   // pages of the key's index (a second province's million citizens: 17.3-17.9 s -> 15.4-16.1). A stable sort
   // keeps facts with the same id in their order, the later one winning as before.
@@ -75,6 +91,10 @@ export async function upsertFacts<F, M extends string>(
       const old = existing.get(spec.idOf(fact));
       if (old && Object.keys(row).every((c) => String(old[c] ?? '') === String(row[c] ?? ''))) {
         result.unchanged++;
+        // Delivered again: its units' data is current through this delivery.
+        const cell = spec.placementOf(fact).cell;
+        if (options.summaries) options.summaries.touch(cell);
+        else touched.push(cell);
         continue;
       }
       if (old) {
@@ -95,8 +115,63 @@ export async function upsertFacts<F, M extends string>(
     }
   }
   if (options.summaries) await options.summaries.add(deltas);
-  else await applyDeltas(trx, spec.summary, deltas, { deferYearTotals: options.deferYearTotals });
+  else await applyDeltas(trx, spec.summary, deltas, { deferYearTotals: options.deferYearTotals, touched, deliveredThrough: options.deliveredThrough ?? todayInVietnam() });
   return result;
+}
+
+/**
+ * Deletes facts by id (records entered by mistake), taking their figures away with them.
+ * Answers the ids that were not there.
+ */
+export async function deleteFacts<F, M extends string>(trx: Knex.Transaction, spec: FactSpec<F, M>, ids: readonly string[], options: { summaries?: DeltaBuffer<M>; deliveredThrough?: string } = {}): Promise<{ deleted: number; missing: string[] }> {
+  const deltas: FigureDelta<M>[] = [];
+  const missing: string[] = [];
+  let deleted = 0;
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const batch = ids.slice(i, i + CHUNK);
+    const rows = await rowsByKey(trx, spec.table, spec.key, batch);
+    const found = new Set(rows.map((r) => String(r[spec.key])));
+    missing.push(...batch.filter((id) => !found.has(id)));
+    for (const row of rows) for (const d of spec.deltasOf(spec.fromRow(row))) deltas.push({ ...d, delta: -d.delta });
+    if (found.size) {
+      await trx(spec.table).whereIn(spec.key, [...found]).delete();
+      if (spec.links) await trx(spec.links.table).whereIn(spec.key, [...found]).delete();
+      deleted += found.size;
+    }
+  }
+  if (options.summaries) await options.summaries.add(deltas);
+  else await applyDeltas(trx, spec.summary, deltas, { deliveredThrough: options.deliveredThrough ?? todayInVietnam() });
+  return { deleted, missing };
+}
+
+/**
+ * Recomputes a domain's summaries from its facts (a migration step, for summaries whose shape
+ * changed): every summary row and delivery date is dropped, the facts are read in key order and
+ * their deltas summed again; each unit with data is recorded as delivered through the latest
+ * date any fact of the domain mentions (the best an upgrade can know).
+ */
+export async function rebuildSummaries<F, M extends string>(db: Knex, spec: FactSpec<F, M>): Promise<void> {
+  const summary = spec.summary;
+  for (const table of [deltaTable(summary), yearTable(summary), deliveryTable(summary)]) await db(table).delete();
+  const run = async (trx: Knex.Transaction) => {
+    const buffer = new DeltaBuffer(trx, summary, { maxBytes: 128 * 2 ** 20 });
+    let latest = '';
+    let after: string | null = null;
+    for (;;) {
+      const query = trx(spec.table).orderBy(spec.key).limit(20_000);
+      if (after !== null) query.where(spec.key, '>', after);
+      const rows: Record<string, unknown>[] = await query;
+      if (rows.length === 0) break;
+      const deltas = rows.flatMap((r) => spec.deltasOf(spec.fromRow(r)));
+      for (const d of deltas) if (d.date > latest) latest = d.date;
+      await buffer.add(deltas);
+      after = String(rows[rows.length - 1][spec.key]);
+    }
+    if (latest) await buffer.finish({ deliveredThrough: latest });
+  };
+  // A migration runs in a transaction on SQLite (knex); MySQL commits DDL as it goes.
+  if ((db as Knex.Transaction).isTransaction) await run(db as Knex.Transaction);
+  else await db.transaction(run);
 }
 
 function sortedById<F, M extends string>(spec: FactSpec<F, M>, facts: readonly F[]): readonly F[] {

@@ -4,7 +4,7 @@
  * two digits of the birth year, digits 7-12 random. See DOMAIN.md.
  */
 import { badInput } from './errors';
-import { provinceCodes } from './admin-units';
+import { provinceCodes } from './areas';
 
 export type Sex = 'M' | 'F';
 

@@ -1,8 +1,8 @@
 /** Seeding a domain from its part of the demo world, through the same write path as imports. */
 import type { Db } from './db';
 import { upsertFacts, type FactSpec } from './fact-store';
-import { rebuildYearTotals } from './summary-store';
-import { demoWorld, type DemoCommune, type DemoOptions, type DemoPart } from '../demo/world';
+import { DeltaBuffer } from './summaries';
+import { DEMO_HORIZON, demoWorld, type DemoCommune, type DemoOptions, type DemoPart } from '../demo/world';
 
 const BATCH = 20_000;
 
@@ -18,16 +18,18 @@ export async function seedFromDemo<F, M extends string>(
   // Only an empty domain is seeded: a restart, or data imported for real, is left alone.
   if (options.scale <= 0 || (await db(spec.table).first())) return 0;
   await db.transaction(async (trx) => {
+    const summaries = new DeltaBuffer(trx, spec.summary, { maxBytes: 128 * 2 ** 20 });
     let batch: F[] = [];
     for (const commune of demoWorld(options, parts)) {
       batch.push(...partOf(commune));
       if (batch.length >= BATCH) {
-        rows += (await upsertFacts(trx, spec, batch, { deferYearTotals: true, allNew: true })).inserted;
+        rows += (await upsertFacts(trx, spec, batch, { allNew: true, summaries })).inserted;
         batch = [];
       }
     }
-    rows += (await upsertFacts(trx, spec, batch, { deferYearTotals: true, allNew: true })).inserted;
-    await rebuildYearTotals(trx, spec.summary);
+    rows += (await upsertFacts(trx, spec, batch, { allNew: true, summaries })).inserted;
+    // The demo world is current through its horizon, whatever day it is generated.
+    await summaries.finish({ deliveredThrough: DEMO_HORIZON });
   });
   return rows;
 }

@@ -15,7 +15,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type GraphQLFormattedError } from 'graphql';
-import { projectRoot } from './admin-units';
+import { projectRoot } from './areas';
 import { logger } from './logger';
 import { ANONYMOUS, bodyHashOf, DEV_INTERNAL_SECRET, IDENTITY_HEADER, verifyInternalIdentity, type Identity } from './auth';
 

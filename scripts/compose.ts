@@ -9,7 +9,7 @@ import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { SUBGRAPHS } from '../services/registry';
 import { subgraphUrl } from '../lib/config';
-import { projectRoot } from '../lib/admin-units';
+import { projectRoot } from '../lib/areas';
 
 export function composeSupergraph(): string {
   const root = projectRoot();

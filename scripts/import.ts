@@ -1,7 +1,7 @@
 /**
- * `npm run import -- <domain> <file> [--dry-run]`: loads a CSV or XLSX file into a domain's
- * database, all or nothing (lib/import/engine.ts); with --dry-run, checks it and tells what the
- * import would do, writing nothing. Uses the services' configuration (DB_CLIENT, DATA_DIR,
+ * `npm run import -- <domain> <file> [--dry-run] [--structure S] [--data-through D] [--delete]`:
+ * loads a CSV or XLSX file into a domain's database, all or nothing (lib/import/engine.ts); with
+ * --dry-run, checks it and tells what the import would do, writing nothing. Uses the services' configuration (DB_CLIENT, DATA_DIR,
  * MYSQL_URL...), so it can run while they serve: they show the new figures when it finishes.
  *
  * Exit status: 0 imported (or, dry run, would be), 1 refused or failed (nothing written), 2 bad
@@ -13,8 +13,12 @@ import { IMPORT_DOMAINS } from '../lib/import/domains';
 import { ImportError, ImportRejected } from '../lib/import/problems';
 import { terminalProgress } from '../lib/import/progress';
 
-const USAGE = `usage: npm run import -- <domain> <file.csv|file.xlsx> [--dry-run]
-  --dry-run  check the file and count what it would insert, update and leave unchanged; write nothing
+const USAGE = `usage: npm run import -- <domain> <file.csv|file.xlsx> [--dry-run] [--structure THREE_TIER|TWO_TIER] [--data-through YYYY-MM-DD] [--delete]
+  --dry-run        check the file and count what it would insert, update and leave unchanged; write nothing
+  --structure      the structure of the file's commune codes where a row has no commune_structure
+                   (default: the one in force today, TWO_TIER)
+  --data-through   the day the file's data is current through (default: today); no date may be later
+  --delete         the file lists records to delete (one column: the domain's id column)
 domains: ${Object.keys(IMPORT_DOMAINS).join(', ')}
 columns, formats and rules: README.md, "Importing data"`;
 
@@ -23,11 +27,27 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const flags = new Set(['--dry-run', '--delete']);
+  const valued = new Map<string, string>();
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--structure' || argv[i] === '--data-through') {
+      if (argv[i + 1] === undefined) {
+        console.error(`${argv[i]} needs a value\n${USAGE}`);
+        return 2;
+      }
+      valued.set(argv[i], argv[++i]);
+    } else if (!flags.has(argv[i])) args.push(argv[i]);
+  }
   const dryRun = argv.includes('--dry-run');
-  const args = argv.filter((a) => a !== '--dry-run');
   const unknown = args.find((a) => a.startsWith('--'));
   if (unknown || args.length !== 2) {
     console.error(unknown ? `unknown option ${unknown}\n${USAGE}` : USAGE);
+    return 2;
+  }
+  const structure = valued.get('--structure')?.toUpperCase();
+  if (structure !== undefined && structure !== 'THREE_TIER' && structure !== 'TWO_TIER') {
+    console.error(`--structure must be THREE_TIER or TWO_TIER, not "${valued.get('--structure')}"\n${USAGE}`);
     return 2;
   }
   const [domain, file] = args;
@@ -40,10 +60,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const progress = terminalProgress();
   try {
-    const s = await importFile({ config, domain, file, onProgress: progress.onProgress, dryRun });
+    const s = await importFile({
+      config, domain, file, onProgress: progress.onProgress, dryRun, structure, dataThrough: valued.get('--data-through'), delete: argv.includes('--delete'), today: config.TODAY,
+    });
     progress.stop();
     const n = (x: number) => x.toLocaleString('en-US');
-    const counts = `${n(s.inserted)} inserted, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged`;
+    const counts = s.deleted ? `${n(s.deleted)} deleted` : `${n(s.inserted)} inserted, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged`;
     console.log(
       `${s.domain}: ${n(s.rows)} row${s.rows === 1 ? '' : 's'} read from ${s.file}: ${s.dryRun ? `dry run, nothing written: would be ${counts}` : counts}; ` +
         `${s.seconds.toFixed(1)} s (rows read, checked and written in ${s.readSeconds.toFixed(1)} s, then summaries and commit in ${s.finishSeconds.toFixed(1)} s), ${n(Math.round(s.rowsPerSecond))} rows/s`,

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEV_JWT_SECRET, ROLES, signUserToken, type Role } from '../lib/auth';
-import { provinceCodes } from '../lib/admin-units';
+import { provinceCodes } from '../lib/areas';
 
 function fail(message: string): never {
   console.error(`${message}\nUsage: npm run token -- --role analyst|officer|admin [--provinces 30,01] [--sub name] [--expires 8h]`);

@@ -5,7 +5,7 @@
  * the shape of the GraphQL answer so that it is checked against the other targets; that costs
  * microseconds next to the statements.
  */
-import { childrenOf, getArea, NATION_CODE } from '../../lib/admin-units';
+import { childrenOf, getArea, NATION_CODE } from '../../lib/areas';
 import type { Db } from '../../lib/db';
 import { parsePeriod, periodSeries, type PeriodUnit } from '../../lib/periods';
 import { citizenFacts } from '../../services/residency/facts';

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../lib/db';
 import { parsePeriod } from '../../lib/periods';
-import { readFigures, type FigureReading, type SummaryKey, type SummarySpec } from '../../lib/summary-store';
+import { readFigures, type FigureReading, type SummaryKey, type SummarySpec } from '../../lib/summaries';
 import { residencySummary } from '../../services/residency/facts';
 import { landSummary } from '../../services/land/facts';
 import { civilStatusSummary } from '../../services/civil-status/facts';

@@ -1,13 +1,13 @@
 /**
  * The `monolith` target's resolvers: one process, one schema, five databases, each domain's
- * figures read through a per-request DataLoader calling lib/summary-store's readFigures with the
+ * figures read through a per-request DataLoader calling lib/summaries's readFigures with the
  * domain's summary spec (one statement per domain per request, as in a subgraph fetch), the
  * units from lib/admin-units, indicators from the catalogue of services/indicators.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import DataLoader from 'dataloader';
-import { childrenOf, getArea, NATION_CODE, requireArea, type Area } from '../../lib/admin-units';
+import { childrenOf, getArea, NATION_CODE, requireArea, type Area } from '../../lib/areas';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
 import { parsePeriod, periodSeries, type PeriodUnit } from '../../lib/periods';

@@ -5,7 +5,7 @@
  * refuses the same mistakes with the same words.
  */
 import type { Knex } from 'knex';
-import { areasOfLevel, getArea } from '../admin-units';
+import { areaByCode, isCommuneCode, LAST_DAY_BEFORE_REFORM, linkedAreas, REFORM_DATE, STRUCTURES, type AreaStructure } from '../areas';
 import type { FactSpec } from '../fact-store';
 import { personalIdProblem } from '../personal-id';
 
@@ -17,6 +17,10 @@ export class Invalid {
 export interface ParseContext {
   /** `YYYY-MM-DD`: a date after it is in the future. */
   today: string;
+  /** `YYYY-MM-DD`: the day the file's data is current through (today unless the import says otherwise); no date may be after it. */
+  dataThrough: string;
+  /** The structure of the file's commune codes, unless a row's `commune_structure` says otherwise. */
+  structure: AreaStructure;
 }
 
 export interface Column<T> {
@@ -26,6 +30,8 @@ export interface Column<T> {
    * leading zeros back. Only number cells of spreadsheets are padded: text is taken as written.
    */
   readonly digits?: number;
+  /** The column may be left out of the file altogether (its cells are then empty). */
+  readonly mayBeAbsent?: boolean;
   /** `text` is trimmed and not empty. */
   parse(text: string, ctx: ParseContext): T | Invalid;
 }
@@ -40,10 +46,7 @@ export type RowValues<C extends ColumnSet> = {
 type Required<T> = Column<T> & { readonly required: true };
 type Optional<T> = Column<T> & { readonly required: false };
 
-/** Today as a `YYYY-MM-DD` in Viet Nam (UTC+7, no daylight saving): the records' own calendar. */
-export function todayInVietnam(now = Date.now()): string {
-  return new Date(now + 7 * 3_600_000).toISOString().slice(0, 10);
-}
+export { todayInVietnam } from '../today';
 
 /** The first day the summaries and periods know (lib/periods.ts MIN_YEAR). */
 const EARLIEST_DATE = '1900-01-01';
@@ -74,9 +77,6 @@ function calendarDay(text: string): number {
   return VALID_DAY;
 }
 
-let communes: Set<string> | undefined;
-/** `isCommuneCode` as a set lookup: the same answer without walking to the area record for every row. */
-const isCommune = (code: string) => (communes ??= new Set(areasOfLevel('COMMUNE').map((a) => a.code))).has(code);
 const NUMBER_SHAPE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 export const col = {
@@ -101,6 +101,7 @@ export const col = {
         if (day === NO_SUCH_DAY) return new Invalid('no such day in the calendar');
         if (text < EARLIEST_DATE) return new Invalid(`before ${EARLIEST_DATE}`);
         if (text > ctx.today) return new Invalid(`in the future (today is ${ctx.today})`);
+        if (text > ctx.dataThrough) return new Invalid(`after ${ctx.dataThrough}, the day the file's data is current through (--data-through)`);
         return text;
       },
     };
@@ -140,19 +141,25 @@ export const col = {
     };
   },
 
-  /** A commune of the administrative units list in force (lib/admin-units.ts). */
+  /**
+   * A 5-digit commune code; whether such a commune exists in the row's structure is checked with
+   * the row (`locationProblem`), since the structure may be given in another column.
+   */
   communeCode(): Required<string> {
     return {
       required: true,
       digits: 5,
       parse: (text) => {
-        if (isCommune(text)) return text;
+        if (/^\d{5}$/.test(text)) return text;
         if (/^\d{1,4}$/.test(text)) return new Invalid('a commune code has 5 digits (a leading zero lost? store codes as text)');
-        if (!/^\d{5}$/.test(text)) return new Invalid('a commune code has 5 digits');
-        const area = getArea(text);
-        return new Invalid(area ? `${text} is a ${area.level.toLowerCase()} code, not a commune code` : 'no commune has this code in the administrative units list');
+        return new Invalid('a commune code has 5 digits');
       },
     };
+  },
+
+  /** The structure of a row's commune codes, THREE_TIER or TWO_TIER; the column may be left out (the file's structure then applies). */
+  structure(): Optional<AreaStructure> {
+    return { ...col.oneOf(STRUCTURES), required: false, mayBeAbsent: true };
   },
 
   /** Personal ID numbers separated by `;` (at least one), each checked like `personalId`. */
@@ -175,7 +182,42 @@ export const col = {
   optional<T>(column: Column<T>): Optional<T> {
     return { ...column, required: false };
   },
+
+  /** A column that may be left out of the file (and, when there, empty). */
+  absentOk<T>(column: Column<T>): Optional<T> {
+    return { ...column, required: false, mayBeAbsent: true };
+  },
 };
+
+const STRUCTURE_WORDS: Record<AreaStructure, string> = { THREE_TIER: 'three-tier structure (until 30 June 2025)', TWO_TIER: 'two-tier structure (since 1 July 2025)' };
+
+/**
+ * Why a commune code cannot stand for a place in a structure on a day (null when it can): the
+ * code must be a commune of that structure, and a three-tier commune cannot locate anything on
+ * or after 1 July 2025, when it no longer existed. (Two-tier codes may locate earlier facts: a
+ * record delivered since the reform may give today's commune for an older residence.)
+ */
+export function locationProblem(code: string, structure: AreaStructure, on: string | null): string | null {
+  if (!isCommuneCode(code, structure)) {
+    const other: AreaStructure = structure === 'TWO_TIER' ? 'THREE_TIER' : 'TWO_TIER';
+    const there = areaByCode(code, other);
+    const elsewhere = areaByCode(code, structure);
+    if (elsewhere) return `${code} is a ${elsewhere.level.toLowerCase()} code of the ${STRUCTURE_WORDS[structure]}, not a commune code`;
+    if (there?.level === 'COMMUNE') {
+      const hint =
+        structure === 'TWO_TIER'
+          ? `; it was ${there.name} of the ${STRUCTURE_WORDS.THREE_TIER}, now part of ${linkedAreas(there, 'successors').map((a) => a.code).join(', ')}: give that, or declare the file's structure (--structure THREE_TIER or a commune_structure column)`
+          : `; it is ${there.name} of the ${STRUCTURE_WORDS.TWO_TIER}: declare that structure (--structure TWO_TIER or a commune_structure column)`;
+      return `no commune has this code in the ${STRUCTURE_WORDS[structure]}${hint}`;
+    }
+    return `no commune has this code in the ${STRUCTURE_WORDS[structure]}`;
+  }
+  if (structure === 'THREE_TIER' && on !== null && on >= REFORM_DATE) {
+    const into = linkedAreas(areaByCode(code, 'THREE_TIER')!, 'successors').map((a) => a.code).join(', ');
+    return `a three-tier commune cannot locate a fact of ${on}: that structure ended on ${LAST_DAY_BEFORE_REFORM}; give the two-tier commune (${into}) with structure TWO_TIER`;
+  }
+  return null;
+}
 
 /** Reports a problem in one column of the row being checked. */
 export type Fail<C extends ColumnSet> = (column: keyof C & string, reason: string) => void;
@@ -197,8 +239,14 @@ export interface ImportDefinition<F, M extends string, C extends ColumnSet> {
   columns: C;
   /** The column holding the fact's id: two rows with the same id are refused. */
   idColumn: keyof C & string;
-  /** Rules across columns; runs only on rows whose every cell is valid. */
-  checkRow?(row: RowValues<C>, fail: Fail<C>): void;
+  /**
+   * The date column that says when the fact's commune applies (a residence's registration, a
+   * record's registration); a three-tier commune cannot locate a fact dated after the reform.
+   * Absent for facts without a date of their own (parcels).
+   */
+  locatedOn?: keyof C & string;
+  /** Rules across columns; runs only on rows whose every cell is valid (and whose commune exists in its structure). */
+  checkRow?(row: RowValues<C>, fail: Fail<C>, ctx: ParseContext): void;
   toFact(row: RowValues<C>): F;
   /**
    * The row a fact is written as in this file format (the inverse of `toFact`), for exporting;

@@ -16,12 +16,13 @@
  * file in a first pass and read it again to write; parsing twice was a fifth of an import's time.
  */
 import type { Knex } from 'knex';
-import { ancestorsOf } from '../admin-units';
+import { structureOn, type AreaStructure } from '../areas';
 import type { Config } from '../config';
 import { dataChanged } from '../data-versions';
 import { databaseName, isMysql, migrate, openDb } from '../db';
-import { upsertFacts, type FactSpec } from '../fact-store';
-import { DeltaBuffer, rebuildYearTotals } from '../summary-store';
+import { deleteFacts, upsertFacts } from '../fact-store';
+import { DeltaBuffer } from '../summaries';
+import { isIsoDate } from '../periods';
 import { todayInVietnam, type AnyImportDefinition } from './columns';
 import { importDefinition } from './domains';
 import { ImportError, ImportRejected, type Problem } from './problems';
@@ -47,12 +48,20 @@ export interface ImportOptions {
   /** Facts per `upsertFacts` call. */
   batchSize?: number;
   /**
-   * How the summaries are written, for the benchmark to compare (the result is the same):
-   * `buffered` (default) sums the deltas of the whole file in one bounded buffer and rebuilds
-   * year totals once; `deferred` writes each batch's deltas and rebuilds year totals once;
-   * `per-batch` writes deltas and rebuilds year totals after every batch.
+   * The structure of the file's commune codes where a row does not say (a `commune_structure`
+   * column); the structure in force today by default (two-tier).
    */
-  summaries?: 'buffered' | 'deferred' | 'per-batch';
+  structure?: AreaStructure;
+  /**
+   * The day the file's data is current through (`YYYY-MM-DD`, not after today; today by default):
+   * no date in it may be later, and the units it covers are recorded as delivered through it.
+   */
+  dataThrough?: string;
+  /**
+   * Delete the records the file lists (one column: the domain's id column), taking their figures
+   * away; an id that is not there is refused like any bad row.
+   */
+  delete?: boolean;
   /**
    * Check the file and count what importing it would insert, update and leave unchanged, then
    * roll everything back: the whole import runs (every check, the database's own included),
@@ -72,6 +81,8 @@ export interface ImportSummary {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Records deleted (an import with `delete`). */
+  deleted: number;
   /** Reading, checking and writing the rows. */
   readSeconds: number;
   /** After the last row: indexes rebuilt, summaries written, year totals rebuilt, commit. */
@@ -130,13 +141,17 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   const started = performance.now();
   const progress = throttle(options.onProgress);
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  const strategy = options.summaries ?? 'buffered';
+  const today = options.today ?? todayInVietnam();
+  const dataThrough = options.dataThrough ?? today;
+  if (!isIsoDate(dataThrough) || dataThrough > today) throw new ImportError(`--data-through "${dataThrough}": must be a day written YYYY-MM-DD, not after today (${today})`);
   // The header is checked (and the first rows read) before the database is opened: a file with
   // unknown or missing columns is refused without touching anything, even an empty start.
-  const source = await openRowSource({ domain: definition.domain, file, today: options.today ?? todayInVietnam(), batchSize });
+  const source = await openRowSource({
+    domain: definition.domain, file, today, dataThrough, structure: options.structure ?? structureOn(today), batchSize, deleting: options.delete ?? false,
+  });
   const summary: ImportSummary = {
     domain: definition.domain, file, format: source.format, rows: 0, dryRun: options.dryRun ?? false,
-    inserted: 0, updated: 0, unchanged: 0, readSeconds: 0, finishSeconds: 0, seconds: 0, rowsPerSecond: 0,
+    inserted: 0, updated: 0, unchanged: 0, deleted: 0, readSeconds: 0, finishSeconds: 0, seconds: 0, rowsPerSecond: 0,
   };
   let db: Awaited<ReturnType<typeof openDb>> | undefined;
   try {
@@ -150,7 +165,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       // memory stays flat at any file size.
       if (!isMysql(trx)) await trx.raw('PRAGMA cache_size = -262144');
       // An empty table cannot hold any of the (distinct) ids: no need to read old rows.
-      const allNew = !(await trx(definition.facts.table).first(definition.facts.key));
+      const allNew = !options.delete && !(await trx(definition.facts.table).first(definition.facts.key));
       // Into an empty SQLite table, indexes are built once at the end from sorted keys, the
       // key's unique index too (lib/fact-store.ts keyAsUniqueIndex): kept up row by row, in file
       // order, they cost more than the rest of the row's writing. The file's ids were checked
@@ -162,22 +177,21 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       // Into a table with rows, the key's index stays (rows are found by it), but the others
       // may be dropped too once the first batch shows how many rows the file adds.
       let indexesDecided = allNew || isMysql(trx);
-      const buffer = strategy === 'buffered' ? new DeltaBuffer(trx, definition.facts.summary, { maxBytes: SUMMARY_BUFFER_BYTES }) : null;
-      // Without the buffer, the areas to rebuild come from the deltas themselves; old rows count
-      // too: a citizen who moved takes a figure away from a commune that is not in the file.
-      const touchedCommunes = new Set<string>();
-      const spec: FactSpec<unknown, string> =
-        strategy === 'deferred'
-          ? {
-              ...definition.facts,
-              deltasOf(fact) {
-                const deltas = definition.facts.deltasOf(fact);
-                for (const d of deltas) touchedCommunes.add(d.communeCode);
-                return deltas;
-              },
-            }
-          : definition.facts;
-      const upsertOptions = buffer ? { allNew, summaries: buffer } : { allNew, deferYearTotals: strategy === 'deferred' };
+      const buffer = new DeltaBuffer(trx, definition.facts.summary, { maxBytes: SUMMARY_BUFFER_BYTES });
+      const write = async (facts: unknown[]) => {
+        if (!options.delete) {
+          const r = await upsertFacts(trx, definition.facts, facts, { allNew, summaries: buffer });
+          summary.inserted += r.inserted;
+          summary.updated += r.updated;
+          summary.unchanged += r.unchanged;
+          return;
+        }
+        const lines = facts as { id: string; line: number; position: number | undefined }[];
+        const r = await deleteFacts(trx, definition.facts, lines.map((l) => l.id), { summaries: buffer });
+        summary.deleted += r.deleted;
+        const missing = new Set(r.missing);
+        for (const l of lines) if (missing.has(l.id)) source.log.add({ line: l.line, column: definition.idColumn, position: l.position, value: l.id, reason: `no such record to delete in ${definition.domain}` });
+      };
       let rows = 0;
       progress({ phase: 'import', rows, totalRows: null, bytes: 0, totalBytes: source.totalBytes }, true);
       // One batch is written while the next is read: with MySQL the database works while this
@@ -189,7 +203,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
           if (batch.facts.length) {
             await writing;
             const written = summary.inserted + summary.updated + summary.unchanged;
-            if (!indexesDecided && written > 0) {
+            if (!indexesDecided && written > 0 && !options.delete) {
               indexesDecided = true;
               const fileRows = (source.totalBytes / batch.bytes) * batch.rows;
               // The rows there, at once: the last rowid (a table without one is left as it is).
@@ -200,11 +214,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
                 for (const table of tables) indexes.push(...(await dropIndexes(trx, table, { unique: false })));
               }
             }
-            writing = upsertFacts(trx, spec, batch.facts, upsertOptions).then((r) => {
-              summary.inserted += r.inserted;
-              summary.updated += r.updated;
-              summary.unchanged += r.unchanged;
-            });
+            writing = write(batch.facts);
             // Awaited later; a failure is not "unhandled" meanwhile.
             writing.catch(() => {});
           }
@@ -219,14 +229,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       if (!source.log.empty) throw new ImportRejected(file, source.log);
       summary.readSeconds = (performance.now() - started) / 1000;
       for (const sql of indexes) await trx.raw(sql);
-      if (buffer) {
-        await buffer.flush();
-        await rebuildYearTotals(trx, definition.facts.summary, buffer.touchedAreaCodes());
-      } else if (strategy === 'deferred' && touchedCommunes.size) {
-        const areas = new Set<string>();
-        for (const c of touchedCommunes) for (const a of ancestorsOf(c)) areas.add(a);
-        await rebuildYearTotals(trx, definition.facts.summary, [...areas]);
-      }
+      await buffer.finish({ deliveredThrough: dataThrough });
       progress({ phase: 'import', rows, totalRows: rows, bytes: source.totalBytes, totalBytes: source.totalBytes }, true);
       // Rolls the transaction back once everything has run.
       if (options.dryRun) throw DRY_RUN_DONE;
@@ -236,7 +239,8 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     summary.finishSeconds = (performance.now() - started) / 1000 - summary.readSeconds;
     // Committed: the gateways' cached answers over this domain are stale from now on. The import
     // is complete only once they know it, so that no figure from before it is served after it.
-    if (!options.dryRun && summary.inserted + summary.updated > 0) await dataChanged(config, definition.domain);
+    // Deliveries of unchanged rows move the dates figures stand at: those change answers too.
+    if (!options.dryRun && summary.inserted + summary.updated + summary.unchanged + summary.deleted > 0) await dataChanged(config, definition.domain);
   } finally {
     // Closes the file when the import stopped before its end (a database error).
     await source.close();

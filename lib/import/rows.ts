@@ -8,7 +8,8 @@
  * machine it gained no measurable throughput, SQLite's writes and the summary buffer on the
  * main thread being the bottleneck, and cost 250 MB more memory.)
  */
-import { Invalid, type AnyImportDefinition, type ColumnSet, type ParseContext } from './columns';
+import type { AreaStructure } from '../areas';
+import { Invalid, locationProblem, type AnyImportDefinition, type ColumnSet, type ParseContext } from './columns';
 import { importDefinition } from './domains';
 import { IdLines } from './ids';
 import { ProblemLog } from './problems';
@@ -28,7 +29,13 @@ export interface RowSourceOptions {
   file: string;
   /** Dates after this `YYYY-MM-DD` are refused as in the future. */
   today: string;
+  /** Dates after this `YYYY-MM-DD` are refused: the day the file's data is current through (today by default). */
+  dataThrough?: string;
+  /** The structure of the file's commune codes where a row does not say (`commune_structure`). */
+  structure: AreaStructure;
   batchSize: number;
+  /** A file of records to delete: its one column is the domain's id column; batches hold `{ id, line, position }`. */
+  deleting?: boolean;
 }
 
 export interface RowSource {
@@ -49,6 +56,7 @@ interface ValidRow {
 /** Checks one row: every cell by its column kind, then the domain's rules across columns. */
 function rowValidator(definition: AnyImportDefinition, ctx: ParseContext) {
   const columns = Object.entries(definition.columns as ColumnSet);
+  const located = 'commune_code' in definition.columns;
   let row: TableRow;
   let log: ProblemLog;
   let ok = true;
@@ -75,7 +83,15 @@ function rowValidator(definition: AnyImportDefinition, ctx: ParseContext) {
       else values[name] = value;
     }
     if (!ok) return null;
-    definition.checkRow?.(values, fail);
+    // Where the fact is: a commune of the row's structure (or the file's), existing on the fact's day.
+    if (located) {
+      const structure = (values.commune_structure as AreaStructure | null) ?? ctx.structure;
+      values.commune_structure = structure;
+      const problem = locationProblem(values.commune_code as string, structure, definition.locatedOn ? (values[definition.locatedOn] as string | null) : null);
+      if (problem) fail('commune_code', problem);
+      if (!ok) return null;
+    }
+    definition.checkRow?.(values, fail, ctx);
     if (!ok) return null;
     return { id: String(values[definition.idColumn]), fact: withFact ? definition.toFact(values) : null };
   };
@@ -83,9 +99,13 @@ function rowValidator(definition: AnyImportDefinition, ctx: ParseContext) {
 
 /** Reads and checks the file in this thread: the batches, then the problems in `log`. */
 export function checkRows(options: RowSourceOptions, log: ProblemLog) {
-  const definition = importDefinition(options.domain);
-  const table = openTable(options.file, Object.entries(definition.columns as ColumnSet).map(([name, c]) => ({ name, digits: c.digits })));
-  const validate = rowValidator(definition, { today: options.today });
+  const full = importDefinition(options.domain);
+  // A deletion file has the id column alone; each valid row gives the id and where it was.
+  const definition: AnyImportDefinition = options.deleting
+    ? { ...full, columns: { [full.idColumn]: (full.columns as ColumnSet)[full.idColumn] }, checkRow: undefined, locatedOn: undefined, toFact: (row) => row }
+    : full;
+  const table = openTable(options.file, Object.entries(definition.columns as ColumnSet).map(([name, c]) => ({ name, digits: c.digits, mayBeAbsent: c.mayBeAbsent })));
+  const validate = rowValidator(definition, { today: options.today, dataThrough: options.dataThrough ?? options.today, structure: options.structure });
   async function* batches(): AsyncGenerator<CheckedBatch> {
     const ids = new IdLines();
     let rows = 0;
@@ -101,7 +121,7 @@ export function checkRows(options: RowSourceOptions, log: ProblemLog) {
           log.add({ line: row.line, column: definition.idColumn, position: row.positions[definition.idColumn], value: valid.id, reason: `the same ${definition.idColumn} as line ${first}` });
           continue;
         }
-        if (log.empty) facts.push(valid.fact);
+        if (log.empty) facts.push(options.deleting ? { id: valid.id, line: row.line, position: row.positions[definition.idColumn] } : valid.fact);
       }
       if (facts.length >= options.batchSize || !log.empty) {
         yield { facts, rows, bytes: table.bytesRead() };

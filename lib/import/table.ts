@@ -28,6 +28,8 @@ export interface TableRow {
 export interface ColumnShape {
   name: string;
   digits?: number;
+  /** The column may be left out of the header. */
+  mayBeAbsent?: boolean;
 }
 
 export interface Table {
@@ -225,11 +227,11 @@ function readHeader(file: string, row: RawRow, columns: readonly ColumnShape[], 
       byPosition.set(position, column);
     }
   });
-  for (const c of columns) if (!seen.has(c.name)) log.add({ line: row.line, column: c.name, reason: 'missing column' });
+  for (const c of columns) if (!seen.has(c.name) && !c.mayBeAbsent) log.add({ line: row.line, column: c.name, reason: 'missing column' });
   if (!log.empty) {
     throw new ImportRejected(file, log, {
       what: 'its header does not have the expected columns',
-      note: `expected columns, in any order and any case: ${columns.map((c) => c.name).join(', ')}${source}`,
+      note: `expected columns, in any order and any case: ${columns.map((c) => (c.mayBeAbsent ? `${c.name} (may be left out)` : c.name)).join(', ')}${source}`,
     });
   }
   return byPosition;

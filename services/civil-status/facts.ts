@@ -1,7 +1,9 @@
 /** Civil status facts (one row per birth, marriage or death registration) and the figures they move. */
 import type { Knex } from 'knex';
-import { createSummaryTables, type FigureDelta } from '../../lib/summary-store';
-import { keysAsUniqueIndexes, type FactSpec } from '../../lib/fact-store';
+import { placeOf, type AreaStructure, type Placement } from '../../lib/areas';
+import { createSummaryTables, type FigureDelta } from '../../lib/summaries';
+import { keysAsUniqueIndexes, ruleDelta, type FactSpec } from '../../lib/fact-store';
+import { twoStructuresMigration } from '../../lib/reform-migration';
 
 export type CivilRecordKind = 'BIRTH' | 'MARRIAGE' | 'DEATH';
 export const CIVIL_RECORD_KINDS: readonly CivilRecordKind[] = ['BIRTH', 'MARRIAGE', 'DEATH'];
@@ -9,10 +11,15 @@ export const CIVIL_RECORD_KINDS: readonly CivilRecordKind[] = ['BIRTH', 'MARRIAG
 export interface CivilRecord {
   recordId: string;
   kind: CivilRecordKind;
+  /** The commune that registered it, as delivered, in `communeStructure`. */
   communeCode: string;
+  communeStructure: AreaStructure;
   registeredOn: string;
   digitizedOn: string | null;
-  /** The personal IDs the record names: the child; the spouses; the deceased. */
+  /**
+   * The personal IDs the record names: the child; the spouses (a foreign spouse has none, so a
+   * marriage may name one); the deceased.
+   */
   personalIds: string[];
 }
 
@@ -23,12 +30,17 @@ export const civilStatusSummary = { name: 'civil_status_summary', metrics: CIVIL
 
 const KIND_METRIC: Record<CivilRecordKind, CivilStatusMetric> = { BIRTH: 'births', MARRIAGE: 'marriages', DEATH: 'deaths' };
 
+/** Where a record counts: by people where the crosswalk splits a commune, with the first person it names. */
+export const civilRecordPlacement = (r: CivilRecord): Placement => placeOf(r.communeCode, r.communeStructure, r.personalIds[0] ?? r.recordId, 'people');
+
 export function civilRecordDeltas(r: CivilRecord): FigureDelta<CivilStatusMetric>[] {
+  const placement = civilRecordPlacement(r);
   const out: FigureDelta<CivilStatusMetric>[] = [
-    { communeCode: r.communeCode, date: r.registeredOn, metric: KIND_METRIC[r.kind], delta: 1 },
-    { communeCode: r.communeCode, date: r.registeredOn, metric: 'records', delta: 1 },
+    { place: placement.cell, date: r.registeredOn, metric: KIND_METRIC[r.kind], delta: 1 },
+    { place: placement.cell, date: r.registeredOn, metric: 'records', delta: 1 },
   ];
-  if (r.digitizedOn) out.push({ communeCode: r.communeCode, date: r.digitizedOn, metric: 'digitized_records', delta: 1 });
+  if (r.digitizedOn) out.push({ place: placement.cell, date: r.digitizedOn, metric: 'digitized_records', delta: 1 });
+  ruleDelta(out, placement, r.registeredOn);
   return out;
 }
 
@@ -41,6 +53,7 @@ export const civilRecordFacts: FactSpec<CivilRecord, CivilStatusMetric> = {
     record_id: r.recordId,
     kind: r.kind,
     commune_code: r.communeCode,
+    commune_structure: r.communeStructure,
     registered_on: r.registeredOn,
     digitized_on: r.digitizedOn,
     personal_ids: r.personalIds.join(';'),
@@ -49,10 +62,12 @@ export const civilRecordFacts: FactSpec<CivilRecord, CivilStatusMetric> = {
     recordId: String(row.record_id),
     kind: row.kind as CivilRecordKind,
     communeCode: String(row.commune_code),
+    communeStructure: row.commune_structure as AreaStructure,
     registeredOn: String(row.registered_on),
     digitizedOn: (row.digitized_on as string | null) ?? null,
     personalIds: String(row.personal_ids ?? '').split(';').filter(Boolean),
   }),
+  placementOf: civilRecordPlacement,
   deltasOf: civilRecordDeltas,
   links: { table: 'civil_record_persons', column: 'personal_id', valuesOf: (r) => r.personalIds },
 };
@@ -82,4 +97,5 @@ export const civilStatusMigrations: Record<string, Knex.Migration> = {
   },
   // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
   '002_key_as_unique_index': keysAsUniqueIndexes('civil_records', 'civil_record_persons'),
+  '003_two_structures': twoStructuresMigration(civilRecordFacts),
 };

@@ -6,25 +6,32 @@ export const civilStatusImport = defineImport({
   domain: 'civil-status',
   migrations: civilStatusMigrations,
   facts: civilRecordFacts,
+  locatedOn: 'registered_on',
   idColumn: 'record_id',
   columns: {
     record_id: col.text({ maxLength: 40 }),
     kind: col.oneOf(CIVIL_RECORD_KINDS),
     commune_code: col.communeCode(),
+    commune_structure: col.structure(),
     registered_on: col.date(),
     digitized_on: col.optional(col.date()),
     personal_ids: col.personalIds(),
   },
   checkRow(row, fail) {
     notBefore(row, fail, 'digitized_on', 'registered_on');
-    // A birth or a death names one person; a marriage the two spouses.
-    const expected = row.kind === 'MARRIAGE' ? 2 : 1;
-    if (row.personal_ids.length !== expected) fail('personal_ids', `a ${row.kind} record names ${expected} person${expected > 1 ? 's' : ''}, this one ${row.personal_ids.length}`);
+    // A birth or a death names one person; a marriage the two spouses, or one when the other is
+    // a foreigner without a Vietnamese personal ID.
+    const allowed = row.kind === 'MARRIAGE' ? [1, 2] : [1];
+    if (!allowed.includes(row.personal_ids.length)) {
+      fail('personal_ids', row.kind === 'MARRIAGE' ? `a MARRIAGE record names one or two persons (a foreign spouse has no personal ID), this one ${row.personal_ids.length}` : `a ${row.kind} record names 1 person, this one ${row.personal_ids.length}`);
+    }
   },
   toFact: (row) => ({
     recordId: row.record_id,
     kind: row.kind,
     communeCode: row.commune_code,
+    // Set by the import from the row or the file (lib/import/rows.ts).
+    communeStructure: row.commune_structure!,
     registeredOn: row.registered_on,
     digitizedOn: row.digitized_on,
     personalIds: row.personal_ids,

@@ -3,10 +3,12 @@ import DataLoader from 'dataloader';
 import { databaseSubgraph, type DomainModule } from '../../lib/domain';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
-import { createFigureLoader, withSuppressed, type AreaStatsRef } from '../../lib/figures';
+import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields } from '../../lib/figures';
+import { requireAreaById } from '../../lib/areas';
+import { todayFor } from '../../lib/today';
 import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { seedFromDemo } from '../../lib/seed';
-import { CIVIL_STATUS_METRICS, civilRecordFacts, civilStatusMigrations, civilStatusSummary, type CivilRecord } from './facts';
+import { CIVIL_STATUS_METRICS, type CivilStatusMetric, civilRecordFacts, civilStatusMigrations, civilStatusSummary, type CivilRecord, civilRecordPlacement } from './facts';
 
 /** The records that name each person, one statement for the whole batch, in key order. */
 async function recordsNaming(db: Db, personalIds: readonly string[]): Promise<CivilRecord[][]> {
@@ -20,56 +22,55 @@ async function recordsNaming(db: Db, personalIds: readonly string[]): Promise<Ci
   return personalIds.map((id) => by.get(id)!);
 }
 
-function createContext(db: Db, identity: Identity, threshold: number) {
+function createContext(db: Db, identity: Identity, threshold: number, today: string) {
   return {
     identity,
     records: new DataLoader<string, CivilRecord | null>((ids) => getFacts(db, civilRecordFacts, ids)),
     recordsNaming: new DataLoader<string, CivilRecord[]>((ids) => recordsNaming(db, ids)),
-    figures: createFigureLoader(db, civilStatusSummary, { identity, threshold, personMetrics: CIVIL_STATUS_METRICS }),
+    figures: createFigureLoader(db, civilStatusSummary, { identity, threshold, personMetrics: CIVIL_STATUS_METRICS, today }),
   };
 }
 type Context = ReturnType<typeof createContext>;
+
+const FIGURES: FigureFields<CivilStatusMetric> = {
+  births: ['flow', 'births'],
+  marriages: ['flow', 'marriages'],
+  deaths: ['flow', 'deaths'],
+  records: ['stock', 'records'],
+  digitizedRecords: ['stock', 'digitized_records'],
+  recordsRegistered: ['flow', 'records'],
+  recordsDigitized: ['flow', 'digitized_records'],
+};
 
 const resolvers = {
   Query: {
     civilStatusRecord: async (_: unknown, { id }: { id: string }, ctx: Context) => {
       requirePersonRole(ctx.identity, 'civil status records');
       const record = await ctx.records.load(id);
-      if (record) requirePersonAccess(ctx.identity, record.communeCode, `civil status record ${id}`);
+      if (record) requirePersonAccess(ctx.identity, civilRecordPlacement(record).newUnit, `civil status record ${id}`);
       return record;
     },
   },
   CivilStatusRecord: {
     id: (r: CivilRecord) => r.recordId,
-    commune: (r: CivilRecord) => ({ code: r.communeCode }),
+    commune: (r: CivilRecord) => ({ id: civilRecordPlacement(r).newUnit.id }),
   },
   Citizen: {
     __resolveReference: (ref: CitizenRef) => ref,
     civilStatusRecords: (c: CitizenRef, _: unknown, ctx: Context) => {
-      requirePersonAccess(ctx.identity, c.residenceCommuneCode, `the civil status records of citizen ${c.id}`);
+      requirePersonAccess(ctx.identity, requireAreaById(c.residenceCommuneId), `the civil status records of citizen ${c.id}`);
       return ctx.recordsNaming.load(c.id);
     },
   },
   AreaStats: {
     __resolveReference: (ref: AreaStatsRef) => ref,
-    civilStatus: async (ref: AreaStatsRef, _: unknown, ctx: Context) => {
-      const { stock, flow } = await ctx.figures.load(ref);
-      return withSuppressed({
-        births: flow.births,
-        marriages: flow.marriages,
-        deaths: flow.deaths,
-        records: stock.records,
-        digitizedRecords: stock.digitized_records,
-        recordsRegistered: flow.records,
-        recordsDigitized: flow.digitized_records,
-      });
-    },
+    civilStatus: async (ref: AreaStatsRef, _: unknown, ctx: Context) => figuresObject(await ctx.figures.load(ref), FIGURES),
   },
 };
 
 export const civilStatusModule: DomainModule = {
   name: 'civil-status',
   migrations: civilStatusMigrations,
-  createSubgraph: ({ db, config }) => databaseSubgraph('civil-status', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD)),
+  createSubgraph: ({ db, config }) => databaseSubgraph('civil-status', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD, todayFor(config))),
   seedDemo: (db, options) => seedFromDemo(db, civilRecordFacts, options, (c) => c.civilRecords, ['civilRecords']),
 };

@@ -2,13 +2,14 @@
 import type { DomainModule } from '../../lib/domain';
 import { readSchema } from '../../lib/subgraph';
 import { geographyResolvers } from './resolvers';
+import { todayFor } from '../../lib/today';
 
 export const geographyModule: DomainModule = {
   name: 'geography',
-  createSubgraph: () => ({
+  createSubgraph: ({ config }) => ({
     name: 'geography',
     typeDefs: readSchema('geography'),
     resolvers: geographyResolvers,
-    context: (identity) => ({ identity }),
+    context: (identity) => ({ identity, today: todayFor(config) }),
   }),
 };

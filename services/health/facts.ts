@@ -1,12 +1,16 @@
 /** Health facts (one row per e-health book) and the figures they move. */
 import type { Knex } from 'knex';
-import { createSummaryTables, type FigureDelta } from '../../lib/summary-store';
-import { keysAsUniqueIndexes, type FactSpec } from '../../lib/fact-store';
+import { placeOf, type AreaStructure, type Placement } from '../../lib/areas';
+import { createSummaryTables, type FigureDelta } from '../../lib/summaries';
+import { keysAsUniqueIndexes, ruleDelta, type FactSpec } from '../../lib/fact-store';
+import { twoStructuresMigration } from '../../lib/reform-migration';
 
 export interface HealthRecord {
   recordId: string;
   personalId: string;
+  /** The commune of the holder's residence where the book was opened, as delivered, in `communeStructure`. */
   communeCode: string;
+  communeStructure: AreaStructure;
   createdOn: string;
   integratedOn: string | null;
 }
@@ -16,9 +20,14 @@ export type HealthMetric = (typeof HEALTH_METRICS)[number];
 
 export const healthSummary = { name: 'health_summary', metrics: HEALTH_METRICS };
 
+/** Where a book counts: with its holder, by people where the crosswalk splits a commune. */
+export const healthRecordPlacement = (r: HealthRecord): Placement => placeOf(r.communeCode, r.communeStructure, r.personalId, 'people');
+
 export function healthRecordDeltas(r: HealthRecord): FigureDelta<HealthMetric>[] {
-  const out: FigureDelta<HealthMetric>[] = [{ communeCode: r.communeCode, date: r.createdOn, metric: 'e_health_records', delta: 1 }];
-  if (r.integratedOn) out.push({ communeCode: r.communeCode, date: r.integratedOn, metric: 'integrated', delta: 1 });
+  const placement = healthRecordPlacement(r);
+  const out: FigureDelta<HealthMetric>[] = [{ place: placement.cell, date: r.createdOn, metric: 'e_health_records', delta: 1 }];
+  if (r.integratedOn) out.push({ place: placement.cell, date: r.integratedOn, metric: 'integrated', delta: 1 });
+  ruleDelta(out, placement, r.createdOn);
   return out;
 }
 
@@ -31,6 +40,7 @@ export const healthRecordFacts: FactSpec<HealthRecord, HealthMetric> = {
     record_id: r.recordId,
     personal_id: r.personalId,
     commune_code: r.communeCode,
+    commune_structure: r.communeStructure,
     created_on: r.createdOn,
     integrated_on: r.integratedOn,
   }),
@@ -38,9 +48,11 @@ export const healthRecordFacts: FactSpec<HealthRecord, HealthMetric> = {
     recordId: String(row.record_id),
     personalId: String(row.personal_id),
     communeCode: String(row.commune_code),
+    communeStructure: row.commune_structure as AreaStructure,
     createdOn: String(row.created_on),
     integratedOn: (row.integrated_on as string | null) ?? null,
   }),
+  placementOf: healthRecordPlacement,
   deltasOf: healthRecordDeltas,
 };
 
@@ -62,4 +74,5 @@ export const healthMigrations: Record<string, Knex.Migration> = {
   },
   // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
   '002_key_as_unique_index': keysAsUniqueIndexes('e_health_records'),
+  '003_two_structures': twoStructuresMigration(healthRecordFacts),
 };

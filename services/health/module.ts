@@ -4,60 +4,61 @@ import { databaseSubgraph, type DomainModule } from '../../lib/domain';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
 import { factsByColumn } from '../../lib/lookup';
-import { createFigureLoader, withSuppressed, type AreaStatsRef } from '../../lib/figures';
+import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields } from '../../lib/figures';
+import { requireAreaById } from '../../lib/areas';
+import { todayFor } from '../../lib/today';
 import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { seedFromDemo } from '../../lib/seed';
-import { HEALTH_METRICS, healthMigrations, healthRecordFacts, healthSummary, type HealthRecord } from './facts';
+import { HEALTH_METRICS, type HealthMetric, healthMigrations, healthRecordFacts, healthSummary, type HealthRecord, healthRecordPlacement } from './facts';
 
-function createContext(db: Db, identity: Identity, threshold: number) {
+function createContext(db: Db, identity: Identity, threshold: number, today: string) {
   return {
     identity,
     records: new DataLoader<string, HealthRecord | null>((ids) => getFacts(db, healthRecordFacts, ids)),
     // A person's most recent book, should there be several.
     bookOf: new DataLoader<string, HealthRecord | null>(async (ids) => (await factsByColumn(db, healthRecordFacts, 'personal_id', ids, 'created_on')).map((books) => books.at(-1) ?? null)),
-    figures: createFigureLoader(db, healthSummary, { identity, threshold, personMetrics: HEALTH_METRICS }),
+    figures: createFigureLoader(db, healthSummary, { identity, threshold, personMetrics: HEALTH_METRICS, today }),
   };
 }
 type Context = ReturnType<typeof createContext>;
+
+const FIGURES: FigureFields<HealthMetric> = {
+  eHealthRecords: ['stock', 'e_health_records'],
+  integratedIntoVneid: ['stock', 'integrated'],
+  eHealthRecordsCreated: ['flow', 'e_health_records'],
+  integratedInPeriod: ['flow', 'integrated'],
+};
 
 const resolvers = {
   Query: {
     eHealthRecord: async (_: unknown, { id }: { id: string }, ctx: Context) => {
       requirePersonRole(ctx.identity, 'e-health books');
       const record = await ctx.records.load(id);
-      if (record) requirePersonAccess(ctx.identity, record.communeCode, `e-health book ${id}`);
+      if (record) requirePersonAccess(ctx.identity, healthRecordPlacement(record).newUnit, `e-health book ${id}`);
       return record;
     },
   },
   EHealthRecord: {
     id: (r: HealthRecord) => r.recordId,
-    commune: (r: HealthRecord) => ({ code: r.communeCode }),
+    commune: (r: HealthRecord) => ({ id: healthRecordPlacement(r).newUnit.id }),
     integratedIntoVneid: (r: HealthRecord) => r.integratedOn !== null,
   },
   Citizen: {
     __resolveReference: (ref: CitizenRef) => ref,
     eHealth: (c: CitizenRef, _: unknown, ctx: Context) => {
-      requirePersonAccess(ctx.identity, c.residenceCommuneCode, `the e-health book of citizen ${c.id}`);
+      requirePersonAccess(ctx.identity, requireAreaById(c.residenceCommuneId), `the e-health book of citizen ${c.id}`);
       return ctx.bookOf.load(c.id);
     },
   },
   AreaStats: {
     __resolveReference: (ref: AreaStatsRef) => ref,
-    health: async (ref: AreaStatsRef, _: unknown, ctx: Context) => {
-      const { stock, flow } = await ctx.figures.load(ref);
-      return withSuppressed({
-        eHealthRecords: stock.e_health_records,
-        integratedIntoVneid: stock.integrated,
-        eHealthRecordsCreated: flow.e_health_records,
-        integratedInPeriod: flow.integrated,
-      });
-    },
+    health: async (ref: AreaStatsRef, _: unknown, ctx: Context) => figuresObject(await ctx.figures.load(ref), FIGURES),
   },
 };
 
 export const healthModule: DomainModule = {
   name: 'health',
   migrations: healthMigrations,
-  createSubgraph: ({ db, config }) => databaseSubgraph('health', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD)),
+  createSubgraph: ({ db, config }) => databaseSubgraph('health', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD, todayFor(config))),
   seedDemo: (db, options) => seedFromDemo(db, healthRecordFacts, options, (c) => c.healthRecords, ['healthRecords']),
 };

@@ -127,6 +127,10 @@ export interface IndicatorValue {
   denominator: number | null;
   /** True when a figure it needs is withheld (null). */
   suppressed: boolean;
+  /** True when a figure it needs was counted with facts placed by rule. */
+  estimated: boolean;
+  /** False when a figure it needs is not final. */
+  complete: boolean;
 }
 
 /** Reads a figure path such as `residency.population`; null when absent or suppressed. */
@@ -136,10 +140,25 @@ export function figureAt(figures: Record<string, unknown>, path: string): number
   return typeof v === 'number' ? v : null;
 }
 
+/** A flag of the figures object a figure path lies in (`residency.population` → `residency.estimated`). */
+function flagOf(figures: Record<string, unknown>, path: string, flag: 'estimated' | 'complete'): boolean | null {
+  const object = figures[path.split('.')[0]];
+  return object && typeof object === 'object' ? Boolean((object as Record<string, unknown>)[flag]) : null;
+}
+
 /** factor × numerator / denominator; null where the denominator is 0 or either figure is missing. */
 export function computeIndicator(def: IndicatorDefinition, figures: Record<string, unknown>): IndicatorValue {
   const numerator = figureAt(figures, def.numerator);
   const denominator = figureAt(figures, def.denominator);
   const value = numerator === null || denominator === null || denominator === 0 ? null : (def.factor * numerator) / denominator;
-  return { id: def.id, value, numerator, denominator, suppressed: numerator === null || denominator === null };
+  const paths = [def.numerator, def.denominator];
+  return {
+    id: def.id,
+    value,
+    numerator,
+    denominator,
+    suppressed: numerator === null || denominator === null,
+    estimated: paths.some((p) => flagOf(figures, p, 'estimated') === true),
+    complete: paths.every((p) => flagOf(figures, p, 'complete') !== false),
+  };
 }

@@ -8,7 +8,7 @@ import { readSchema } from '../../lib/subgraph';
 import { requireAnyRole, type Identity } from '../../lib/auth';
 import { computeIndicator, INDICATOR_CATALOG } from './catalog';
 
-type Representation = Record<string, unknown> & { areaCode: string; period: string };
+type Representation = Record<string, unknown> & { areaId: string; period: string };
 
 const resolvers = {
   Query: {
@@ -19,7 +19,7 @@ const resolvers = {
     indicators: (stats: Representation, _: unknown, ctx: { identity: Identity }) => {
       requireAnyRole(ctx.identity, 'indicators');
       const all = INDICATOR_CATALOG.map((d) => computeIndicator(d, stats));
-      return { ...Object.fromEntries(all.map((v) => [v.id, v.value])), all };
+      return { ...Object.fromEntries(all.map((v) => [v.id, v.value])), all, estimated: all.some((v) => v.estimated), complete: all.every((v) => v.complete) };
     },
   },
 };

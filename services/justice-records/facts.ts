@@ -1,7 +1,9 @@
 /** Justice records facts (one row per criminal record certificate request) and the figures they move. */
 import type { Knex } from 'knex';
-import { createSummaryTables, type FigureDelta } from '../../lib/summary-store';
-import { keysAsUniqueIndexes, type FactSpec } from '../../lib/fact-store';
+import { placeOf, type AreaStructure, type Placement } from '../../lib/areas';
+import { createSummaryTables, type FigureDelta } from '../../lib/summaries';
+import { keysAsUniqueIndexes, ruleDelta, type FactSpec } from '../../lib/fact-store';
+import { twoStructuresMigration } from '../../lib/reform-migration';
 
 export type RequestChannel = 'VNEID' | 'PORTAL' | 'COUNTER';
 export type RequestStatus = 'SUBMITTED' | 'ISSUED' | 'REJECTED';
@@ -11,7 +13,9 @@ export const REQUEST_STATUSES: readonly RequestStatus[] = ['SUBMITTED', 'ISSUED'
 export interface CriminalRecordRequest {
   requestId: string;
   personalId: string;
+  /** The commune of the requester's residence, as delivered, in `communeStructure`. */
   communeCode: string;
+  communeStructure: AreaStructure;
   channel: RequestChannel;
   submittedOn: string;
   issuedOn: string | null;
@@ -34,11 +38,16 @@ export const justiceSummary = { name: 'justice_summary', metrics: JUSTICE_METRIC
 const DAY_MS = 86_400_000;
 export const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
 
+/** Where a request counts: with its requester, by people where the crosswalk splits a commune. */
+export const requestPlacement = (r: CriminalRecordRequest): Placement => placeOf(r.communeCode, r.communeStructure, r.personalId, 'people');
+
 export function requestDeltas(r: CriminalRecordRequest): FigureDelta<JusticeMetric>[] {
-  const at = (metric: string, date: string) => ({ communeCode: r.communeCode, date, metric, delta: 1 });
-  const out = [at('requests', r.submittedOn)];
+  const placement = requestPlacement(r);
+  const at = (metric: string, date: string) => ({ place: placement.cell, date, metric, delta: 1 });
+  const out: FigureDelta<JusticeMetric>[] = [at('requests', r.submittedOn)];
   if (r.channel === 'VNEID') out.push(at('requests_vneid', r.submittedOn));
   if (r.issuedOn) out.push(at('issued', r.issuedOn), at(daysColumn(daysBetween(r.submittedOn, r.issuedOn)), r.issuedOn));
+  ruleDelta(out, placement, r.submittedOn);
   return out;
 }
 
@@ -69,6 +78,7 @@ export const requestFacts: FactSpec<CriminalRecordRequest, JusticeMetric> = {
     request_id: r.requestId,
     personal_id: r.personalId,
     commune_code: r.communeCode,
+    commune_structure: r.communeStructure,
     channel: r.channel,
     submitted_on: r.submittedOn,
     issued_on: r.issuedOn,
@@ -78,11 +88,13 @@ export const requestFacts: FactSpec<CriminalRecordRequest, JusticeMetric> = {
     requestId: String(row.request_id),
     personalId: String(row.personal_id),
     communeCode: String(row.commune_code),
+    communeStructure: row.commune_structure as AreaStructure,
     channel: row.channel as RequestChannel,
     submittedOn: String(row.submitted_on),
     issuedOn: (row.issued_on as string | null) ?? null,
     status: row.status as RequestStatus,
   }),
+  placementOf: requestPlacement,
   deltasOf: requestDeltas,
 };
 
@@ -106,4 +118,5 @@ export const justiceMigrations: Record<string, Knex.Migration> = {
   },
   // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
   '002_key_as_unique_index': keysAsUniqueIndexes('criminal_record_requests'),
+  '003_two_structures': twoStructuresMigration(requestFacts),
 };

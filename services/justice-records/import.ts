@@ -6,11 +6,13 @@ export const justiceRecordsImport = defineImport({
   domain: 'justice-records',
   migrations: justiceMigrations,
   facts: requestFacts,
+  locatedOn: 'submitted_on',
   idColumn: 'request_id',
   columns: {
     request_id: col.text({ maxLength: 40 }),
     personal_id: col.personalId(),
     commune_code: col.communeCode(),
+    commune_structure: col.structure(),
     channel: col.oneOf(REQUEST_CHANNELS),
     submitted_on: col.date(),
     issued_on: col.optional(col.date()),
@@ -26,6 +28,8 @@ export const justiceRecordsImport = defineImport({
     requestId: row.request_id,
     personalId: row.personal_id,
     communeCode: row.commune_code,
+    // Set by the import from the row or the file (lib/import/rows.ts).
+    communeStructure: row.commune_structure!,
     channel: row.channel,
     submittedOn: row.submitted_on,
     issuedOn: row.issued_on,

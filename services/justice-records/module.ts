@@ -4,59 +4,64 @@ import { databaseSubgraph, type DomainModule } from '../../lib/domain';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
 import { factsByColumn } from '../../lib/lookup';
-import { createFigureLoader, withSuppressed, type AreaStatsRef } from '../../lib/figures';
+import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields } from '../../lib/figures';
+import { requireAreaById } from '../../lib/areas';
+import { todayFor } from '../../lib/today';
 import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { seedFromDemo } from '../../lib/seed';
-import { daysColumn, JUSTICE_METRICS, justiceMigrations, justiceSummary, MAX_TRACKED_DAYS, medianDays, requestFacts, type CriminalRecordRequest } from './facts';
+import { type JusticeMetric, daysColumn, JUSTICE_METRICS, justiceMigrations, justiceSummary, MAX_TRACKED_DAYS, medianDays, requestFacts, type CriminalRecordRequest, requestPlacement } from './facts';
 
-function createContext(db: Db, identity: Identity, threshold: number) {
+function createContext(db: Db, identity: Identity, threshold: number, today: string) {
   return {
     identity,
     requests: new DataLoader<string, CriminalRecordRequest | null>((ids) => getFacts(db, requestFacts, ids)),
     requestsOf: new DataLoader<string, CriminalRecordRequest[]>((ids) => factsByColumn(db, requestFacts, 'personal_id', ids, 'submitted_on')),
-    figures: createFigureLoader(db, justiceSummary, { identity, threshold, personMetrics: JUSTICE_METRICS }),
+    figures: createFigureLoader(db, justiceSummary, { identity, threshold, personMetrics: JUSTICE_METRICS, today }),
   };
 }
 type Context = ReturnType<typeof createContext>;
 
 const DAY_COLUMNS = Array.from({ length: MAX_TRACKED_DAYS + 2 }, (_, d) => daysColumn(d));
 
+const FIGURES: FigureFields<JusticeMetric> = {
+  requests: ['flow', 'requests'],
+  requestsViaVneid: ['flow', 'requests_vneid'],
+  issued: ['flow', 'issued'],
+  requestsToDate: ['stock', 'requests'],
+  requestsViaVneidToDate: ['stock', 'requests_vneid'],
+  issuedToDate: ['stock', 'issued'],
+};
+
 const resolvers = {
   Query: {
     criminalRecordRequest: async (_: unknown, { id }: { id: string }, ctx: Context) => {
       requirePersonRole(ctx.identity, 'criminal record certificate requests');
       const request = await ctx.requests.load(id);
-      if (request) requirePersonAccess(ctx.identity, request.communeCode, `criminal record certificate request ${id}`);
+      if (request) requirePersonAccess(ctx.identity, requestPlacement(request).newUnit, `criminal record certificate request ${id}`);
       return request;
     },
   },
   CriminalRecordRequest: {
     id: (r: CriminalRecordRequest) => r.requestId,
-    commune: (r: CriminalRecordRequest) => ({ code: r.communeCode }),
+    commune: (r: CriminalRecordRequest) => ({ id: requestPlacement(r).newUnit.id }),
     applicant: (r: CriminalRecordRequest) => ({ id: r.personalId }),
   },
   Citizen: {
     __resolveReference: (ref: CitizenRef) => ref,
     criminalRecordRequests: (c: CitizenRef, _: unknown, ctx: Context) => {
-      requirePersonAccess(ctx.identity, c.residenceCommuneCode, `the criminal record certificate requests of citizen ${c.id}`);
+      requirePersonAccess(ctx.identity, requireAreaById(c.residenceCommuneId), `the criminal record certificate requests of citizen ${c.id}`);
       return ctx.requestsOf.load(c.id);
     },
   },
   AreaStats: {
     __resolveReference: (ref: AreaStatsRef) => ref,
     justiceRecords: async (ref: AreaStatsRef, _: unknown, ctx: Context) => {
-      const { stock, flow } = await ctx.figures.load(ref);
+      const reading = await ctx.figures.load(ref);
       // A median over suppressed counts would give them away: it is withheld with them.
-      const days = DAY_COLUMNS.map((c) => flow[c]);
-      return withSuppressed({
-        requests: flow.requests,
-        requestsViaVneid: flow.requests_vneid,
-        issued: flow.issued,
-        requestsToDate: stock.requests,
-        requestsViaVneidToDate: stock.requests_vneid,
-        issuedToDate: stock.issued,
-        medianDaysToIssue: flow.issued === null || days.includes(null) ? null : medianDays(days as number[]),
-      });
+      const days = DAY_COLUMNS.map((c) => reading.flow[c]);
+      const figures = figuresObject(reading, FIGURES);
+      figures.medianDaysToIssue = reading.flow.issued === null || days.includes(null) ? null : medianDays(days as number[]);
+      return figures;
     },
   },
 };
@@ -64,6 +69,6 @@ const resolvers = {
 export const justiceRecordsModule: DomainModule = {
   name: 'justice-records',
   migrations: justiceMigrations,
-  createSubgraph: ({ db, config }) => databaseSubgraph('justice-records', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD)),
+  createSubgraph: ({ db, config }) => databaseSubgraph('justice-records', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD, todayFor(config))),
   seedDemo: (db, options) => seedFromDemo(db, requestFacts, options, (c) => c.criminalRecordRequests, ['criminalRecordRequests']),
 };

@@ -1,11 +1,15 @@
 /** Land facts (one row per parcel) and the figures they move. */
 import type { Knex } from 'knex';
-import { createSummaryTables, type FigureDelta } from '../../lib/summary-store';
-import { keysAsUniqueIndexes, type FactSpec } from '../../lib/fact-store';
+import { placeOf, type AreaStructure, type Placement } from '../../lib/areas';
+import { createSummaryTables, type FigureDelta } from '../../lib/summaries';
+import { keysAsUniqueIndexes, ruleDelta, type FactSpec } from '../../lib/fact-store';
+import { twoStructuresMigration } from '../../lib/reform-migration';
 
 export interface Parcel {
   parcelId: string;
+  /** The commune as delivered, in `communeStructure`. */
   communeCode: string;
+  communeStructure: AreaStructure;
   areaM2: number;
   landUse: string;
   ownerPersonalId: string | null;
@@ -23,9 +27,14 @@ export const landSummary = { name: 'land_summary', metrics: LAND_METRICS };
  */
 export const PARCEL_ON_RECORD_SINCE = '1900-01-01';
 
+/** Where a parcel counts: by land, where the crosswalk splits a commune (lib/areas/placement.ts). */
+export const parcelPlacement = (p: Parcel): Placement => placeOf(p.communeCode, p.communeStructure, p.parcelId, 'land');
+
 export function parcelDeltas(p: Parcel): FigureDelta<LandMetric>[] {
-  const out: FigureDelta<LandMetric>[] = [{ communeCode: p.communeCode, date: PARCEL_ON_RECORD_SINCE, metric: 'parcels', delta: 1 }];
-  if (p.digitizedOn) out.push({ communeCode: p.communeCode, date: p.digitizedOn, metric: 'digitized_parcels', delta: 1 });
+  const placement = parcelPlacement(p);
+  const out: FigureDelta<LandMetric>[] = [{ place: placement.cell, date: PARCEL_ON_RECORD_SINCE, metric: 'parcels', delta: 1 }];
+  if (p.digitizedOn) out.push({ place: placement.cell, date: p.digitizedOn, metric: 'digitized_parcels', delta: 1 });
+  ruleDelta(out, placement, PARCEL_ON_RECORD_SINCE);
   return out;
 }
 
@@ -37,6 +46,7 @@ export const parcelFacts: FactSpec<Parcel, LandMetric> = {
   toRow: (p) => ({
     parcel_id: p.parcelId,
     commune_code: p.communeCode,
+    commune_structure: p.communeStructure,
     area_m2: p.areaM2,
     land_use: p.landUse,
     owner_personal_id: p.ownerPersonalId,
@@ -45,11 +55,13 @@ export const parcelFacts: FactSpec<Parcel, LandMetric> = {
   fromRow: (r) => ({
     parcelId: String(r.parcel_id),
     communeCode: String(r.commune_code),
+    communeStructure: r.commune_structure as AreaStructure,
     areaM2: Number(r.area_m2),
     landUse: String(r.land_use),
     ownerPersonalId: (r.owner_personal_id as string | null) ?? null,
     digitizedOn: (r.digitized_on as string | null) ?? null,
   }),
+  placementOf: parcelPlacement,
   deltasOf: parcelDeltas,
 };
 
@@ -75,4 +87,5 @@ export const landMigrations: Record<string, Knex.Migration> = {
   },
   // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
   '002_key_as_unique_index': keysAsUniqueIndexes('parcels'),
+  '003_two_structures': twoStructuresMigration(parcelFacts),
 };

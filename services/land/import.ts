@@ -11,6 +11,7 @@ export const landImport = defineImport({
   columns: {
     parcel_id: col.text({ maxLength: 40 }),
     commune_code: col.communeCode(),
+    commune_structure: col.structure(),
     area_m2: col.positiveNumber('square metres'),
     land_use: col.text({ maxLength: 10 }),
     owner_personal_id: col.optional(col.personalId()),
@@ -19,6 +20,8 @@ export const landImport = defineImport({
   toFact: (row) => ({
     parcelId: row.parcel_id,
     communeCode: row.commune_code,
+    // Set by the import from the row or the file (lib/import/rows.ts).
+    communeStructure: row.commune_structure!,
     areaM2: row.area_m2,
     landUse: row.land_use,
     ownerPersonalId: row.owner_personal_id,

@@ -4,59 +4,64 @@ import { databaseSubgraph, type DomainModule } from '../../lib/domain';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
 import { factsByColumn } from '../../lib/lookup';
-import { createFigureLoader, withSuppressed, type AreaStatsRef } from '../../lib/figures';
+import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields } from '../../lib/figures';
+import { requireAreaById } from '../../lib/areas';
+import { todayFor } from '../../lib/today';
 import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { seedFromDemo } from '../../lib/seed';
-import { landMigrations, landSummary, parcelFacts, type Parcel } from './facts';
+import { type LandMetric, landMigrations, landSummary, parcelFacts, type Parcel, parcelPlacement } from './facts';
 
-function createContext(db: Db, identity: Identity, threshold: number) {
+function createContext(db: Db, identity: Identity, threshold: number, today: string) {
   return {
     identity,
     parcelsOwnedBy: new DataLoader<string, Parcel[]>((ids) => factsByColumn(db, parcelFacts, 'owner_personal_id', ids, 'parcel_id')),
     parcels: new DataLoader<string, Parcel | null>((ids) => getFacts(db, parcelFacts, ids)),
     // Parcels are not people: land figures are never suppressed.
-    figures: createFigureLoader(db, landSummary, { identity, threshold, personMetrics: [] }),
+    figures: createFigureLoader(db, landSummary, { identity, threshold, personMetrics: [], today }),
   };
 }
 type Context = ReturnType<typeof createContext>;
+
+const FIGURES: FigureFields<LandMetric> = {
+  parcels: ['stock', 'parcels'],
+  digitizedParcels: ['stock', 'digitized_parcels'],
+  parcelsDigitizedInPeriod: ['flow', 'digitized_parcels'],
+};
 
 const resolvers = {
   Query: {
     parcel: async (_: unknown, { id }: { id: string }, ctx: Context) => {
       requirePersonRole(ctx.identity, 'parcels and their owners');
       const parcel = await ctx.parcels.load(id);
-      if (parcel) requirePersonAccess(ctx.identity, parcel.communeCode, `parcel ${id}`);
+      if (parcel) requirePersonAccess(ctx.identity, parcelPlacement(parcel).newUnit, `parcel ${id}`);
       return parcel;
     },
   },
   Parcel: {
     __resolveReference: async (ref: { id: string }, ctx: Context) => {
       const parcel = await ctx.parcels.load(ref.id);
-      if (parcel) requirePersonAccess(ctx.identity, parcel.communeCode, `parcel ${ref.id}`);
+      if (parcel) requirePersonAccess(ctx.identity, parcelPlacement(parcel).newUnit, `parcel ${ref.id}`);
       return parcel;
     },
     id: (p: Parcel) => p.parcelId,
-    commune: (p: Parcel) => ({ code: p.communeCode }),
+    commune: (p: Parcel) => ({ id: parcelPlacement(p).newUnit.id }),
   },
   Citizen: {
     __resolveReference: (ref: CitizenRef) => ref,
     parcels: (c: CitizenRef, _: unknown, ctx: Context) => {
-      requirePersonAccess(ctx.identity, c.residenceCommuneCode, `the parcels of citizen ${c.id}`);
+      requirePersonAccess(ctx.identity, requireAreaById(c.residenceCommuneId), `the parcels of citizen ${c.id}`);
       return ctx.parcelsOwnedBy.load(c.id);
     },
   },
   AreaStats: {
     __resolveReference: (ref: AreaStatsRef) => ref,
-    land: async (ref: AreaStatsRef, _: unknown, ctx: Context) => {
-      const { stock, flow } = await ctx.figures.load(ref);
-      return withSuppressed({ parcels: stock.parcels, digitizedParcels: stock.digitized_parcels, parcelsDigitizedInPeriod: flow.digitized_parcels });
-    },
+    land: async (ref: AreaStatsRef, _: unknown, ctx: Context) => figuresObject(await ctx.figures.load(ref), FIGURES),
   },
 };
 
 export const landModule: DomainModule = {
   name: 'land',
   migrations: landMigrations,
-  createSubgraph: ({ db, config }) => databaseSubgraph('land', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD)),
+  createSubgraph: ({ db, config }) => databaseSubgraph('land', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD, todayFor(config))),
   seedDemo: (db, options) => seedFromDemo(db, parcelFacts, options, (c) => c.parcels, ['parcels']),
 };

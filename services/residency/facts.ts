@@ -1,26 +1,57 @@
 /**
- * Residency facts (one row per citizen) and the figures they move. The figures are kept in
- * per-area summaries (lib/summary-store.ts), never counted from this table at query time.
+ * Residency facts (one row per citizen, with the history of their permanent residence) and the
+ * figures they move. The figures are kept in per-unit summaries (lib/summaries), never counted
+ * from this table at query time.
+ *
+ * A citizen counts where they live: in each residence from the day it was registered until the
+ * day the next one was (a move) or until it ended (a death, emigration or deregistration), so a
+ * commune's population rises and falls. Every stock the citizen holds (a chip ID card, an eID
+ * account) moves with them; the flows are events counted where the citizen lived that day.
  */
 import type { Knex } from 'knex';
-import { applyDeltas, createSummaryTables, rebuildYearTotals, type FigureDelta } from '../../lib/summary-store';
-import { keysAsUniqueIndexes, type FactSpec } from '../../lib/fact-store';
+import { placeOf, type AreaStructure, type Placement } from '../../lib/areas';
+import { createSummaryTables, type FigureDelta } from '../../lib/summaries';
+import { keysAsUniqueIndexes, ruleDelta, type FactSpec } from '../../lib/fact-store';
+import { twoStructuresMigration } from '../../lib/reform-migration';
 import type { Sex } from '../../lib/personal-id';
+
+export const RESIDENCE_END_REASONS = ['DIED', 'EMIGRATED', 'DEREGISTERED'] as const;
+export type ResidenceEndReason = (typeof RESIDENCE_END_REASONS)[number];
+
+/** A permanent residence: the commune (as delivered, in its structure) and the day it was registered. */
+export interface Residence {
+  communeCode: string;
+  communeStructure: AreaStructure;
+  registeredOn: string;
+}
 
 export interface Citizen {
   personalId: string;
   fullName: string;
   birthDate: string;
   sex: Sex;
+  /** The latest residence: its commune as delivered, in `communeStructure`. */
   communeCode: string;
+  communeStructure: AreaStructure;
   registeredOn: string;
+  /** Earlier residences, oldest first: each ended the day the next was registered. */
+  previousResidences: Residence[];
+  /** The day the latest residence ended without another (death, emigration, deregistration); null while it lasts. */
+  residenceEndedOn: string | null;
+  residenceEndReason: ResidenceEndReason | null;
   chipCardIssuedOn: string | null;
   eidLevel1On: string | null;
   eidLevel2On: string | null;
 }
 
-export const RESIDENCY_METRICS = ['population', 'chip_id_cards', 'eid_level1', 'eid_level2', 'eid_accounts', 'eligible_population'] as const;
+/** Stocks (as of a day) first, then events (counted on the day they happen). */
+export const RESIDENCY_METRICS = [
+  'population', 'chip_id_cards', 'eid_level1', 'eid_level2', 'eid_accounts', 'eligible_population',
+  'registrations', 'departures', 'chip_cards_issued', 'eid_accounts_activated', 'eid_level2_activated',
+] as const;
 export type ResidencyMetric = (typeof RESIDENCY_METRICS)[number];
+/** The figures the reform's migration added (events, now that citizens move and die). */
+const EVENT_METRICS: readonly ResidencyMetric[] = ['registrations', 'departures', 'chip_cards_issued', 'eid_accounts_activated', 'eid_level2_activated'];
 
 export const residencySummary = { name: 'residency_summary', metrics: RESIDENCY_METRICS };
 
@@ -37,29 +68,79 @@ export function birthday(birthDate: string, years: number): string {
 /** Chip ID cards and eID level 2 are for citizens aged 14 or more. */
 export const ELIGIBLE_AGE = 14;
 
-/** A citizen's contribution to the figures: each stock rises on the day it starts. */
+/** Where a citizen's residence counts: by people where the crosswalk splits a commune (hashed on the personal ID). */
+const residencePlacement = (r: Residence, personalId: string): Placement => placeOf(r.communeCode, r.communeStructure, personalId, 'people');
+/** Where a citizen lives (or last lived). */
+export const citizenPlacement = (c: Citizen): Placement => placeOf(c.communeCode, c.communeStructure, c.personalId, 'people');
+
+/** ISO dates compare as text; null is "never". */
+const earliest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
+
+/**
+ * A citizen's contribution to the figures. Each stock holds over [start, end) where it overlaps a
+ * residence: +1 in that residence's cell where the overlap begins, -1 where it ends. Each event
+ * counts in the residence that held on its day (the first one for an event before any
+ * registration, the last one for an event after the last ended).
+ */
 export function citizenDeltas(c: Citizen): FigureDelta<ResidencyMetric>[] {
-  // Built without intermediate arrays or sorts: an import calls this for every citizen.
+  // Built without closures over arrays or sorts: an import calls this for every citizen.
   const out: FigureDelta<ResidencyMetric>[] = [];
-  const commune = c.communeCode;
-  add(out, commune, 'population', c.registeredOn, 1);
-  // Counted from the later of registration and the 14th birthday (which may lie ahead).
-  add(out, commune, 'eligible_population', later(c.registeredOn, birthday(c.birthDate, ELIGIBLE_AGE)), 1);
-  add(out, commune, 'chip_id_cards', c.chipCardIssuedOn, 1);
-  add(out, commune, 'eid_accounts', c.eidLevel1On && c.eidLevel2On ? earlier(c.eidLevel1On, c.eidLevel2On) : (c.eidLevel1On ?? c.eidLevel2On), 1);
-  add(out, commune, 'eid_level2', c.eidLevel2On, 1);
-  // Level 1 counts accounts at level 1 and not yet at level 2: it ends when level 2 starts.
-  add(out, commune, 'eid_level1', c.eidLevel1On, 1);
-  if (c.eidLevel1On) add(out, commune, 'eid_level1', c.eidLevel2On, -1);
+  const residences = c.previousResidences.length ? [...c.previousResidences, c] : [c];
+  const eligibleFrom = birthday(c.birthDate, ELIGIBLE_AGE);
+  const account = earliest(c.eidLevel1On, c.eidLevel2On);
+  for (let i = 0; i < residences.length; i++) {
+    const r = residences[i];
+    const placement = residencePlacement(r, c.personalId);
+    const place = placement.cell;
+    const from = r.registeredOn;
+    const to = i + 1 < residences.length ? residences[i + 1].registeredOn : c.residenceEndedOn;
+    if (to !== null && to <= from) continue;
+    span(out, place, 'population', from, from, to, null);
+    span(out, place, 'eligible_population', from, eligibleFrom, to, null);
+    span(out, place, 'chip_id_cards', from, c.chipCardIssuedOn, to, null);
+    span(out, place, 'eid_accounts', from, account, to, null);
+    span(out, place, 'eid_level2', from, c.eidLevel2On, to, null);
+    span(out, place, 'eid_level1', from, c.eidLevel1On, to, c.eidLevel2On);
+    out.push({ place, date: from, metric: 'registrations', delta: 1 });
+    if (to !== null) out.push({ place, date: to, metric: 'departures', delta: 1 });
+    const first = i === 0;
+    const last = i === residences.length - 1;
+    event(out, place, 'chip_cards_issued', c.chipCardIssuedOn, from, to, first, last);
+    event(out, place, 'eid_accounts_activated', account, from, to, first, last);
+    event(out, place, 'eid_level2_activated', c.eidLevel2On, from, to, first, last);
+    ruleDelta(out, placement, from);
+  }
   return out;
 }
 
-function add(out: FigureDelta<ResidencyMetric>[], communeCode: string, metric: ResidencyMetric, date: string | null, delta: number): void {
-  if (date) out.push({ communeCode, date, metric, delta });
+/** A stock held from `start` until `end` (null: never ends), within the residence [from, to). */
+function span(out: FigureDelta<ResidencyMetric>[], place: number, metric: ResidencyMetric, from: string, start: string | null, to: string | null, end: string | null): void {
+  if (start === null) return;
+  const s = start > from ? start : from;
+  const e = to === null ? end : end === null ? to : end < to ? end : to;
+  if (e !== null && e <= s) return;
+  out.push({ place, date: s, metric, delta: 1 });
+  if (e !== null) out.push({ place, date: e, metric, delta: -1 });
 }
-/** ISO dates compare as text. */
-const later = (a: string, b: string) => (a > b ? a : b);
-const earlier = (a: string, b: string) => (a < b ? a : b);
+
+/** An event on `day`, counted in this residence when it held that day (or it is the first or last). */
+function event(out: FigureDelta<ResidencyMetric>[], place: number, metric: ResidencyMetric, day: string | null, from: string, to: string | null, first: boolean, last: boolean): void {
+  if (day === null) return;
+  if ((day >= from || first) && (to === null || day < to || last)) out.push({ place, date: day, metric, delta: 1 });
+}
+
+/** Earlier residences as stored: `commune_code registered_on STRUCTURE`, oldest first, `;` between them. */
+export function formatResidences(residences: readonly Residence[]): string | null {
+  return residences.length ? residences.map((r) => `${r.communeCode} ${r.registeredOn} ${r.communeStructure}`).join(';') : null;
+}
+
+export function parseStoredResidences(text: unknown): Residence[] {
+  if (typeof text !== 'string' || text === '') return [];
+  return text.split(';').map((entry) => {
+    const [communeCode, registeredOn, communeStructure] = entry.split(' ');
+    return { communeCode, registeredOn, communeStructure: communeStructure as AreaStructure };
+  });
+}
 
 export const citizenFacts: FactSpec<Citizen, ResidencyMetric> = {
   table: 'citizens',
@@ -72,7 +153,11 @@ export const citizenFacts: FactSpec<Citizen, ResidencyMetric> = {
     birth_date: c.birthDate,
     sex: c.sex,
     commune_code: c.communeCode,
+    commune_structure: c.communeStructure,
     registered_on: c.registeredOn,
+    previous_residences: formatResidences(c.previousResidences),
+    residence_ended_on: c.residenceEndedOn,
+    residence_end_reason: c.residenceEndReason,
     chip_card_issued_on: c.chipCardIssuedOn,
     eid_level1_on: c.eidLevel1On,
     eid_level2_on: c.eidLevel2On,
@@ -83,11 +168,16 @@ export const citizenFacts: FactSpec<Citizen, ResidencyMetric> = {
     birthDate: String(r.birth_date),
     sex: r.sex as Sex,
     communeCode: String(r.commune_code),
+    communeStructure: r.commune_structure as AreaStructure,
     registeredOn: String(r.registered_on),
+    previousResidences: parseStoredResidences(r.previous_residences),
+    residenceEndedOn: (r.residence_ended_on as string | null) ?? null,
+    residenceEndReason: (r.residence_end_reason as ResidenceEndReason | null) ?? null,
     chipCardIssuedOn: (r.chip_card_issued_on as string | null) ?? null,
     eidLevel1On: (r.eid_level1_on as string | null) ?? null,
     eidLevel2On: (r.eid_level2_on as string | null) ?? null,
   }),
+  placementOf: citizenPlacement,
   deltasOf: citizenDeltas,
 };
 
@@ -116,21 +206,12 @@ export const residencyMigrations: Record<string, Knex.Migration> = {
       await db.schema.dropTable('residency_summary_year');
     },
   },
+  // Its backfill of the new figure is done by 004, which recomputes every summary from the facts.
   '002_eligible_population': {
     async up(db) {
       for (const table of ['residency_summary_delta', 'residency_summary_year']) {
         await db.schema.alterTable(table, (t) => t.bigInteger('eligible_population').notNullable().defaultTo(0));
       }
-      // Backfill the new figure from the citizens already stored, a batch at a time.
-      let after = '';
-      for (;;) {
-        const rows = await db('citizens').where('personal_id', '>', after).orderBy('personal_id').limit(20_000);
-        if (rows.length === 0) break;
-        const deltas = rows.map(citizenFacts.fromRow).flatMap(citizenDeltas).filter((d) => d.metric === 'eligible_population');
-        await applyDeltas(db as Knex.Transaction, residencySummary, deltas, { deferYearTotals: true });
-        after = rows[rows.length - 1].personal_id;
-      }
-      await rebuildYearTotals(db, residencySummary);
     },
     async down(db) {
       for (const table of ['residency_summary_delta', 'residency_summary_year']) {
@@ -140,4 +221,14 @@ export const residencyMigrations: Record<string, Knex.Migration> = {
   },
   // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
   '003_key_as_unique_index': keysAsUniqueIndexes('citizens'),
+  '004_two_structures_and_residence_history': twoStructuresMigration(citizenFacts, {
+    newMetrics: EVENT_METRICS,
+    async alterFacts(db) {
+      await db.schema.alterTable('citizens', (t) => {
+        t.text('previous_residences').nullable();
+        t.string('residence_ended_on', 10).nullable();
+        t.string('residence_end_reason', 12).nullable();
+      });
+    },
+  }),
 };

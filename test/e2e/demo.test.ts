@@ -4,7 +4,7 @@
  * the generated rows imply.
  */
 import crypto from 'node:crypto';
-import { getArea } from '../../lib/admin-units';
+import { getArea } from '../../lib/areas';
 import { personalIdProblem } from '../../lib/personal-id';
 import { demoWorld, type DemoCitizen, type DemoParcel } from '../../demo/world';
 import { startGraph, testDatabases, type RunningGraph } from '../helpers/graph';

@@ -13,7 +13,7 @@ import { INDICATOR_CATALOG } from '../../services/indicators/catalog';
 import { startGraph, testDatabases, tokenFor, type RunningGraph } from '../helpers/graph';
 import { countCivilStatus, countHealth, countJustice, countLand, countResidency, expectedIndicators, makeFixture } from '../helpers/fixture';
 import { parsePeriod } from '../../lib/periods';
-import { getArea } from '../../lib/admin-units';
+import { getArea } from '../../lib/areas';
 
 const fixture = makeFixture();
 

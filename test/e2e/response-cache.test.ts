@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { getArea } from '../../lib/admin-units';
+import { getArea } from '../../lib/areas';
 import { upsertFacts } from '../../lib/fact-store';
 import { importFile } from '../../lib/import/engine';
 import { loadConfig, type Config } from '../../lib/config';

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { upsertFacts } from '../../lib/fact-store';
 import { loadConfig } from '../../lib/config';
 import { DEV_INTERNAL_SECRET, IDENTITY_HEADER, bodyHashOf, signInternalIdentity } from '../../lib/auth';
-import { getArea } from '../../lib/admin-units';
+import { getArea } from '../../lib/areas';
 import { citizenFacts } from '../../services/residency/facts';
 import { parcelFacts } from '../../services/land/facts';
 import { civilRecordFacts } from '../../services/civil-status/facts';

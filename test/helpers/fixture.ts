@@ -3,7 +3,7 @@
  * plain way (filter and count the rows), independently of the summaries the services keep.
  */
 import seedrandom from 'seedrandom';
-import { childrenOf, getArea } from '../../lib/admin-units';
+import { childrenOf, getArea } from '../../lib/areas';
 import { centuryDigit } from '../../lib/personal-id';
 import type { Citizen } from '../../services/residency/facts';
 import type { Parcel } from '../../services/land/facts';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import seedrandom from 'seedrandom';
 import ExcelJS from 'exceljs';
-import { getArea } from '../../lib/admin-units';
+import { getArea } from '../../lib/areas';
 import { isIsoDate } from '../../lib/periods';
 import { centuryDigit, type Sex } from '../../lib/personal-id';
 import type { Citizen } from '../../services/residency/facts';

@@ -7,7 +7,7 @@ import seedrandom from 'seedrandom';
 import { dropAllTables, migrate, openDb, type Db } from '../../lib/db';
 import { upsertFacts } from '../../lib/fact-store';
 import { parsePeriod } from '../../lib/periods';
-import { DeltaBuffer, readFigures, rebuildYearTotals } from '../../lib/summary-store';
+import { DeltaBuffer, readFigures, rebuildYearTotals } from '../../lib/summaries';
 import { citizenFacts, residencyMigrations, residencySummary, type Citizen } from '../../services/residency/facts';
 import { countResidency, fixtureCommunes, makeFixture, type Fixture } from '../helpers/fixture';
 import { testDatabases } from '../helpers/graph';

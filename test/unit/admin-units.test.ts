@@ -1,4 +1,4 @@
-import { ancestorsOf, areasOfLevel, foldText, getArea, searchAreas } from '../../lib/admin-units';
+import { ancestorsOf, areasOfLevel, foldText, getArea, searchAreas } from '../../lib/areas';
 
 // The source's text says 10,052 communes; the file itself lists 10,051 distinct codes.
 test('the official list of 4 January 2025: 63 provinces, 696 districts, 10,051 communes', () => {

@@ -1,5 +1,5 @@
 import { parsePeriod, periodSeries, isIsoDate, MAX_SERIES_LENGTH } from '../../lib/periods';
-import { keyRanges } from '../../lib/summary-store';
+import { keyRanges } from '../../lib/summaries';
 
 describe('parsePeriod', () => {
   test.each([

@@ -1,0 +1,162 @@
+/**
+ * Reading figures: every figure of many (unit, period) keys, as stocks and as flows, with the
+ * date each unit's data was delivered through, in one SQL statement.
+ *
+ * A stock as of date E is the total at the end of the last year before E's year, plus E's
+ * year's months up to E (plus E's month's days up to E when E is not a month's end): at most
+ * 1 + 12 + 31 index-ordered rows per unit. A flow over a period is the sum of its months
+ * (or of its days when it is not whole months).
+ */
+import { isMysql, type Db } from '../db';
+import { dayKey, monthKey, type Period } from '../periods';
+import { columnsOf, deliveryTable, deltaTable, yearTable, type SummarySpec } from './spec';
+
+export type FigureValues<M extends string> = Record<M, number>;
+
+export interface FigureReading<M extends string> {
+  /** Each figure as of the period's last day. */
+  stock: FigureValues<M>;
+  /** Each figure's net change during the period. */
+  flow: FigureValues<M>;
+  /** The date the unit's data has been delivered through; null when none has been. */
+  deliveredThrough: string | null;
+}
+
+export interface SummaryKey {
+  /** The unit's summary key (`Area.key`). */
+  areaKey: string;
+  period: Period;
+}
+
+/** The buckets one key reads: see the file comment. A range whose `from` exceeds its `to` is empty. */
+interface KeyRanges {
+  ycut: number;
+  monthFrom: number;
+  monthTo: number;
+  dayFrom: number;
+  dayTo: number;
+  flowFrom: number;
+  flowTo: number;
+}
+
+const isMonthEnd = (iso: string) => {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.getUTCDate() === 1;
+};
+
+export function keyRanges(period: Pick<Period, 'start' | 'end'>): KeyRanges {
+  const end = period.end;
+  const year = Number(end.slice(0, 4));
+  const endMonth = monthKey(end);
+  const r: KeyRanges = { ycut: year - 1, monthFrom: year * 100 + 1, monthTo: endMonth - 1, dayFrom: 1, dayTo: 0, flowFrom: 0, flowTo: 0 };
+  if (end.endsWith('-12-31')) {
+    r.ycut = year;
+    r.monthTo = 0;
+  } else if (isMonthEnd(end)) {
+    r.monthTo = endMonth;
+  } else {
+    r.dayFrom = endMonth * 100 + 1;
+    r.dayTo = dayKey(end);
+  }
+  const wholeMonths = period.start.endsWith('-01') && isMonthEnd(end);
+  r.flowFrom = wholeMonths ? monthKey(period.start) : dayKey(period.start);
+  r.flowTo = wholeMonths ? endMonth : dayKey(end);
+  return r;
+}
+
+/** The key columns a read passes as one JSON array per key, in this order after the key's index. */
+const KEY_COLUMNS = ['area', 'ycut', 'month_from', 'month_to', 'day_from', 'day_to', 'flow_from', 'flow_to'] as const;
+
+/**
+ * The statement of one summary's reads: its text depends only on the summary, never on the
+ * number of keys, which arrive as one JSON array. A VALUES list with a row per key made a new
+ * statement for every request, and compiling it cost more than running it (696 districts: 30 ms
+ * against 10 ms on SQLite).
+ */
+const readStatements = new Map<string, string>();
+
+function readStatement(db: Db, spec: SummarySpec): string {
+  const mysql = isMysql(db);
+  const cacheKey = `${mysql ? 'mysql' : 'sqlite'}:${spec.name}`;
+  let sql = readStatements.get(cacheKey);
+  if (sql) return sql;
+  // MySQL 8 and MariaDB 10.6+ read the array with JSON_TABLE, SQLite with json_each; the area
+  // column takes the summaries' collation so that the join uses their primary key.
+  const keysSql = mysql
+    ? `SELECT * FROM JSON_TABLE(?, '$[*]' COLUMNS (kid INT PATH '$[0]', area VARCHAR(16) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci PATH '$[1]', ${KEY_COLUMNS.slice(1).map((c, i) => `${c} INT PATH '$[${i + 2}]'`).join(', ')})) AS j`
+    : `SELECT CAST(j.value ->> 0 AS INTEGER) AS kid, ${KEY_COLUMNS.map((c, i) => `j.value ->> ${i + 1} AS ${c}`).join(', ')} FROM json_each(?) AS j`;
+  const m = columnsOf(spec);
+  const sum = (alias: string) => m.map((c) => `SUM(${alias}.${c}) AS ${c}`).join(', ');
+  const pick = (alias: string) => m.map((c) => `${alias}.${c}`).join(', ');
+  const none = m.map((c) => `NULL AS ${c}`).join(', ');
+  const d = deltaTable(spec);
+  const y = yearTable(spec);
+  // The keys are read once (MATERIALIZED on SQLite; MariaDB materializes a CTE used more than once).
+  sql = `WITH k AS ${mysql ? '' : 'MATERIALIZED '}(${keysSql})
+SELECT x.kid, 'S' AS part, ${sum('x')}, NULL AS delivered FROM (
+  SELECT k.kid, ${pick('t')} FROM k JOIN ${y} t ON t.area_code = k.area
+    AND t.year = (SELECT MAX(t2.year) FROM ${y} t2 WHERE t2.area_code = k.area AND t2.year <= k.ycut)
+  UNION ALL
+  SELECT k.kid, ${pick('t')} FROM k JOIN ${d} t ON t.area_code = k.area AND t.bucket BETWEEN k.month_from AND k.month_to
+  UNION ALL
+  SELECT k.kid, ${pick('t')} FROM k JOIN ${d} t ON t.area_code = k.area AND t.bucket BETWEEN k.day_from AND k.day_to
+) x GROUP BY x.kid
+UNION ALL
+SELECT k.kid, 'F' AS part, ${sum('t')}, NULL AS delivered FROM k JOIN ${d} t ON t.area_code = k.area AND t.bucket BETWEEN k.flow_from AND k.flow_to
+GROUP BY k.kid
+UNION ALL
+SELECT k.kid, 'D' AS part, ${none}, v.delivered_through AS delivered FROM k JOIN ${deliveryTable(spec)} v ON v.area_code = k.area`;
+  readStatements.set(cacheKey, sql);
+  return sql;
+}
+
+/** keyRanges by period: a dashboard asks for the same few periods all day. */
+const rangesByPeriod = new Map<string, KeyRanges>();
+function cachedKeyRanges(period: Period): KeyRanges {
+  const cacheKey = `${period.start}|${period.end}`;
+  let r = rangesByPeriod.get(cacheKey);
+  if (!r) {
+    r = keyRanges(period);
+    if (rangesByPeriod.size > 10_000) rangesByPeriod.clear();
+    rangesByPeriod.set(cacheKey, r);
+  }
+  return r;
+}
+
+/**
+ * Reads every figure (the domain's and `placed_by_rule`), as a stock and as a flow, for many
+ * (unit, period) keys in one SQL statement, with each unit's delivery date. Answers come back in
+ * key order.
+ */
+export async function readFigures<M extends string>(db: Db, spec: SummarySpec<M>, keys: readonly SummaryKey[]): Promise<FigureReading<M>[]> {
+  const columns = columnsOf(spec);
+  // Copying one object literal is several times faster than building 70 properties one by one,
+  // and W1 builds 1,400 of these per domain.
+  const zeroTemplate = Object.fromEntries(columns.map((m) => [m, 0])) as FigureValues<M>;
+  if (keys.length === 0) return [];
+  const readings: FigureReading<M>[] = new Array(keys.length);
+  const keyList = keys.map((k, kid) => {
+    const r = cachedKeyRanges(k.period);
+    return [kid, k.areaKey, r.ycut, r.monthFrom, r.monthTo, r.dayFrom, r.dayTo, r.flowFrom, r.flowTo];
+  });
+  const result = await db.raw(readStatement(db, spec), [JSON.stringify(keyList)]);
+  const rows: Record<string, unknown>[] = isMysql(db) ? result[0] : result;
+  for (let i = 0; i < keys.length; i++) readings[i] = { stock: undefined as never, flow: undefined as never, deliveredThrough: null };
+  for (const row of rows) {
+    const reading = readings[Number(row.kid)];
+    if (row.part === 'D') {
+      reading.deliveredThrough = String(row.delivered);
+      continue;
+    }
+    const figures: Record<string, number> = { ...zeroTemplate };
+    // MySQL's SUM is a DECIMAL, which the driver may hand over as a string.
+    for (const c of columns) figures[c] = Number(row[c] ?? 0);
+    reading[row.part === 'S' ? 'stock' : 'flow'] = figures as FigureValues<M>;
+  }
+  for (const r of readings) {
+    r.stock ??= { ...zeroTemplate };
+    r.flow ??= { ...zeroTemplate };
+  }
+  return readings;
+}
