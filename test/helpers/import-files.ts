@@ -6,25 +6,49 @@
 import fs from 'node:fs';
 import seedrandom from 'seedrandom';
 import ExcelJS from 'exceljs';
-import { getArea } from '../../lib/areas';
-import { isIsoDate } from '../../lib/periods';
-import { centuryDigit, type Sex } from '../../lib/personal-id';
+import type { Sex } from '../../lib/personal-id';
 import type { Citizen } from '../../services/residency/facts';
-import { cellsOf } from '../../lib/import/columns';
-import { residencyImport } from '../../services/residency/import';
-import { landImport } from '../../services/land/import';
 import type { Parcel } from '../../services/land/facts';
+import { oldProvinceOf } from './reference';
 
-export const RESIDENCY_COLUMNS = ['personal_id', 'full_name', 'birth_date', 'sex', 'commune_code', 'registered_on', 'chip_card_issued_on', 'eid_level1_on', 'eid_level2_on'] as const;
-export const LAND_COLUMNS = ['parcel_id', 'commune_code', 'area_m2', 'land_use', 'owner_personal_id', 'digitized_on'] as const;
+/** The columns of the files, as the README documents them (the optional residence-history columns left out). */
+export const RESIDENCY_COLUMNS = ['personal_id', 'full_name', 'birth_date', 'sex', 'commune_code', 'commune_structure', 'registered_on', 'chip_card_issued_on', 'eid_level1_on', 'eid_level2_on'] as const;
+export const RESIDENCY_HISTORY_COLUMNS = ['previous_residences', 'residence_ended_on', 'residence_end_reason'] as const;
+export const LAND_COLUMNS = ['parcel_id', 'commune_code', 'commune_structure', 'area_m2', 'land_use', 'owner_personal_id', 'digitized_on'] as const;
 
 export type Cells = Record<string, string | number | Date | null>;
 
-/** A citizen's row in a residency import file, as the import defines it. */
-export const citizenCells = (c: Citizen): Cells => cellsOf(residencyImport, c);
+/** A citizen's row in a residency import file, as the README documents it (written without the import's own code). */
+export const citizenCells = (c: Citizen): Cells => ({
+  personal_id: c.personalId,
+  full_name: c.fullName,
+  birth_date: c.birthDate,
+  sex: c.sex,
+  commune_code: c.communeCode,
+  commune_structure: c.communeStructure,
+  registered_on: c.registeredOn,
+  chip_card_issued_on: c.chipCardIssuedOn,
+  eid_level1_on: c.eidLevel1On,
+  eid_level2_on: c.eidLevel2On,
+  previous_residences: c.previousResidences.map((r) => `${r.communeCode} ${r.registeredOn} ${r.communeStructure}`).join(';') || null,
+  residence_ended_on: c.residenceEndedOn,
+  residence_end_reason: c.residenceEndReason,
+});
 
 /** A parcel's row in a land import file. */
-export const parcelCells = (p: Parcel): Cells => cellsOf(landImport, p);
+export const parcelCells = (p: Parcel): Cells => ({
+  parcel_id: p.parcelId,
+  commune_code: p.communeCode,
+  commune_structure: p.communeStructure,
+  area_m2: p.areaM2,
+  land_use: p.landUse,
+  owner_personal_id: p.ownerPersonalId,
+  digitized_on: p.digitizedOn,
+});
+
+/** Digit 4 of a personal ID: century and sex (written apart from lib/personal-id). */
+const centuryDigit = (year: number, sex: Sex) => (Math.floor(year / 100) - 19) * 2 + (sex === 'F' ? 1 : 0);
+const isIsoDate = (t: string) => /^\d{4}-\d{2}-\d{2}$/.test(t) && new Date(`${t}T00:00:00Z`).toISOString().slice(0, 10) === t;
 
 const DAY = 86_400_000;
 const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY;
@@ -35,13 +59,15 @@ const MIDDLE = ['Văn', 'Thị', 'Đức', 'Minh', 'Ngọc', 'Hữu', 'Thu', 'Qu
 const GIVEN = ['An', 'Bình', 'Chi', 'Dũng', 'Hà', 'Hùng', 'Lan', 'Linh', 'Nam', 'Phương', 'Quân', 'Thảo', 'Trang', 'Tuấn'];
 
 function provinceOf(communeCode: string): string {
-  const district = getArea(communeCode)?.parentCode;
-  const province = district ? getArea(district)?.parentCode : undefined;
-  if (!province) throw new Error(`${communeCode} is not a commune`);
+  const province = oldProvinceOf(communeCode);
+  if (!province) throw new Error(`${communeCode} is not a commune of the three-tier structure`);
   return province;
 }
 
-/** Valid citizens spread over `communes`, with unique IDs consistent with their birth date and sex. */
+/**
+ * Valid citizens spread over `communes` (three-tier codes, so residences registered before the
+ * reform), with unique IDs consistent with their birth date and sex.
+ */
 export function* generateCitizens(seed: string, count: number, communes: readonly string[]): Generator<Citizen> {
   const rng = seedrandom.alea(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rng() * items.length)];
@@ -67,7 +93,11 @@ export function* generateCitizens(seed: string, count: number, communes: readonl
       birthDate,
       sex,
       communeCode,
+      communeStructure: 'THREE_TIER',
       registeredOn: isoOf(between(Math.max(birth, d1990), d2025h1)),
+      previousResidences: [],
+      residenceEndedOn: null,
+      residenceEndReason: null,
       chipCardIssuedOn: chip === null ? null : isoOf(chip),
       eidLevel1On: eid1 === null ? null : isoOf(eid1),
       eidLevel2On: eid2 === null ? null : isoOf(eid2),
@@ -86,6 +116,7 @@ export function* generateParcels(seed: string, count: number, communes: readonly
     yield {
       parcelId: `T-${communeCode}-${i}`,
       communeCode,
+      communeStructure: 'THREE_TIER',
       areaM2: Math.round(10 + rng() * 50_000) / 10,
       landUse: pick(['ONT', 'ODT', 'LUC', 'CLN', 'BHK']),
       ownerPersonalId: owned ? `0${provinceOf(communeCode)}${Math.floor(rng() * 4)}${String(Math.floor(rng() * 100)).padStart(2, '0')}${String(i % 1_000_000).padStart(6, '0')}` : null,

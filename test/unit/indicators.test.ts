@@ -3,7 +3,17 @@ import { computeIndicator, FIGURE_FIELD_DOMAIN, INDICATOR_CATALOG } from '../../
 const byId = (id: string) => INDICATOR_CATALOG.find((d) => d.id === id)!;
 
 test('an indicator divides the summed numerator by the summed denominator', () => {
-  expect(computeIndicator(byId('chipIdCoverage'), { residency: { chipIdCards: 3, population: 4 } })).toEqual({ id: 'chipIdCoverage', value: 0.75, numerator: 3, denominator: 4, suppressed: false });
+  expect(computeIndicator(byId('chipIdCoverage'), { residency: { chipIdCards: 3, population: 4, estimated: false, complete: true } })).toEqual({ id: 'chipIdCoverage', value: 0.75, numerator: 3, denominator: 4, suppressed: false, estimated: false, complete: true });
+});
+
+test('an indicator is estimated when a figure it reads is, and complete only when both are', () => {
+  const rate = computeIndicator(byId('eHealthIntegrationRate'), {
+    health: { integratedIntoVneid: 2, estimated: true, complete: false },
+    residency: { population: 8, estimated: false, complete: true },
+  });
+  expect(rate).toEqual({ id: 'eHealthIntegrationRate', value: 0.25, numerator: 2, denominator: 8, suppressed: false, estimated: true, complete: false });
+  const exact = computeIndicator(byId('eidLevel2Coverage'), { residency: { eidLevel2: 1, population: 2, estimated: false, complete: false } });
+  expect([exact.estimated, exact.complete]).toEqual([false, false]);
 });
 
 test('a zero denominator or a missing (suppressed) figure gives null, not 0 or NaN', () => {
