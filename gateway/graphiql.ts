@@ -8,17 +8,17 @@ import { projectRoot } from '../lib/areas';
 
 export const EXAMPLE_QUERIES: { title: string; query: string }[] = [
   {
-    title: 'Districts of Hải Dương, June 2024',
-    query: `# Every district of Hải Dương (province 30): residency and land figures and the
-# indicators computed from them, as of the end of June 2024.
-query DistrictsOfHaiDuong {
-  province(code: "30") {
+    title: 'Communes of Hải Phòng, October 2026',
+    query: `# Every commune of Hải Phòng (province 31 since 1 July 2025, with the former Hải Dương):
+# residency and land figures and the indicators computed from them, as of the end of October 2026.
+query CommunesOfHaiPhong {
+  province(code: "31") {
     name
-    districts {
+    communes {
       code
       name
-      stats(period: "2024-06") {
-        residency { population chipIdCards eidLevel2 }
+      stats(period: "2026-10") {
+        residency { population chipIdCards eidLevel2 estimated }
         land { parcels digitizedParcels parcelsDigitizedInPeriod }
         indicators { chipIdCoverage eidLevel2Coverage parcelDigitizationRate }
       }
@@ -27,13 +27,15 @@ query DistrictsOfHaiDuong {
 }`,
   },
   {
-    title: 'Monthly series for one province',
-    query: `# eID level 2 coverage of Hải Dương, month by month through 2024.
+    title: 'Monthly series across the reform',
+    query: `# eID level 2 coverage of Hải Phòng (31), month by month from 2024: before 1 July 2025
+# the figures of its territory (the former Hải Dương and Hải Phòng), re-aggregated.
 query MonthlySeries {
-  province(code: "30") {
+  province(code: "31") {
     name
-    series(from: "2024-01", to: "2024-12", every: MONTH) {
+    series(from: "2024-01", to: "2026-10", every: MONTH) {
       period
+      unitInForce
       residency { population eidLevel2 eidLevel2Activated }
       indicators { eidLevel2Coverage }
     }
@@ -41,10 +43,29 @@ query MonthlySeries {
 }`,
   },
   {
+    title: 'Districts of Hải Dương, June 2024 (before the reform)',
+    query: `# Every district of Hải Dương (province 30 of the three-tier structure, abolished on
+# 1 July 2025), as of the end of June 2024.
+query DistrictsOfHaiDuong {
+  province(code: "30", structure: THREE_TIER) {
+    name
+    successors { area { code name } relation }
+    districts {
+      code
+      name
+      stats(period: "2024-06") {
+        residency { population chipIdCards eidLevel2 }
+        indicators { chipIdCoverage eidLevel2Coverage }
+      }
+    }
+  }
+}`,
+  },
+  {
     title: 'Search and the indicator catalogue',
-    query: `# Find a unit by name without diacritics, then list the indicators.
+    query: `# Find units of either structure by name without diacritics, then list the indicators.
 query SearchAndCatalog {
-  searchAreas(text: "chi linh") { code name kind level }
+  searchAreas(text: "hai phong") { id code name structure inForce }
   indicatorCatalog { id name nameVi formula unit sourceDomains }
 }`,
   },

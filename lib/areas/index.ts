@@ -64,8 +64,13 @@ export function childrenOf(area: Area, structure?: AreaStructure): Area[] {
   return structure ? children.filter((a) => a.structure === structure) : children;
 }
 
+const byLevel = new Map<string, Area[]>();
+/** The units of one level of a structure, in code order (a copy: callers may keep or change it). */
 export function areasOfLevel(level: AreaLevel, structure: AreaStructure): Area[] {
-  return [...adminUnits().byCode[structure].values()].filter((a) => a.level === level);
+  const cacheKey = `${structure}:${level}`;
+  let out = byLevel.get(cacheKey);
+  if (!out) byLevel.set(cacheKey, (out = [...adminUnits().byCode[structure].values()].filter((a) => a.level === level).sort((a, b) => a.code.localeCompare(b.code))));
+  return [...out];
 }
 
 /** Every commune within a unit of one structure (itself for a commune), in code order. */
@@ -188,7 +193,8 @@ export function oldProvincesOf(area: Area): readonly string[] {
   return out;
 }
 
+let allProvinceCodes: Set<string> | undefined;
 /** The 2-digit codes of every province of either structure (the 63 old ones include the 34 new codes). */
-export function provinceCodes(): Set<string> {
-  return new Set([...areasOfLevel('PROVINCE', 'THREE_TIER'), ...areasOfLevel('PROVINCE', 'TWO_TIER')].map((a) => a.code));
+export function provinceCodes(): ReadonlySet<string> {
+  return (allProvinceCodes ??= new Set([...areasOfLevel('PROVINCE', 'THREE_TIER'), ...areasOfLevel('PROVINCE', 'TWO_TIER')].map((a) => a.code)));
 }

@@ -61,20 +61,20 @@ const isLocal = (url: string) => {
 
     const queryEditor = page.locator('.graphiql-query-editor .CodeMirror');
     await queryEditor.waitFor({ timeout: 15_000 });
-    await expect(queryEditor.innerText()).resolves.toContain('province(code: "30")');
+    await expect(queryEditor.innerText()).resolves.toContain('province(code: "31")');
 
     await page.locator('.graphiql-execute-button').click();
     const response = page.locator('.graphiql-response .CodeMirror');
     await page.waitForFunction(
       // CodeMirror only renders the lines in view, so read its whole value.
-      () => ((globalThis as any).document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror?.getValue() ?? '').includes('"districts"'),
+      () => ((globalThis as any).document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror?.getValue() ?? '').includes('"communes"'),
       undefined,
       { timeout: 15_000 },
     );
     const result = JSON.parse(await response.evaluate((el: any) => el.CodeMirror.getValue()));
     expect(result.errors).toBeUndefined();
-    expect(result.data.province.districts.map((d: any) => d.name)).toContain('Thành phố Chí Linh');
-    await expect(response.innerText()).resolves.toContain('"districts"');
+    expect(result.data.province.communes.map((d: any) => d.name)).toContain('Phường Chí Linh');
+    await expect(response.innerText()).resolves.toContain('"communes"');
 
     await page.screenshot({ path: '/tmp/graphiql.png' });
 

@@ -9,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { childrenOf } from '../../lib/areas';
 import type { Config } from '../../lib/config';
 import { openDataVersions } from '../../lib/data-versions';
 import { dropAllTables, openDb } from '../../lib/db';
@@ -19,14 +18,15 @@ import { parsePeriod } from '../../lib/periods';
 import { readFigures } from '../../lib/summaries';
 import { citizenFacts, residencySummary, type Citizen } from '../../services/residency/facts';
 import { parcelFacts, type Parcel } from '../../services/land/facts';
-import { countLand, countResidency, type Fixture } from '../helpers/fixture';
+import { countLand, countResidency, countsOf, type Fixture } from '../helpers/fixture';
+import { oldCommunesOfProvince } from '../helpers/reference';
 import { startGraph, testDatabases, type RunningGraph } from '../helpers/graph';
 import {
-  citizenCells, generateCitizens, generateParcels, LAND_COLUMNS, parcelCells, RESIDENCY_COLUMNS, writeCsv, writeXlsx, type Cells,
+  citizenCells, generateCitizens, generateParcels, LAND_COLUMNS, parcelCells, RESIDENCY_COLUMNS, RESIDENCY_HISTORY_COLUMNS, writeCsv, writeXlsx, type Cells,
 } from '../helpers/import-files';
 
 /** Every commune of Hải Dương (province 30), and two elsewhere so that the nation differs from it. */
-const COMMUNES = [...childrenOf('30').flatMap((d) => childrenOf(d.code).map((c) => c.code)), '00004', '26734'];
+const COMMUNES = [...oldCommunesOfProvince('30'), '00004', '26734'];
 const PERIODS = ['2024', '2024-Q3', '2024-05', '2024-02-29', '2023-12-31', '2025-06'];
 
 const asFixture = (citizens: Citizen[], parcels: Parcel[]) =>
@@ -47,11 +47,11 @@ describe.each(testDatabases())('importing files on $label', (database) => {
   /** The residency and land figures of the nation, province 30, its districts and communes, in one query. */
   async function readProvince(period: string) {
     const fixture = asFixture([], []);
-    const r = Object.keys(countResidency(fixture, 'VN', '2024-01-01', '2024-12-31')).join(' ');
-    const l = Object.keys(countLand(fixture, 'VN', '2024-01-01', '2024-12-31')).join(' ');
+    const r = Object.keys(countsOf(countResidency(fixture, 'VN', '2024-01-01', '2024-12-31'))).join(' ');
+    const l = Object.keys(countsOf(countLand(fixture, 'VN', '2024-01-01', '2024-12-31'))).join(' ');
     const figures = `stats(period: $p) { residency { ${r} } land { ${l} } }`;
     const res = await graph.queryGateway(
-      `query($p: String!) { nation { code ${figures} } province(code: "30") { code ${figures} districts { code ${figures} communes { code ${figures} } } } }`,
+      `query($p: String!) { nation { code ${figures} } province(code: "30", structure: THREE_TIER) { code ${figures} districts { code ${figures} communes { code ${figures} } } } }`,
       { p: period },
     );
     expect(res.errors).toBeUndefined();
@@ -65,7 +65,7 @@ describe.each(testDatabases())('importing files on $label', (database) => {
       const { start, end } = parsePeriod(period);
       const got = await readProvince(period);
       expect(got.length).toBeGreaterThan(200);
-      const expected = got.map((a) => ({ code: a.code, residency: countResidency(fixture, a.code, start, end), land: countLand(fixture, a.code, start, end) }));
+      const expected = got.map((a) => ({ code: a.code, residency: countsOf(countResidency(fixture, a.code, start, end)), land: countsOf(countLand(fixture, a.code, start, end)) }));
       expect({ period, figures: got }).toEqual({ period, figures: expected });
     }
   }
@@ -133,13 +133,20 @@ describe.each(testDatabases())('importing files on $label', (database) => {
     ['an area that is not a number', 'land', (r) => (r[2].area_m2 = '1.234,5'), { column: 'area_m2', value: '1.234,5', reason: 'not a number of square metres' }],
     ['a malformed owner ID', 'land', (r) => (r[2].owner_personal_id = 'ABC'), { column: 'owner_personal_id', value: 'ABC', reason: 'must be exactly 12 digits' }],
     ['a duplicate id', 'land', (r) => (r[2].parcel_id = r[0].parcel_id), { column: 'parcel_id', reason: 'the same parcel_id as line 2' }],
+    // The structure of the codes: declared per row here (the file's default is the two-tier one).
+    ['a code that is no commune in the declared structure', 'land', (r) => (r[2].commune_structure = 'TWO_TIER', r[2].commune_code = '10528'), { column: 'commune_code', value: '10528', reason: 'no commune has this code in the two-tier structure (since 1 July 2025); it was Phường' }],
+    ['a two-tier code declared three-tier', 'land', (r) => (r[2].commune_code = '26929', r[2].commune_structure = 'THREE_TIER'), { column: 'commune_code', value: '26929', reason: 'no commune has this code in the three-tier structure' }],
+    ['a three-tier commune locating a residence after the reform', 'residency', (r) => (r[2].registered_on = '2025-08-01'), { column: 'commune_code', reason: 'a three-tier commune cannot locate a fact of 2025-08-01' }],
+    ['an unknown structure', 'land', (r) => (r[2].commune_structure = 'FOUR_TIER'), { column: 'commune_structure', value: 'FOUR_TIER', reason: 'must be one of THREE_TIER, TWO_TIER' }],
+    ['a residence ended without a reason', 'residency', (r) => (r[2].residence_ended_on = '2025-01-02'), { column: 'residence_end_reason', reason: 'required when residence_ended_on is given' }],
+    ['earlier residences out of order', 'residency', (r) => (r[2].previous_residences = `10525 ${r[2].registered_on} THREE_TIER`), { column: 'previous_residences', reason: 'an earlier residence must begin before registered_on' }],
   ];
 
   test.each(BAD_ROWS)('a file with %s is refused, naming line, column and reason, and nothing is written', async (_, domain, spoil, expected) => {
     const rows = domain === 'residency' ? [...generateCitizens('bad', 5, COMMUNES)].map(citizenCells) : [...generateParcels('bad', 5, COMMUNES)].map(parcelCells);
     spoil(rows);
     const f = file(`bad-${domain}.csv`);
-    writeCsv(f, domain === 'residency' ? RESIDENCY_COLUMNS : LAND_COLUMNS, rows);
+    writeCsv(f, domain === 'residency' ? [...RESIDENCY_COLUMNS, ...RESIDENCY_HISTORY_COLUMNS] : LAND_COLUMNS, rows);
     const before = await tableRows();
     const err = await rejection(domain, f);
     expect(err.problems).toEqual([expect.objectContaining({ line: 4, ...expected, reason: expect.stringContaining(expected.reason) })]);
@@ -161,20 +168,20 @@ describe.each(testDatabases())('importing files on $label', (database) => {
     rows[3].eid_level1_on = '2023-02-29';
     await writeXlsx(file('bad.xlsx'), RESIDENCY_COLUMNS, rows);
     const err = await rejection('residency', file('bad.xlsx'));
-    expect(err.problems).toEqual([{ line: 5, column: 'eid_level1_on', position: 7, value: '2023-02-29', reason: 'no such day in the calendar' }]);
-    expect(err.message).toContain('line 5, column eid_level1_on (H), value "2023-02-29": no such day in the calendar');
+    expect(err.problems).toEqual([{ line: 5, column: 'eid_level1_on', position: 8, value: '2023-02-29', reason: 'no such day in the calendar' }]);
+    expect(err.message).toContain('line 5, column eid_level1_on (I), value "2023-02-29": no such day in the calendar');
   });
 
   test.each([
     ['a missing column', LAND_COLUMNS.filter((c) => c !== 'digitized_on'), { line: 1, column: 'digitized_on', reason: 'missing column' }],
-    ['an unknown column', [...LAND_COLUMNS, 'notes'], { line: 1, column: 'notes', position: 6, reason: 'unknown column' }],
-    ['a misspelt column', LAND_COLUMNS.map((c) => (c === 'area_m2' ? 'Area M2' : c)), { line: 1, column: 'Area M2', position: 2, reason: 'unknown column; did you mean area_m2?' }],
+    ['an unknown column', [...LAND_COLUMNS, 'notes'], { line: 1, column: 'notes', position: 7, reason: 'unknown column' }],
+    ['a misspelt column', LAND_COLUMNS.map((c) => (c === 'area_m2' ? 'Area M2' : c)), { line: 1, column: 'Area M2', position: 3, reason: 'unknown column; did you mean area_m2?' }],
   ])('a header with %s is refused before any row is read', async (_, header, problem) => {
     const rows = [...generateParcels('header', 3, COMMUNES)].map((p) => ({ ...parcelCells(p), notes: 'x', 'Area M2': p.areaM2 }));
     writeCsv(file('header.csv'), header, rows);
     const err = await rejection('land', file('header.csv'));
     expect(err.problems).toContainEqual(problem);
-    expect(err.message).toContain('expected columns, in any order and any case: parcel_id, commune_code, area_m2, land_use, owner_personal_id, digitized_on');
+    expect(err.message).toContain('expected columns, in any order and any case: parcel_id, commune_code, commune_structure (may be left out), area_m2, land_use, owner_personal_id, digitized_on');
   });
 
   test('a file with one bad row among many good ones writes nothing', async () => {
@@ -183,7 +190,7 @@ describe.each(testDatabases())('importing files on $label', (database) => {
     writeCsv(file('many.csv'), RESIDENCY_COLUMNS, rows);
     const before = { rows: await tableRows(), figures: await readProvince('2025') };
     const err = await rejection('residency', file('many.csv'));
-    expect(err.problems).toEqual([{ line: 2001, column: 'eid_level2_on', position: 8, value: '2024-13-01', reason: 'no such day in the calendar' }]);
+    expect(err.problems).toEqual([{ line: 2001, column: 'eid_level2_on', position: 9, value: '2024-13-01', reason: 'no such day in the calendar' }]);
     expect({ rows: await tableRows(), figures: await readProvince('2025') }).toEqual(before);
   });
 
@@ -279,7 +286,7 @@ describe.each(testDatabases())('importing files on $label', (database) => {
 
     const commune = parcels[pi].communeCode;
     const read = async () => {
-      const res = await graph.queryGateway(`query($a: String!) { stats(areaCode: $a, period: "2024-05") { residency { eidLevel1 eidLevel2 eidLevel2Activated eidAccounts } land { digitizedParcels parcelsDigitizedInPeriod } } }`, { a: commune });
+      const res = await graph.queryGateway(`query($a: String!) { stats(areaCode: $a, structure: THREE_TIER, period: "2024-05") { residency { eidLevel1 eidLevel2 eidLevel2Activated eidAccounts } land { digitizedParcels parcelsDigitizedInPeriod } } }`, { a: commune });
       expect(res.errors).toBeUndefined();
       return res.data.stats;
     };
@@ -299,7 +306,7 @@ describe.each(testDatabases())('importing files on $label', (database) => {
     const db = await openDb(large, 'residency');
     try {
       await dropAllTables(db);
-      const communes = childrenOf('01').flatMap((d) => childrenOf(d.code).map((c) => c.code));
+      const communes = oldCommunesOfProvince('01');
       let chipCards = 0;
       const n = writeCsv(file('large.csv'), RESIDENCY_COLUMNS, (function* () {
         for (const c of generateCitizens('large', 200_000, communes)) {
@@ -310,7 +317,7 @@ describe.each(testDatabases())('importing files on $label', (database) => {
       const s = await importFile({ config: large, domain: 'residency', file: file('large.csv') });
       expect({ n, rows: s.rows, inserted: s.inserted }).toEqual({ n: 200_000, rows: 200_000, inserted: 200_000 });
       expect(Number((await db('citizens').count({ n: '*' }))[0].n)).toBe(200_000);
-      const [nation] = await readFigures(db, residencySummary, [{ areaCode: 'VN', period: parsePeriod('2025') }]);
+      const [nation] = await readFigures(db, residencySummary, [{ areaKey: 'VN', period: parsePeriod('2025') }]);
       expect({ population: nation.stock.population, chipCards: nation.stock.chip_id_cards }).toEqual({ population: 200_000, chipCards });
     } finally {
       await db.destroy();

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { getArea } from '../../lib/areas';
+import { reference } from '../helpers/reference';
 import { upsertFacts } from '../../lib/fact-store';
 import { importFile } from '../../lib/import/engine';
 import { loadConfig, type Config } from '../../lib/config';
@@ -23,11 +23,10 @@ import { startGraph, testDatabases, tokenFor, type Caller, type RunningGraph } f
 
 const fixture = makeFixture('cache', 6);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p06-cache-'));
-const TODAY = '2026-06-30';
 const DISTRICT = '290';
 
-const LAND_OF_DISTRICTS = `query Land($p: String!) { province(code: "30") { districts { code stats(period: $p) { land { parcels digitizedParcels parcelsDigitizedInPeriod } } } } }`;
-const HEALTH_OF_DISTRICTS = `query Health($p: String!) { province(code: "30") { districts { code stats(period: $p) { health { eHealthRecords integratedIntoVneid } } } } }`;
+const LAND_OF_DISTRICTS = `query Land($p: String!) { province(code: "30", structure: THREE_TIER) { districts { code stats(period: $p) { land { parcels digitizedParcels parcelsDigitizedInPeriod } } } } }`;
+const HEALTH_OF_DISTRICTS = `query Health($p: String!) { province(code: "30", structure: THREE_TIER) { districts { code stats(period: $p) { health { eHealthRecords integratedIntoVneid } } } } }`;
 
 interface Answer {
   status: number;
@@ -48,13 +47,15 @@ const totalRequests = (graph: RunningGraph) => Object.values(graph.subgraphReque
 
 /** A parcel of a district of Hải Dương not digitized yet, and the CSV that digitizes it in 2024-05. */
 function digitizeOneParcel(name: string) {
-  const parcel = fixture.parcels.find((p) => p.digitizedOn === null && ['288', '290'].includes(getArea(p.communeCode)!.parentCode!) && !digitized.has(p.parcelId))!;
+  const parcel = fixture.parcels.find((p) => p.digitizedOn === null && p.communeStructure === 'THREE_TIER' && ['288', '290'].includes(districtOfCommune(p.communeCode)) && !digitized.has(p.parcelId))!;
   digitized.add(parcel.parcelId);
   const file = path.join(dir, `${name}.csv`);
   writeCsv(file, LAND_COLUMNS, [parcelCells({ ...parcel, digitizedOn: '2024-05-20' })]);
   return { parcel, file };
 }
 const digitized = new Set<string>();
+/** The three-tier district of a three-tier commune, from the official list. */
+const districtOfCommune = (code: string) => reference().oldCommunes.get(code)!.district;
 
 const districtOf = (answer: Answer, code: string) => answer.body.data.province.districts.find((d: any) => d.code === code).stats;
 
@@ -85,14 +86,14 @@ describe.each(testDatabases())('the response cache on $label', (database) => {
     expect(again.text).toBe(first.text);
     const reformatted = await post(graph.gatewayUrl, `# the same operation, laid out differently
       query Land( $p : String! ) {
-        province(code: "30") { districts { code stats(period: $p) { land { parcels  digitizedParcels parcelsDigitizedInPeriod } } } }
+        province(code: "30", structure: THREE_TIER) { districts { code stats(period: $p) { land { parcels  digitizedParcels parcelsDigitizedInPeriod } } } }
       }`, { p: '2024-03' });
     expect(reformatted.cache).toBe('HIT');
     expect(reformatted.text).toBe(first.text);
     expect(totalRequests(graph)).toBe(0);
 
     // Two variables in either order are the same request.
-    const twoVars = `query($a: String!, $p: String!) { stats(areaCode: $a, period: $p) { land { parcels } } }`;
+    const twoVars = `query($a: String!, $p: String!) { stats(areaCode: $a, structure: THREE_TIER, period: $p) { land { parcels } } }`;
     expect((await post(graph.gatewayUrl, twoVars, { a: DISTRICT, p: '2024' })).cache).toBe('MISS');
     expect((await post(graph.gatewayUrl, twoVars, { p: '2024', a: DISTRICT })).cache).toBe('HIT');
     // Other variables are another request.
@@ -103,9 +104,9 @@ describe.each(testDatabases())('the response cache on $label', (database) => {
     const before = await post(graph.gatewayUrl, LAND_OF_DISTRICTS, { p: '2024-05' });
     expect((await post(graph.gatewayUrl, LAND_OF_DISTRICTS, { p: '2024-05' })).cache).toBe('HIT');
     const { parcel, file } = digitizeOneParcel('digitize-one');
-    const districtCode = getArea(parcel.communeCode)!.parentCode!;
+    const districtCode = districtOfCommune(parcel.communeCode);
 
-    const summary = await importFile({ config, domain: 'land', file, today: TODAY });
+    const summary = await importFile({ config, domain: 'land', file });
     expect(summary.updated).toBe(1);
 
     const after = await post(graph.gatewayUrl, LAND_OF_DISTRICTS, { p: '2024-05' });
@@ -123,7 +124,7 @@ describe.each(testDatabases())('the response cache on $label', (database) => {
     expect((await post(graph.gatewayUrl, HEALTH_OF_DISTRICTS, { p: '2024-06' })).cache).toMatch(/MISS|HIT/);
     expect((await post(graph.gatewayUrl, HEALTH_OF_DISTRICTS, { p: '2024-06' })).cache).toBe('HIT');
     const { file } = digitizeOneParcel('digitize-another');
-    await importFile({ config, domain: 'land', file, today: TODAY });
+    await importFile({ config, domain: 'land', file });
     const health = await post(graph.gatewayUrl, HEALTH_OF_DISTRICTS, { p: '2024-06' });
     expect(health.cache).toBe('HIT');
     expect(districtOf(health, DISTRICT).health).toEqual({
@@ -176,11 +177,11 @@ describe.each(testDatabases())('the response cache on $label', (database) => {
   });
 
   test('answers with errors are not cached; Cache-Control: no-cache computes afresh', async () => {
-    const bad = `{ stats(areaCode: "${DISTRICT}", period: "2024-13") { land { parcels } } }`;
+    const bad = `{ stats(areaCode: "${DISTRICT}", structure: THREE_TIER, period: "2024-13") { land { parcels } } }`;
     const first = await post(graph.gatewayUrl, bad);
     expect(first.body.errors[0].message).toMatch(/2024-13/);
     expect((await post(graph.gatewayUrl, bad)).cache).toBe('BYPASS');
-    const good = `{ stats(areaCode: "${DISTRICT}", period: "2023") { land { parcels } } }`;
+    const good = `{ stats(areaCode: "${DISTRICT}", structure: THREE_TIER, period: "2023") { land { parcels } } }`;
     await post(graph.gatewayUrl, good);
     graph.resetCounts();
     const fresh = await post(graph.gatewayUrl, good, {}, { role: 'admin' }, { 'cache-control': 'no-cache' });
@@ -218,8 +219,8 @@ describe('the response cache in Redis, shared by two gateways', () => {
     expect(totalRequests(graph)).toBe(0);
 
     const { parcel, file } = digitizeOneParcel('digitize-redis');
-    await importFile({ config, domain: 'land', file, today: TODAY });
-    const districtCode = getArea(parcel.communeCode)!.parentCode!;
+    await importFile({ config, domain: 'land', file });
+    const districtCode = districtOfCommune(parcel.communeCode);
     const afterB = await post(second.url, LAND_OF_DISTRICTS, { p: '2024-05' });
     expect(afterB.cache).toBe('MISS');
     expect(districtOf(afterB, districtCode).land.digitizedParcels).toBe(districtOf(a, districtCode).land.digitizedParcels + 1);
@@ -229,7 +230,7 @@ describe('the response cache in Redis, shared by two gateways', () => {
   });
 
   test('an operation a client registered with one gateway can be sent by its hash alone to the other', async () => {
-    const query = `query LandOfOneProvince($p: String!) { province(code: "30") { code stats(period: $p) { land { digitizedParcels } } } } # ${crypto.randomUUID()}`;
+    const query = `query LandOfOneProvince($p: String!) { province(code: "30", structure: THREE_TIER) { code stats(period: $p) { land { digitizedParcels } } } } # ${crypto.randomUUID()}`;
     const hash = crypto.createHash('sha256').update(query).digest('hex');
     const send = async (url: string, body: Record<string, unknown>) => {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor({ role: 'admin' })}` }, body: JSON.stringify(body) });

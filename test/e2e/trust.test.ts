@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { upsertFacts } from '../../lib/fact-store';
 import { loadConfig } from '../../lib/config';
 import { DEV_INTERNAL_SECRET, IDENTITY_HEADER, bodyHashOf, signInternalIdentity } from '../../lib/auth';
-import { getArea } from '../../lib/areas';
+import { oldProvinceOf, placeFact } from '../helpers/reference';
 import { citizenFacts } from '../../services/residency/facts';
 import { parcelFacts } from '../../services/land/facts';
 import { civilRecordFacts } from '../../services/civil-status/facts';
@@ -18,8 +18,10 @@ import { startGraph, testDatabases, tokenFor, type RunningGraph } from '../helpe
 import { makeFixture } from '../helpers/fixture';
 
 const fixture = makeFixture();
-const inHaiDuong = fixture.citizens.find((c) => getArea(getArea(c.communeCode)!.parentCode!)!.parentCode === '30')!;
-const inHanoi = fixture.citizens.find((c) => getArea(getArea(c.communeCode)!.parentCode!)!.parentCode === '01')!;
+/** The old province a citizen lives in today. */
+const livesIn = (c: (typeof fixture.citizens)[number]) => oldProvinceOf(placeFact(c.communeCode, c.communeStructure, c.personalId, 'people').oldCommune);
+const inHaiDuong = fixture.citizens.find((c) => livesIn(c) === '30' && !c.residenceEndedOn)!;
+const inHanoi = fixture.citizens.find((c) => livesIn(c) === '01' && c.communeStructure === 'THREE_TIER' && !c.residenceEndedOn)!;
 const CITIZEN = `query Citizen($id: String!) { citizen(id: $id) { id fullName parcels { id } civilStatusRecords { id } criminalRecordRequests { id } eHealth { id } } }`;
 const officer30 = { role: 'officer' as const, provinces: ['30'], sub: 'officer-hai-duong' };
 
@@ -73,10 +75,10 @@ describe.each(testDatabases())('trust on $label', (database) => {
   });
 
   test('without a token: area names and the catalogue, nothing else', async () => {
-    const open = await graph.queryGateway('{ indicatorCatalog { id } province(code: "30") { code name districts { code name } } searchAreas(text: "hai duong") { code } }', undefined, 'anonymous');
+    const open = await graph.queryGateway('{ indicatorCatalog { id } province(code: "30", structure: THREE_TIER) { code name districts { code name } } searchAreas(text: "hai duong") { code } }', undefined, 'anonymous');
     expect(open.errors).toBeUndefined();
     expect(open.data.province.districts).toHaveLength(12);
-    for (const query of ['{ province(code: "30") { stats(period: "2024") { residency { population } } } }', `{ citizen(id: "${inHaiDuong.personalId}") { id } }`, '{ stats(areaCode: "VN", period: "2024") { areaCode } }']) {
+    for (const query of ['{ province(code: "31") { stats(period: "2024") { residency { population } } } }', `{ citizen(id: "${inHaiDuong.personalId}") { id } }`, '{ stats(areaCode: "VN", period: "2024") { areaCode } }']) {
       const res = await graph.queryGateway(query, undefined, 'anonymous');
       expect(res.data ?? null).toBeNull();
       expect(res.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
@@ -88,7 +90,7 @@ describe.each(testDatabases())('trust on $label', (database) => {
   });
 
   test('an analyst reads aggregates but not a citizen (FORBIDDEN, audited)', async () => {
-    const agg = await graph.queryGateway('{ province(code: "30") { stats(period: "2024") { residency { population } indicators { chipIdCoverage } } } }', undefined, { role: 'analyst', sub: 'analyst-1' });
+    const agg = await graph.queryGateway('{ province(code: "30", structure: THREE_TIER) { stats(period: "2024") { residency { population } indicators { chipIdCoverage } } } }', undefined, { role: 'analyst', sub: 'analyst-1' });
     expect(agg.errors).toBeUndefined();
     expect(agg.data.province.stats.residency.population).toBeGreaterThan(0);
     const res = await graph.queryGateway(CITIZEN, { id: inHaiDuong.personalId }, { role: 'analyst', sub: 'analyst-1' });
@@ -109,7 +111,7 @@ describe.each(testDatabases())('trust on $label', (database) => {
     expect(other.data.citizen).toBeNull();
     expect(other.errors![0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     expect(other.errors![0].message).toContain('outside your provinces (30)');
-    const commune = await graph.queryGateway(`{ citizens(communeCode: "${inHanoi.communeCode}") { totalCount } }`, undefined, officer30);
+    const commune = await graph.queryGateway(`{ citizens(communeCode: "${inHanoi.communeCode}", structure: THREE_TIER) { totalCount } }`, undefined, officer30);
     expect(commune.errors![0].extensions!.code).toBe('FORBIDDEN');
     const audit = await auditOf('officer-hai-duong');
     expect(audit.map((a: any) => a.outcome)).toEqual(['ALLOWED', 'DENIED', 'DENIED']);
@@ -190,15 +192,15 @@ describe.each(testDatabases())('trust on $label', (database) => {
     });
     expect(suppressedSomething).toBeGreaterThan(5);
     // The province total is never suppressed.
-    const province = await graph.queryGateway('{ province(code: "30") { stats(period: "2024-11") { residency { population suppressedFields } } } }', undefined, { role: 'analyst' });
+    const province = await graph.queryGateway('{ province(code: "30", structure: THREE_TIER) { stats(period: "2024-11") { residency { population suppressedFields } } } }', undefined, { role: 'analyst' });
     expect(province.data.province.stats.residency.suppressedFields).toEqual([]);
   });
 
   test.each([
     [`{ ${Array.from({ length: 31 }, (_, i) => `a${i}: indicatorCatalog { id }`).join(' ')} }`, 'MAX_ALIASES'],
     [`{ ${Array.from({ length: 21 }, () => 'indicatorCatalog { id }').join(' ')} }`, 'MAX_ROOT_FIELDS'],
-    ['{ nation { provinces { districts { province { districts { province { districts { province { districts { province { districts { province { districts { province { districts { code } } } } } } } } } } } } } } } }', 'MAX_QUERY_DEPTH'],
-    ['{ provinces { districts { communes { series(from: "2022-01", to: "2024-12", every: MONTH) { areaCode } } } } }', 'MAX_AREA_PERIODS'],
+    ['{ nation { provinces(structure: THREE_TIER) { districts { province { districts { province { districts { province { districts { province { districts { province { districts { province { districts { code } } } } } } } } } } } } } } } }', 'MAX_QUERY_DEPTH'],
+    ['{ provinces(structure: THREE_TIER) { districts { communes { series(from: "2022-01", to: "2024-12", every: MONTH) { areaCode } } } } }', 'MAX_AREA_PERIODS'],
   ])('a query over a limit is refused naming it (%#)', async (query, limit) => {
     const res = await graph.queryGateway(query);
     expect(res.data ?? null).toBeNull();

@@ -174,3 +174,8 @@ export function newCommunesOf(province: string): string[] {
 }
 
 export const oldProvinceOf = (oldCommune: string) => reference().oldCommunes.get(oldCommune)?.province;
+
+/** The old communes of one old province, in code order. */
+export function oldCommunesOfProvince(province: string): string[] {
+  return [...reference().oldCommunes.values()].filter((c) => c.province === province).map((c) => c.code).sort();
+}
