@@ -93,7 +93,7 @@ export interface ImportSummary {
 
 const DEFAULT_BATCH = 5_000;
 /**
- * The summary buffer of one import (lib/summary-store.ts DeltaBuffer): large enough to hold
+ * The summary buffer of one import (lib/summaries DeltaBuffer): large enough to hold
  * every (commune, day) a million citizens touch, of one province (1.8 million) or of the whole
  * nation (2.9 million, at its limit), so that each is written once.
  */
