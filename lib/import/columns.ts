@@ -40,10 +40,8 @@ export type RowValues<C extends ColumnSet> = {
 type Required<T> = Column<T> & { readonly required: true };
 type Optional<T> = Column<T> & { readonly required: false };
 
-/** Today as a `YYYY-MM-DD` in Viet Nam (UTC+7, no daylight saving): the records' own calendar. */
-export function todayInVietnam(now = Date.now()): string {
-  return new Date(now + 7 * 3_600_000).toISOString().slice(0, 10);
-}
+// Moved to lib/today.ts (with TODAY, the date the whole graph works with); kept here for its importers.
+export { todayInVietnam } from '../today';
 
 /** The first day the summaries and periods know (lib/periods.ts MIN_YEAR). */
 const EARLIEST_DATE = '1900-01-01';
