@@ -31,9 +31,9 @@ import { today } from '../lib/today';
 import { auditPlugin } from './audit';
 import { answerFormatOf, exportNotesFor, exportPlugin, headersForExecution, sendExport, type ExportNotes } from './export';
 import { httpCacheHeaders } from './http-caching';
-import { mountGraphiql } from './graphiql';
+import { EXAMPLE_QUERIES, mountGraphiql } from './graphiql';
 import { analyzeOperation, type OperationAnalysis } from './operation-analysis';
-import { loadPersistedOperations, persistedOperationsPlugin, REGISTERED_AT_RUN_TIME_TTL, sha256, SharedPersistedCache } from './persisted-operations';
+import { loadPersistedOperations, persistedOperationsPlugin, persistedQueryManifest, REGISTERED_AT_RUN_TIME_TTL, sha256, SharedPersistedCache } from './persisted-operations';
 import { graphqlParamsOf, MemoryCacheStore, RedisCacheStore, ResponseCache, subgraphsOfPlan, type CacheNotes, type CachedAnswer } from './response-cache';
 import { RateLimiter } from './rate-limit';
 
@@ -143,6 +143,8 @@ function limitsPlugin(config: Config): ApolloServerPlugin<GatewayContext> {
     async requestDidStart() {
       return {
         async didResolveOperation(rc: GraphQLRequestContext<GatewayContext>) {
+          // No operation of that name in the document: Apollo Server says so next (not a 500 here).
+          if (!rc.operation) return;
           // graphql-js 16 does not reject an operation type the schema lacks; the planner would fail with a 500.
           if (rc.operation!.operation !== 'query') {
             throw new GraphQLError(`This graph is read-only: it has no ${rc.operation!.operation} operations, only queries`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
@@ -257,7 +259,10 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   const devHeaders = config.NODE_ENV !== 'production' && !config.JWT_SECRET && !config.JWT_PUBLIC_KEY_FILE && !config.JWT_JWKS_FILE
     ? { Authorization: `Bearer ${await signUserToken(DEV_JWT_SECRET, { sub: 'graphiql-analyst', roles: ['analyst'] }, '30d')}` }
     : undefined;
-  mountGraphiql(app, '/graphql', devHeaders);
+  // Every registered operation is an example tab too, after the hand-written ones.
+  mountGraphiql(app, '/graphql', devHeaders, [...EXAMPLE_QUERIES, ...persisted.operations.map((op) => ({ query: op.text, variables: op.exampleVariables }))]);
+  const manifest = persistedQueryManifest(persisted);
+  app.get('/persisted-operations.json', (_req, res) => void res.set('cache-control', `public, max-age=${config.HTTP_CACHE_MAX_AGE_SECONDS}`).json(manifest));
   app.use(
     '/graphql',
     express.json({ limit: config.MAX_BODY_BYTES }),

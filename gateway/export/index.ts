@@ -80,7 +80,7 @@ export function exportPlugin(): ApolloServerPlugin<GatewayContext> {
       return {
         async didResolveOperation(rc) {
           const notes = rc.contextValue.export;
-          if (!notes) return;
+          if (!notes || !rc.operation) return;
           notes.shape = tableShape(rc.schema, rc.document!, rc.operation!, (rc.request.variables ?? {}) as Record<string, unknown>);
           notes.operationName = rc.operationName ?? undefined;
           if (notes.format === 'xlsx' && notes.shape.columns.length > XLSX_MAX_COLUMNS) {
