@@ -200,6 +200,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   const auditDb: Db = await openDb(config, 'audit');
   await migrate(auditDb, auditMigrations, 'audit_migrations');
   const persisted = loadPersistedOperations();
+  today(); // A TODAY that is not a day stops the start here, with its name, rather than every request.
 
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_FILE),

@@ -9,8 +9,10 @@
  *   `@include` leave out are not columns; fragments add their fields where they are spread.
  * - **Rows**: one per item of the innermost lists, with the fields of every object above it
  *   (its parents' scalars) repeated on each row: provinces → districts → stats gives one row
- *   per district, the province's name on each. A list that is empty or null still leaves its
- *   parent one row, with its own columns empty.
+ *   per district, the province's name on each. A field with one value where it stands (no
+ *   list between it and its object) is repeated on every row of that object, including the
+ *   rows of a sibling's list. A list that is empty or null still leaves its parent one row,
+ *   with its own columns empty; an answer without lists is one row.
  * - **Two lists side by side** (siblings under one object, e.g. `searchAreas` and
  *   `indicatorCatalog`): their rows come one list after the other, each filling its own
  *   columns, never a cross product; the fields of the objects above are repeated on all of them.
