@@ -79,9 +79,10 @@ export interface GraphQLParams {
  * `variables` and `extensions` as JSON, as Apollo Client sends a persisted query's hash); null
  * when there are none to key by, or they are malformed (Apollo Server then says what is wrong).
  */
-export function graphqlParamsOf(method: string, body: unknown, search: URLSearchParams): GraphQLParams | null {
+export function graphqlParamsOf(method: string, body: unknown, url: string): GraphQLParams | null {
   if (method === 'POST') return body && typeof body === 'object' && !Array.isArray(body) ? (body as GraphQLParams) : null;
   if (method !== 'GET') return null;
+  const search = new URL(url, 'http://gateway').searchParams;
   const params: GraphQLParams = {};
   for (const name of ['query', 'operationName', 'variables', 'extensions'] as const) {
     const values = search.getAll(name);

@@ -182,5 +182,3 @@ export async function sendExport(res: express.Response, response: HTTPGraphQLRes
   }
   return { status: 200, body: Buffer.concat(kept), headers: fileHeaders };
 }
-
-export { FormatError };
