@@ -74,15 +74,23 @@ export interface GraphQLParams {
   extensions?: { persistedQuery?: { sha256Hash?: unknown } };
 }
 
+const SIMPLE_CONTENT_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\s*(;|$)/i;
+
 /**
  * The GraphQL parameters of a POST body or of a GET's URL (`query`, `operationName`, and
  * `variables` and `extensions` as JSON, as Apollo Client sends a persisted query's hash); null
  * when there are none to key by, or they are malformed (Apollo Server then says what is wrong).
+ * A GET that Apollo Server's CSRF prevention refuses (no content type other than a form's or
+ * text, no preflight header) has none either, so that a stored answer never goes to a request
+ * a fresh computation would refuse; a `?format=` link is let through (gateway/export).
  */
-export function graphqlParamsOf(method: string, body: unknown, url: string): GraphQLParams | null {
+export function graphqlParamsOf(method: string, body: unknown, url: string, header: (name: string) => string | undefined): GraphQLParams | null {
   if (method === 'POST') return body && typeof body === 'object' && !Array.isArray(body) ? (body as GraphQLParams) : null;
   if (method !== 'GET') return null;
   const search = new URL(url, 'http://gateway').searchParams;
+  const contentType = header('content-type');
+  const preflighted = (contentType !== undefined && !SIMPLE_CONTENT_TYPES.test(contentType)) || !!header('apollo-require-preflight') || !!header('x-apollo-operation-name');
+  if (!preflighted && !search.has('format')) return null;
   const params: GraphQLParams = {};
   for (const name of ['query', 'operationName', 'variables', 'extensions'] as const) {
     const values = search.getAll(name);

@@ -336,7 +336,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     const identity = identities.get(req) ?? ANONYMOUS;
     const context: GatewayContext = { identity, cacheNotes: {}, export: exportNotesFor(answerFormatOf(req)) };
     const caching = (cacheable: boolean, cacheStatus?: string) => httpCacheHeaders(identity, cacheable, config.HTTP_CACHE_MAX_AGE_SECONDS, cacheStatus);
-    const params = responseCache ? graphqlParamsOf(req.method, req.body, req.originalUrl) : null;
+    const params = responseCache ? graphqlParamsOf(req.method, req.body, req.originalUrl, (name) => req.get(name)) : null;
     const key = params ? await responseCache!.keyOf(params, identity, { format: context.export?.format ?? 'json', today: today() }) : null;
     if (!responseCache || !key) {
       const response = await execute(req, context);

@@ -165,4 +165,15 @@ describe('Apollo Client against the gateway', () => {
     const bare = await fetch(graph.gatewayUrl, { headers: { accept: '*/*' } });
     expect(bare.headers.get('content-type')).not.toMatch(/^text\/html/);
   });
+
+  test("a GET that Apollo Server's CSRF prevention refuses is refused even when its answer is in the cache", async () => {
+    const url = `${graph.gatewayUrl}?query=${encodeURIComponent('{ province(code: "01") { name } }')}`;
+    const preflighted = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+    expect((await preflighted.json()).data.province.name).toBe('Thành phố Hà Nội');
+    expect((await fetch(url, { headers: { 'apollo-require-preflight': 'true' } })).headers.get('x-cache')).toBe('HIT');
+    // What a page on another site can make a browser send: a simple GET.
+    const simple = await fetch(url);
+    expect(simple.status).toBe(400);
+    expect((await simple.json()).errors[0].message).toMatch(/Cross-Site Request Forgery/);
+  });
 });
