@@ -78,8 +78,25 @@ const ASSETS: Record<string, string> = {
   'graphiql.css': 'graphiql/graphiql.min.css',
 };
 
-export function graphiqlPage(endpoint: string, headers?: Record<string, string>): string {
-  const tabs = JSON.stringify(EXAMPLE_QUERIES.map((q) => ({ query: q.query }))).replace(/</g, '\\u003c');
+/** A GraphiQL tab: an operation and its variables. */
+export interface ExampleTab {
+  query: string;
+  variables?: Record<string, unknown>;
+}
+
+/** JSON that can sit inside a <script> element. */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+/**
+ * The page. `headers` (a development token) fill the Headers editor of every tab, the examples'
+ * and any new one. GraphiQL 3 keeps headers per tab, so a token in one tab used to be missing
+ * from the next (a first-time user's second and third examples failed with UNAUTHENTICATED);
+ * here the Headers editor is one for all tabs: what is typed or pasted there (a token of one's
+ * own) is kept in the browser's storage and follows to every tab, and across reloads.
+ */
+export function graphiqlPage(endpoint: string, headers: Record<string, string> | undefined, examples: ExampleTab[]): string {
+  const headerText = headers ? JSON.stringify(headers, null, 2) : undefined;
+  const tabs = examples.map((e) => ({ query: e.query, variables: e.variables ? JSON.stringify(e.variables, null, 2) : undefined, headers: headerText }));
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -87,7 +104,7 @@ export function graphiqlPage(endpoint: string, headers?: Record<string, string>)
 <link rel="icon" href="data:,">
 <title>Project 06 graph · GraphiQL</title>
 <link rel="stylesheet" href="/graphiql/graphiql.css">
-<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+<style>html, body, #graphiql { height: 100%; margin: 0; } .graphiql-footer:empty { display: none; }</style>
 </head>
 <body>
 <div id="graphiql">Loading GraphiQL…</div>
@@ -95,27 +112,68 @@ export function graphiqlPage(endpoint: string, headers?: Record<string, string>)
 <script src="/graphiql/react-dom.js"></script>
 <script src="/graphiql/graphiql.js"></script>
 <script>
+  const SHARED_HEADERS = 'p06:graphiql:headers';
+  // One Headers editor for all tabs: a user's own edit is kept, and shown in whichever tab opens.
+  function SharedHeaders() {
+    const { headerEditor, tabs, activeTabIndex } = GraphiQL.React.useEditorContext({ nonNull: true });
+    const activeTab = tabs[activeTabIndex] && tabs[activeTabIndex].id;
+    React.useEffect(() => {
+      if (!headerEditor) return undefined;
+      const keep = (editor, change) => { if (change.origin !== 'setValue') localStorage.setItem(SHARED_HEADERS, editor.getValue()); };
+      headerEditor.on('change', keep);
+      return () => headerEditor.off('change', keep);
+    }, [headerEditor]);
+    React.useEffect(() => {
+      const shared = localStorage.getItem(SHARED_HEADERS);
+      if (headerEditor && shared !== null && headerEditor.getValue() !== shared) headerEditor.setValue(shared);
+    }, [headerEditor, activeTab]);
+    return null;
+  }
+  const headers = ${scriptJson(headerText ?? null)};
+  // GraphiQL finds the open tab among those it stored by its query, variables and headers,
+  // reading the headers from a key it does not always keep: without them there, a reload added
+  // a copy of the open tab. Its headers are the shared ones, or the development token.
+  const openTabHeaders = localStorage.getItem(SHARED_HEADERS) ?? headers;
+  if (openTabHeaders !== null && localStorage.getItem('graphiql:headers') === null) localStorage.setItem('graphiql:headers', openTabHeaders);
   const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
   const root = ReactDOM.createRoot(document.getElementById('graphiql'));
-  root.render(React.createElement(GraphiQL, { fetcher, defaultTabs: ${tabs}, defaultEditorToolsVisibility: true, shouldPersistHeaders: true${headers ? `, headers: ${JSON.stringify(JSON.stringify(headers, null, 2)).replace(/</g, '\\u003c')}` : ''} }));
+  root.render(React.createElement(GraphiQL, {
+    fetcher,
+    defaultTabs: ${scriptJson(tabs)},
+    defaultHeaders: headers,
+    defaultEditorToolsVisibility: true,
+    shouldPersistHeaders: true,
+  }, React.createElement(GraphiQL.Footer, null, React.createElement(SharedHeaders))));
 </script>
 </body>
 </html>`;
 }
 
 /**
- * Serves GraphiQL's assets under /graphiql and the page at GET `endpoint` for browsers;
- * `headers` prefill its Headers editor (a development token, so the examples run at once).
+ * Serves GraphiQL's assets under /graphiql and the page at GET `endpoint`, to a browser only: a
+ * request whose Accept header asks for HTML first, without GraphQL parameters in its URL. Any
+ * other GET (a client's query, a persisted query's hash with `Accept: *\/*` as Apollo Client
+ * sends it, a `?format=csv` link) is left to the graph. `examples` are its tabs; `headers`
+ * prefill their Headers (a development token, so the examples run at once).
  */
-export function mountGraphiql(app: express.Express, endpoint: string, headers?: Record<string, string>): void {
+export function mountGraphiql(app: express.Express, endpoint: string, headers: Record<string, string> | undefined, examples: ExampleTab[]): void {
   for (const [name, modulePath] of Object.entries(ASSETS)) {
     // Not require.resolve: the packages do not export their UMD files.
     const file = path.join(projectRoot(), 'node_modules', modulePath);
     app.get(`/graphiql/${name}`, (_req, res) => res.sendFile(file, { maxAge: '1d' }));
   }
+  const page = graphiqlPage(endpoint, headers, examples);
   app.get(endpoint, (req, res, next) => {
-    // Only a browser navigation gets the page; GET queries from clients fall through to the server.
-    if (req.query.query || !req.accepts(['text/html', 'application/json']) || req.accepts(['text/html', 'application/json']) !== 'text/html') return next();
-    res.type('html').send(graphiqlPage(endpoint, headers));
+    if (!wantsGraphiql(req)) return next();
+    res.set({ vary: 'Accept', 'cache-control': 'no-cache' }).type('html').send(page);
   });
+}
+
+const GRAPHQL_PARAMS = ['query', 'extensions', 'operationName', 'variables', 'format'];
+
+/** A browser's navigation: HTML asked for by name, and preferred to JSON; no GraphQL in the URL. */
+export function wantsGraphiql(req: express.Request): boolean {
+  if (GRAPHQL_PARAMS.some((p) => req.query[p] !== undefined)) return false;
+  if (!/text\/html/i.test(req.get('accept') ?? '')) return false;
+  return req.accepts(['text/html', 'application/json', 'application/graphql-response+json']) === 'text/html';
 }

@@ -5,7 +5,10 @@
  *
  * - Key: the operation normalised (parsed and printed, so spacing and comments do not matter),
  *   the operation name, the variables (keys sorted), the caller's roles and provinces (small-cell
- *   suppression makes answers depend on them) and the dataset (lib/data-versions.ts `datasetId`).
+ *   suppression makes answers depend on them), the dataset (lib/data-versions.ts `datasetId`),
+ *   the answer's format (JSON, CSV or XLSX: each is stored as the bytes sent) and today's date
+ *   (lib/today.ts: an answer may depend on it, through the current, incomplete period). POST
+ *   bodies and GET parameters alike.
  * - What is cached: answers without errors to queries that select no person-level data (those
  *   are audited one by one and never cached), as the gateway decides after answering
  *   (`markCacheable`). An operation is stored once it has been answered that way; identical
@@ -71,6 +74,48 @@ export interface GraphQLParams {
   extensions?: { persistedQuery?: { sha256Hash?: unknown } };
 }
 
+const SIMPLE_CONTENT_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\s*(;|$)/i;
+
+/**
+ * The GraphQL parameters of a POST body or of a GET's URL (`query`, `operationName`, and
+ * `variables` and `extensions` as JSON, as Apollo Client sends a persisted query's hash); null
+ * when there are none to key by, or they are malformed (Apollo Server then says what is wrong).
+ * A GET that Apollo Server's CSRF prevention refuses (no content type other than a form's or
+ * text, no preflight header) has none either, so that a stored answer never goes to a request
+ * a fresh computation would refuse; a `?format=` link is let through (gateway/export).
+ */
+export function graphqlParamsOf(method: string, body: unknown, url: string, header: (name: string) => string | undefined): GraphQLParams | null {
+  if (method === 'POST') return body && typeof body === 'object' && !Array.isArray(body) ? (body as GraphQLParams) : null;
+  if (method !== 'GET') return null;
+  const search = new URL(url, 'http://gateway').searchParams;
+  const contentType = header('content-type');
+  const preflighted = (contentType !== undefined && !SIMPLE_CONTENT_TYPES.test(contentType)) || !!header('apollo-require-preflight') || !!header('x-apollo-operation-name');
+  if (!preflighted && !search.has('format')) return null;
+  const params: GraphQLParams = {};
+  for (const name of ['query', 'operationName', 'variables', 'extensions'] as const) {
+    const values = search.getAll(name);
+    if (values.length > 1) return null;
+    if (values.length === 0) continue;
+    if (name === 'query' || name === 'operationName') params[name] = values[0];
+    else {
+      try {
+        params[name] = JSON.parse(values[0]);
+      } catch {
+        return null;
+      }
+    }
+  }
+  return params.query !== undefined || params.extensions !== undefined ? params : null;
+}
+
+/** What else, besides the request, an answer's bytes depend on. */
+export interface AnswerVariant {
+  /** `json`, `csv` or `xlsx`. */
+  format: string;
+  /** `YYYY-MM-DD` (lib/today.ts). */
+  today: string;
+}
+
 /** JSON with object keys sorted at every level: `{a, b}` and `{b, a}` are the same variables. */
 export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
@@ -90,6 +135,8 @@ const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest
 export interface CachedAnswer {
   status: number;
   body: Buffer;
+  /** Headers that go with the bytes (a CSV or XLSX answer's content type and file name). */
+  headers?: Record<string, string>;
 }
 
 export interface ResponseCacheOptions {
@@ -110,6 +157,7 @@ interface EntryHead {
   /** Subgraphs the answer was read from, and their versions when it was computed. */
   subgraphs: string[];
   versions: string[];
+  headers?: Record<string, string>;
 }
 const NEWLINE = 10;
 
@@ -130,7 +178,7 @@ export class ResponseCache {
   constructor(private readonly options: ResponseCacheOptions) {}
 
   /** The cache key of a request, or null when it cannot be cached (not a query text or hash we know). */
-  async keyOf(params: GraphQLParams, identity: Identity): Promise<string | null> {
+  async keyOf(params: GraphQLParams, identity: Identity, variant: AnswerVariant): Promise<string | null> {
     let text = typeof params.query === 'string' ? params.query : undefined;
     const hash = params.extensions?.persistedQuery?.sha256Hash;
     if (text === undefined && typeof hash === 'string') text = await this.options.persistedText(hash);
@@ -154,12 +202,14 @@ export class ResponseCache {
         stableJson(params.variables ?? {}),
         [...identity.roles].sort().join(','),
         [...identity.provinces].sort().join(','),
+        variant.format,
+        variant.today,
       ].join('\u0000'),
     );
   }
 
   /** A stored answer still valid for `key`. */
-  async get(key: string): Promise<Buffer | undefined> {
+  async get(key: string): Promise<CachedAnswer | undefined> {
     let raw: Buffer | undefined;
     let current: string[];
     let head: EntryHead;
@@ -174,7 +224,7 @@ export class ResponseCache {
       return undefined;
     }
     if (current.some((v, i) => v !== head.versions[i])) return undefined;
-    return raw.subarray(raw.indexOf(NEWLINE) + 1);
+    return { status: 200, body: raw.subarray(raw.indexOf(NEWLINE) + 1), headers: head.headers };
   }
 
   /**
@@ -209,7 +259,7 @@ export class ResponseCache {
         const subgraphs = [...new Set(notes.cacheableFrom)].sort();
         const versions = subgraphs.map((s) => before[this.options.subgraphs.indexOf(s)] ?? '0');
         try {
-          const head: EntryHead = { subgraphs, versions };
+          const head: EntryHead = { subgraphs, versions, headers: answer.headers };
           await this.options.store.set(key, Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), answer.body]), this.options.ttlSeconds);
           this.known.set(key, true);
           stored = true;

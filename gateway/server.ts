@@ -27,11 +27,14 @@ import { migrate, openDb, type Db } from '../lib/db';
 import { logger } from '../lib/logger';
 import { formatError, listenOn, type ServiceHandle } from '../lib/subgraph';
 import { auditMigrations } from '../services/audit/log';
+import { today } from '../lib/today';
 import { auditPlugin } from './audit';
-import { mountGraphiql } from './graphiql';
+import { answerFormatOf, exportNotesFor, exportPlugin, headersForExecution, sendExport, type ExportNotes } from './export';
+import { httpCacheHeaders } from './http-caching';
+import { EXAMPLE_QUERIES, mountGraphiql } from './graphiql';
 import { analyzeOperation, type OperationAnalysis } from './operation-analysis';
-import { loadPersistedOperations, persistedOperationsPlugin, REGISTERED_AT_RUN_TIME_TTL, sha256, SharedPersistedCache } from './persisted-operations';
-import { MemoryCacheStore, RedisCacheStore, ResponseCache, subgraphsOfPlan, type CacheNotes, type GraphQLParams } from './response-cache';
+import { loadPersistedOperations, persistedOperationsPlugin, persistedQueryManifest, REGISTERED_AT_RUN_TIME_TTL, sha256, SharedPersistedCache } from './persisted-operations';
+import { graphqlParamsOf, MemoryCacheStore, RedisCacheStore, ResponseCache, subgraphsOfPlan, type CacheNotes, type CachedAnswer } from './response-cache';
 import { RateLimiter } from './rate-limit';
 
 export interface GatewayOptions {
@@ -50,8 +53,10 @@ export interface GatewayContext {
   analysis?: OperationAnalysis;
   /** The subgraphs the query plan fetches from. */
   planSubgraphs?: string[];
-  /** Present when the response cache may store the answer: where to say that it can. */
+  /** Where the response cache plugin says whether the answer may be cached. */
   cacheNotes?: CacheNotes;
+  /** Present when the answer is asked for as CSV or XLSX (gateway/export). */
+  export?: ExportNotes;
 }
 
 export function readSupergraph(file = 'schema/supergraph.graphql'): string {
@@ -138,6 +143,8 @@ function limitsPlugin(config: Config): ApolloServerPlugin<GatewayContext> {
     async requestDidStart() {
       return {
         async didResolveOperation(rc: GraphQLRequestContext<GatewayContext>) {
+          // No operation of that name in the document: Apollo Server says so next (not a 500 here).
+          if (!rc.operation) return;
           // graphql-js 16 does not reject an operation type the schema lacks; the planner would fail with a 500.
           if (rc.operation!.operation !== 'query') {
             throw new GraphQLError(`This graph is read-only: it has no ${rc.operation!.operation} operations, only queries`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
@@ -193,6 +200,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   const auditDb: Db = await openDb(config, 'audit');
   await migrate(auditDb, auditMigrations, 'audit_migrations');
   const persisted = loadPersistedOperations();
+  today(); // A TODAY that is not a day stops the start here, with its name, rather than every request.
 
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_FILE),
@@ -239,6 +247,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
       limitsPlugin(config),
       auditPlugin(auditDb),
       responseCachePlugin(),
+      exportPlugin(),
     ],
   });
   await apollo.start();
@@ -251,7 +260,10 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   const devHeaders = config.NODE_ENV !== 'production' && !config.JWT_SECRET && !config.JWT_PUBLIC_KEY_FILE && !config.JWT_JWKS_FILE
     ? { Authorization: `Bearer ${await signUserToken(DEV_JWT_SECRET, { sub: 'graphiql-analyst', roles: ['analyst'] }, '30d')}` }
     : undefined;
-  mountGraphiql(app, '/graphql', devHeaders);
+  // Every registered operation is an example tab too, after the hand-written ones.
+  mountGraphiql(app, '/graphql', devHeaders, [...EXAMPLE_QUERIES, ...persisted.operations.map((op) => ({ query: op.text, variables: op.exampleVariables }))]);
+  const manifest = persistedQueryManifest(persisted);
+  app.get('/persisted-operations.json', (_req, res) => void res.set('cache-control', `public, max-age=${config.HTTP_CACHE_MAX_AGE_SECONDS}`).json(manifest));
   app.use(
     '/graphql',
     express.json({ limit: config.MAX_BODY_BYTES }),
@@ -292,13 +304,14 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   const execute = (req: express.Request, context: GatewayContext): Promise<HTTPGraphQLResponse> => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    for (const [key, value] of Object.entries(headersForExecution(req, context.export))) headers.set(key, value);
     const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
     return apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search, body: req.body }, context: async () => context });
   };
 
-  const send = async (res: express.Response, response: HTTPGraphQLResponse, cacheStatus?: string, bytes?: Buffer) => {
+  const send = async (res: express.Response, response: HTTPGraphQLResponse, headers: Record<string, string>, bytes?: Buffer) => {
     for (const [key, value] of response.headers) res.setHeader(key, value);
-    if (cacheStatus) res.setHeader('x-cache', cacheStatus);
+    res.set(headers);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       res.end(bytes ?? response.body.string);
@@ -308,34 +321,45 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     res.end();
   };
 
-  /** Answers one request: from the response cache when it holds a valid answer, else through Apollo Server. */
+  /** Sends a stored answer (a JSON one in the type the request accepts). */
+  const sendStored = (req: express.Request, res: express.Response, stored: CachedAnswer, headers: Record<string, string>) => {
+    const json = req.accepts(['application/json', 'application/graphql-response+json']) === 'application/graphql-response+json' ? 'application/graphql-response+json' : 'application/json';
+    res.set({ 'content-type': `${json}; charset=utf-8`, ...stored.headers, ...headers });
+    res.status(stored.status).end(stored.body);
+  };
+
+  /**
+   * Answers one request: from the response cache when it holds a valid answer, else through
+   * Apollo Server; as JSON, or as CSV or XLSX made from the JSON result (gateway/export).
+   */
   const answer = async (req: express.Request, res: express.Response) => {
     const identity = identities.get(req) ?? ANONYMOUS;
-    const body = req.body as GraphQLParams | undefined;
-    const key = responseCache && req.method === 'POST' && body && typeof body === 'object' && !Array.isArray(body) ? await responseCache.keyOf(body, identity) : null;
-    if (!responseCache || !key) return send(res, await execute(req, { identity }));
-    // `Cache-Control: no-cache` asks for a fresh answer (which then replaces the stored one).
-    const cached = /no-cache/i.test(req.get('cache-control') ?? '') ? undefined : await responseCache.get(key);
-    if (cached !== undefined) {
-      const type = req.accepts(['application/json', 'application/graphql-response+json']) === 'application/graphql-response+json' ? 'application/graphql-response+json' : 'application/json';
-      res.setHeader('content-type', `${type}; charset=utf-8`);
-      res.setHeader('x-cache', 'HIT');
-      res.status(200).end(cached);
+    const context: GatewayContext = { identity, cacheNotes: {}, export: exportNotesFor(answerFormatOf(req)) };
+    const caching = (cacheable: boolean, cacheStatus?: string) => httpCacheHeaders(identity, cacheable, config.HTTP_CACHE_MAX_AGE_SECONDS, cacheStatus);
+    const params = responseCache ? graphqlParamsOf(req.method, req.body, req.originalUrl, (name) => req.get(name)) : null;
+    const key = params ? await responseCache!.keyOf(params, identity, { format: context.export?.format ?? 'json', today: today() }) : null;
+    if (!responseCache || !key) {
+      const response = await execute(req, context);
+      const cacheable = context.cacheNotes!.cacheableFrom !== undefined;
+      if (context.export) await sendExport(res, response, context.export, { keep: false, headers: caching(cacheable) });
+      else await send(res, response, caching(cacheable));
       return;
     }
+    // `Cache-Control: no-cache` asks for a fresh answer (which then replaces the stored one).
+    const cached = /no-cache/i.test(req.get('cache-control') ?? '') ? undefined : await responseCache.get(key);
+    if (cached !== undefined) return sendStored(req, res, cached, caching(true, 'HIT'));
     let response: HTTPGraphQLResponse | undefined;
+    let cacheable = false;
     const result = await responseCache.compute(key, async (cacheNotes) => {
-      response = await execute(req, { identity, cacheNotes });
+      response = await execute(req, { ...context, cacheNotes });
+      cacheable = cacheNotes.cacheableFrom !== undefined;
+      // A table is streamed to this client as it is written, and kept for the cache if it may be.
+      if (context.export) return sendExport(res, response, context.export, { keep: cacheable, headers: caching(cacheable, cacheable ? 'MISS' : 'BYPASS') });
       // A streamed answer (incremental delivery) is not cached.
       return response.body.kind === 'complete' ? { status: response.status ?? 200, body: Buffer.from(response.body.string) } : { status: -1, body: Buffer.alloc(0) };
     });
-    if (!response) {
-      res.setHeader('content-type', 'application/json; charset=utf-8');
-      res.setHeader('x-cache', 'HIT');
-      res.status(result.answer.status).end(result.answer.body);
-      return;
-    }
-    await send(res, response, result.stored ? 'MISS' : 'BYPASS', result.answer.body);
+    if (!response) return sendStored(req, res, result.answer, caching(true, 'HIT'));
+    if (!context.export) await send(res, response, caching(cacheable, result.stored ? 'MISS' : 'BYPASS'), result.answer.body);
   };
   // Bodies that are not JSON, or too large, get a GraphQL-shaped error that says so.
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {

@@ -64,6 +64,8 @@ const envSchema = z.object({
   RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(3600),
   /** Memory the in-process cache may hold (answers' bytes); with Redis, Redis's own maxmemory rules. */
   RESPONSE_CACHE_MAX_MB: z.coerce.number().int().min(1).default(256),
+  /** Cache-Control max-age of cacheable answers (public when anonymous, private with a token); 0: no-store. */
+  HTTP_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Redis for the response cache and the data versions, shared by every gateway and import (redis://host:port/db). */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must look like redis://host:6379').optional(),
   /** Prefix of every Redis key this graph writes. */

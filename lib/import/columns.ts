@@ -46,6 +46,7 @@ export type RowValues<C extends ColumnSet> = {
 type Required<T> = Column<T> & { readonly required: true };
 type Optional<T> = Column<T> & { readonly required: false };
 
+// Moved to lib/today.ts (with TODAY, the date the whole graph works with); kept here for its importers.
 export { todayInVietnam } from '../today';
 
 /** The first day the summaries and periods know (lib/periods.ts MIN_YEAR). */
