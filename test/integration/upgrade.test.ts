@@ -68,7 +68,7 @@ describe.each(testDatabases())('an existing database upgraded in place on $label
       const { delivered: _r, ...r } = countResidency(facts as never, area, period.start, period.end);
       expect({ area, ...residencyReading(residency[i]) }).toEqual({ area, ...r });
       const l = countLand(facts as never, area, period.start, period.end);
-      expect({ area, parcels: land[i].stock.parcels, digitized: land[i].stock.digitized_parcels, estimated: land[i].stock.placed_by_rule > 0 }).toEqual({ area, parcels: l.parcels, digitized: l.digitizedParcels, estimated: l.estimated });
+      expect({ area, parcels: land[i].stock.parcels, digitized: land[i].stock.digitized_parcels, estimated: (land[i].stock as Record<string, number>).placed_by_rule > 0 }).toEqual({ area, parcels: l.parcels, digitized: l.digitizedParcels, estimated: l.estimated });
       const h = countHealth(facts as never, area, period.start, period.end);
       expect({ area, books: health[i].stock.e_health_records, integrated: health[i].stock.integrated }).toEqual({ area, books: h.eHealthRecords, integrated: h.integratedIntoVneid });
     });
