@@ -43,8 +43,12 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().optional(),
   /** Signs the identity the gateway forwards to the subgraphs; every service must share it. */
   INTERNAL_SECRET: z.string().min(16, 'at least 16 characters').optional(),
-  /** Counts of people from 1 to SUPPRESSION_THRESHOLD - 1 in a commune or district are suppressed for analysts. */
-  SUPPRESSION_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(10),
+  /**
+   * Keys the record keys of cell-key perturbation (lib/disclosure/record-keys.ts): every writer
+   * (services, imports) must share it; changing it needs the summaries rebuilt. Development default
+   * refused in production.
+   */
+  PERTURBATION_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(14),
   MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),
@@ -80,8 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  if (parsed.data.NODE_ENV === 'production' && (!parsed.data.INTERNAL_SECRET || (!parsed.data.JWT_SECRET && !parsed.data.JWT_PUBLIC_KEY_FILE && !parsed.data.JWT_JWKS_FILE))) {
-    throw new Error('Invalid configuration:\n  NODE_ENV=production needs INTERNAL_SECRET and one of JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWT_JWKS_FILE: the development secrets are refused');
+  if (parsed.data.NODE_ENV === 'production' && (!parsed.data.INTERNAL_SECRET || !parsed.data.PERTURBATION_SECRET || (!parsed.data.JWT_SECRET && !parsed.data.JWT_PUBLIC_KEY_FILE && !parsed.data.JWT_JWKS_FILE))) {
+    throw new Error('Invalid configuration:\n  NODE_ENV=production needs INTERNAL_SECRET, PERTURBATION_SECRET and one of JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWT_JWKS_FILE: the development secrets are refused');
   }
   if (parsed.data.DB_CLIENT === 'mysql2' && !parsed.data.MYSQL_URL) {
     throw new Error('Invalid configuration:\n  MYSQL_URL: required when DB_CLIENT=mysql2');

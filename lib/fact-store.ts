@@ -10,6 +10,7 @@ import type { Placement } from './areas';
 import type { Db } from './db';
 import { bulkUpsert, rowsByKey } from './bulk';
 import { todayInVietnam } from './today';
+import { recordKey } from './disclosure/record-keys';
 import { applyDeltas, DeltaBuffer, PLACED_BY_RULE, deltaTable, yearTable, deliveryTable, type FigureDelta, type SummarySpec } from './summaries';
 
 export interface FactSpec<F, M extends string> {
@@ -34,6 +35,17 @@ export interface FactSpec<F, M extends string> {
    * `(key, column)`, so that facts can be found by it. The fact's row keeps the full value too.
    */
   links?: { table: string; column: string; valuesOf(fact: F): string[] };
+}
+
+/** A fact's deltas, each carrying the fact's record key (lib/disclosure/record-keys.ts). */
+function keyedDeltas<F, M extends string>(spec: FactSpec<F, M>, fact: F, sign = 1): FigureDelta<M>[] {
+  const key = recordKey(spec.table, spec.idOf(fact));
+  const deltas = spec.deltasOf(fact);
+  for (const d of deltas) {
+    d.key = key;
+    if (sign < 0) d.delta = -d.delta;
+  }
+  return deltas;
 }
 
 /** Counts a fact placed by rule (from `date` on) in the units its placement chose by rule. */
@@ -99,11 +111,11 @@ export async function upsertFacts<F, M extends string>(
       }
       if (old) {
         result.updated++;
-        for (const d of spec.deltasOf(spec.fromRow(old))) deltas.push({ ...d, delta: -d.delta });
+        deltas.push(...keyedDeltas(spec, spec.fromRow(old), -1));
       } else {
         result.inserted++;
       }
-      deltas.push(...spec.deltasOf(fact));
+      deltas.push(...keyedDeltas(spec, fact));
       changed.set(spec.idOf(fact), row);
       // A later fact in the same call with the same id replaces this one.
       existing.set(spec.idOf(fact), row);
@@ -132,7 +144,7 @@ export async function deleteFacts<F, M extends string>(trx: Knex.Transaction, sp
     const rows = await rowsByKey(trx, spec.table, spec.key, batch);
     const found = new Set(rows.map((r) => String(r[spec.key])));
     missing.push(...batch.filter((id) => !found.has(id)));
-    for (const row of rows) for (const d of spec.deltasOf(spec.fromRow(row))) deltas.push({ ...d, delta: -d.delta });
+    for (const row of rows) deltas.push(...keyedDeltas(spec, spec.fromRow(row), -1));
     if (found.size) {
       await trx(spec.table).whereIn(spec.key, [...found]).delete();
       if (spec.links) await trx(spec.links.table).whereIn(spec.key, [...found]).delete();
@@ -162,7 +174,7 @@ export async function rebuildSummaries<F, M extends string>(db: Knex, spec: Fact
       if (after !== null) query.where(spec.key, '>', after);
       const rows: Record<string, unknown>[] = await query;
       if (rows.length === 0) break;
-      const deltas = rows.flatMap((r) => spec.deltasOf(spec.fromRow(r)));
+      const deltas = rows.flatMap((r) => keyedDeltas(spec, spec.fromRow(r)));
       for (const d of deltas) if (d.date > latest) latest = d.date;
       await buffer.add(deltas);
       after = String(rows[rows.length - 1][spec.key]);

@@ -9,12 +9,11 @@
  * after that delivery date is not known at all (null, never a carried-forward stock shown as a
  * fact); figures are estimated where facts were placed in the unit by rule (lib/areas/placement.ts).
  *
- * It also applies small-cell suppression. For a caller who does not see exact figures of a unit
- * (lib/auth.ts `seesExactFigures`), a count of people from 1 to threshold - 1 in a commune or
- * district comes back null. Then, so that a suppressed count cannot be recovered as its parent's
- * total minus its siblings, in every group of siblings of one fetch (same parent, same period)
- * where exactly one count of a figure is suppressed, the next smallest non-zero count of that
- * figure is suppressed too. Siblings asked for in one query arrive in one fetch.
+ * It also protects counts of people. For a caller who does not see exact figures of a unit
+ * (lib/auth.ts `seesExactFigures`: analysts; officers outside their provinces), every count of
+ * people in a commune or district, stock or flow, is published with the small noise its cell key
+ * fixes (lib/disclosure/perturbation.ts): the same set of people always gets the same published
+ * value, however and whenever it is asked for. Provinces and the nation are exact.
  */
 import DataLoader from 'dataloader';
 import { requireAreaById, type Area } from './areas';
@@ -22,7 +21,8 @@ import { seesExactFigures, unauthenticated, type Identity } from './auth';
 import type { Db } from './db';
 import { badInput } from './errors';
 import { parsePeriod, type Period } from './periods';
-import { PLACED_BY_RULE, readFigures, type FigureReading, type SummarySpec } from './summaries';
+import { perturb } from './disclosure/perturbation';
+import { keyColumnOf, PLACED_BY_RULE, readFigures, type FigureReading, type SummarySpec } from './summaries';
 
 export interface AreaStatsRef {
   areaId: string;
@@ -31,10 +31,6 @@ export interface AreaStatsRef {
 
 export interface FigureRule {
   identity: Identity;
-  /** Counts from 1 to threshold - 1 are suppressed. */
-  threshold: number;
-  /** The figures that count people (a parcel count does not identify anyone). */
-  personMetrics: readonly string[];
   /** Today in Viet Nam (`YYYY-MM-DD`): periods after it are refused, the one containing it is read up to it. */
   today: string;
 }
@@ -50,9 +46,11 @@ export interface FigureStatus {
   deliveredThrough: string | null;
   /** Some facts counted were placed in the unit by rule (the crosswalk left the choice open). */
   estimated: boolean;
+  /** The counts of people were perturbed for this caller (lib/disclosure). */
+  protected: boolean;
 }
 
-/** A figure's value; null where it is suppressed or not yet known. */
+/** A figure's value; null where it is not yet known. */
 export type FigureReadingWithSuppression<M extends string> = {
   stock: Record<M, number | null>;
   flow: Record<M, number | null>;
@@ -102,7 +100,7 @@ export function createFigureLoader<M extends string>(db: Db, spec: SummarySpec<M
         }
       });
       const readings = await readFigures(db, spec, valid.map((k) => ({ areaKey: k.area.key, period: readablePeriod(k.period, rule.today) })));
-      const out = suppress(valid, readings.map((r, i) => withStatus(r, valid[i].period, rule.today)), rule);
+      const out = readings.map((r, i) => protect(spec, valid[i].area, withStatus(r, valid[i].period, rule.today), rule.identity));
       return slots.map((s) => (typeof s === 'number' ? out[s] : s));
     },
     { cacheKeyFn: (ref) => `${ref.areaId}|${ref.period}`, maxBatchSize: 5000 },
@@ -120,6 +118,7 @@ function withStatus<M extends string>(reading: FigureReading<M>, period: Period,
     figuresAsOf: asOf,
     deliveredThrough: delivered,
     estimated: (reading.stock as Record<string, number>)[PLACED_BY_RULE] > 0,
+    protected: false,
   };
   const out = reading as unknown as FigureReadingWithSuppression<M>;
   out.status = status;
@@ -131,57 +130,35 @@ function withStatus<M extends string>(reading: FigureReading<M>, period: Period,
 
 const SMALL_AREAS = new Set(['COMMUNE', 'DISTRICT']);
 
-export function suppress<M extends string>(keys: Key[], readings: FigureReadingWithSuppression<M>[], rule: Pick<FigureRule, 'identity' | 'threshold' | 'personMetrics'>): FigureReadingWithSuppression<M>[] {
-  const out = readings;
-  const guarded = keys.map((k) => SMALL_AREAS.has(k.area.level) && !seesExactFigures(rule.identity, k.area));
-  if (!guarded.some(Boolean)) return out;
-  const groups = new Map<string, number[]>();
-  keys.forEach((k, i) => {
-    if (!guarded[i]) return;
-    const group = `${k.area.parentId}|${k.period.label}`;
-    let members = groups.get(group);
-    if (!members) groups.set(group, (members = []));
-    members.push(i);
-  });
-  for (const part of ['stock', 'flow'] as const) {
-    for (const m of rule.personMetrics as M[]) {
-      for (const members of groups.values()) {
-        let suppressed = 0;
-        for (const i of members) {
-          const v = out[i][part][m];
-          if (v !== null && v > 0 && v < rule.threshold) {
-            out[i][part][m] = null;
-            suppressed++;
-          }
-        }
-        if (suppressed !== 1) continue;
-        // The complement: the smallest other non-zero count of the group.
-        const candidates = members.filter((i) => (out[i][part][m] ?? 0) > 0);
-        candidates.sort((a, b) => out[a][part][m]! - out[b][part][m]! || keys[a].area.id.localeCompare(keys[b].area.id));
-        if (candidates.length) out[candidates[0]][part][m] = null;
-      }
-    }
+/** Perturbs the counts of people of a reading of a commune or district, for a caller who does not see them exactly. */
+function protect<M extends string>(spec: SummarySpec<M>, area: Area, reading: FigureReadingWithSuppression<M>, identity: Identity): FigureReadingWithSuppression<M> {
+  if (!SMALL_AREAS.has(area.level) || seesExactFigures(identity, area) || !reading.status.known) return reading;
+  for (const part of [reading.stock, reading.flow] as Record<string, number | null>[]) {
+    for (const metric of spec.protectedMetrics ?? []) part[metric] = perturb(part[metric] as number, part[keyColumnOf(metric)] as number);
   }
-  return out;
+  reading.status.protected = true;
+  return reading;
 }
 
-/** Where each field of a domain's figures object comes from: a summary column, as a stock or a flow. */
-export type FigureFields<M extends string> = Record<string, readonly ['stock' | 'flow', M]>;
+/**
+ * Where each field of a domain's figures object comes from: a summary column, as a stock or a
+ * flow; or, for a figure that is the sum of others, a function of the (protected) reading, so
+ * that published figures keep their identities (eidAccounts = eidLevel1 + eidLevel2) and no
+ * difference of two of them tells more than the published one.
+ */
+export type FigureFields<M extends string> = Record<string, readonly ['stock' | 'flow', M] | ((reading: FigureReadingWithSuppression<M>) => number | null)>;
 
 /**
- * A domain's figures object: each field's value (null where suppressed or not yet known), the
- * names of the suppressed ones, and the reading's status (`complete`, `figuresAsOf`,
- * `deliveredThrough`, `estimated`).
+ * A domain's figures object: each field's value (null where not yet known) and the reading's
+ * status (`complete`, `figuresAsOf`, `deliveredThrough`, `estimated`, `protected`).
  */
 export function figuresObject<M extends string>(reading: FigureReadingWithSuppression<M>, fields: FigureFields<M>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const suppressedFields: string[] = [];
   for (const field in fields) {
-    const [part, metric] = fields[field];
-    const value = reading[part][metric];
-    out[field] = value;
-    if (value === null && reading.status.known) suppressedFields.push(field);
+    const from = fields[field];
+    out[field] = typeof from === 'function' ? (reading.status.known ? from(reading) : null) : reading[from[0]][from[1]];
   }
   const { complete, figuresAsOf, deliveredThrough, estimated } = reading.status;
-  return Object.assign(out, { suppressedFields, complete, figuresAsOf, deliveredThrough, estimated });
+  // Nothing is withheld any more (small counts are perturbed instead): kept for clients that read it.
+  return Object.assign(out, { suppressedFields: [], complete, figuresAsOf, deliveredThrough, estimated, protected: reading.status.protected });
 }

@@ -7,7 +7,7 @@ import { placements } from '../areas';
 import { bulkUpsertFlat } from '../bulk';
 import { bucketsOfDays, DAY_BITS, dayIndexOf } from './days';
 import { recordDeliveries } from './deliveries';
-import { columnsOf, deltaTable, type FigureDelta, type SummarySpec } from './spec';
+import { columnsOf, deltaTable, keyColumnOf, type FigureDelta, type SummarySpec } from './spec';
 import { rebuildYearTotals } from './year-totals';
 
 const SLOT_BITS = 22;
@@ -35,6 +35,10 @@ export class DeltaBuffer<M extends string = string> {
   /** Int32s per slot: the key, then the sums. */
   private readonly stride: number;
   private readonly metricIndex: Map<string, number>;
+  /** Per column: the index of its cell-key column, or -1 (lib/disclosure). */
+  private readonly keyIndex: Int32Array;
+  /** Per column: true for a cell-key column (sums modulo 2^16, which Int32 wrap-around keeps). */
+  private readonly isKey: Uint8Array;
   private readonly maxSlots: number;
   /** Per slot: (cell << DAY_BITS | day) + 1 (0 is an empty slot), then the sums. */
   private table: Int32Array;
@@ -53,6 +57,8 @@ export class DeltaBuffer<M extends string = string> {
     this.width = this.columns.length;
     this.stride = 1 + this.width;
     this.metricIndex = new Map(this.columns.map((m, i) => [m, i]));
+    this.keyIndex = Int32Array.from(this.columns, (c) => this.metricIndex.get(keyColumnOf(c)) ?? -1);
+    this.isKey = Uint8Array.from(this.columns, (c) => ((spec.protectedMetrics ?? []) as readonly string[]).some((m) => keyColumnOf(m) === c) ? 1 : 0);
     const fits = 2 ** Math.floor(Math.log2((options.maxBytes ?? 64 * 2 ** 20) / (4 * this.stride)));
     this.maxSlots = Math.min(2 ** SLOT_BITS, Math.max(64, fits));
     this.slots = Math.min(this.maxSlots, 4096);
@@ -76,7 +82,11 @@ export class DeltaBuffer<M extends string = string> {
       }
       this.absoluteSum += Math.abs(d.delta);
       this.touched[d.place] = 1;
-      this.table[this.slotOf((d.place << DAY_BITS) | day) * this.stride + 1 + metric] += d.delta;
+      const at = this.slotOf((d.place << DAY_BITS) | day) * this.stride + 1;
+      this.table[at + metric] += d.delta;
+      // The cell key moves by the fact's record key (an Int32 store wraps modulo 2^32: the low 16 bits are exact).
+      const key = this.keyIndex[metric];
+      if (key >= 0 && d.key !== undefined) this.table[at + key] = (this.table[at + key] + d.delta * d.key) & 0xffff;
     }
   }
 
@@ -124,7 +134,7 @@ export class DeltaBuffer<M extends string = string> {
         runs.push(start, i);
       }
     }
-    const writer = new SummaryWriter(this.trx, this.spec, width);
+    const writer = new SummaryWriter(this.trx, this.spec, width, this.isKey);
     const span = maxDay - minDay + 1;
     const dense = new Int32Array(span * width);
     const seen = new Uint8Array(span);
@@ -247,7 +257,7 @@ class SummaryWriter {
   private monthBuckets = new Int32Array(1024);
   private monthSums: Int32Array;
 
-  constructor(private readonly trx: Knex.Transaction, spec: SummarySpec, private readonly width: number) {
+  constructor(private readonly trx: Knex.Transaction, spec: SummarySpec, private readonly width: number, private readonly isKey: Uint8Array) {
     this.rowWidth = 2 + width;
     this.values = new Array(FLUSH_ROWS * this.rowWidth);
     this.shape = { table: deltaTable(spec), key: ['area_code', 'bucket'], columns: ['area_code', 'bucket', ...columnsOf(spec)], onConflict: 'add' as const };
@@ -285,14 +295,14 @@ class SummaryWriter {
   }
 
   private row(area: string, bucket: number, from: Int32Array, at: number): void {
-    const { width, values } = this;
+    const { width, values, isKey } = this;
     // Sums that cancel out (a date moved within a month) leave nothing to add.
     let m = 0;
-    while (m < width && from[at + m] === 0) m++;
+    while (m < width && (isKey[m] ? from[at + m] & 0xffff : from[at + m]) === 0) m++;
     if (m === width) return;
     values[this.length++] = area;
     values[this.length++] = bucket;
-    for (m = 0; m < width; m++) values[this.length++] = from[at + m];
+    for (m = 0; m < width; m++) values[this.length++] = isKey[m] ? from[at + m] & 0xffff : from[at + m];
   }
 
   private async write(): Promise<void> {

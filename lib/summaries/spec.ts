@@ -10,6 +10,12 @@ export interface SummarySpec<M extends string = string> {
   name: string;
   /** Column names of the domain's figures, e.g. `population`. */
   metrics: readonly M[];
+  /**
+   * The figures that count people, protected by cell-key perturbation for callers who do not see
+   * exact figures (lib/disclosure): each has a column of its own, `<metric>_ck`, summing the
+   * record keys of the facts it counts (modulo 2^16).
+   */
+  protectedMetrics?: readonly M[];
 }
 
 /**
@@ -19,9 +25,12 @@ export interface SummarySpec<M extends string = string> {
  */
 export const PLACED_BY_RULE = 'placed_by_rule';
 
-/** The columns of a summary: the domain's figures, then `placed_by_rule`. */
+/** The column of a protected figure's cell keys. */
+export const keyColumnOf = (metric: string) => `${metric}_ck`;
+
+/** The columns of a summary: the domain's figures, their cell keys, then `placed_by_rule`. */
 export function columnsOf(spec: SummarySpec): string[] {
-  return [...spec.metrics, PLACED_BY_RULE];
+  return [...spec.metrics, ...(spec.protectedMetrics ?? []).map(keyColumnOf), PLACED_BY_RULE];
 }
 
 /** One change of one figure at a date in one cell (a place of lib/areas/placement.ts). */
@@ -32,6 +41,8 @@ export interface FigureDelta<M extends string = string> {
   date: string;
   metric: M | typeof PLACED_BY_RULE;
   delta: number;
+  /** The record key of the fact (lib/disclosure/record-keys.ts): its protected figures' cell keys move by delta × key. */
+  key?: number;
 }
 
 export const deltaTable = (spec: SummarySpec) => `${spec.name}_delta`;
@@ -49,12 +60,16 @@ export async function createSummaryTables(db: Knex, spec: SummarySpec): Promise<
 }
 
 /**
- * The reform's additions to a domain's summaries (a migration step): the `placed_by_rule` figure
- * and the table of the dates each unit's data has been delivered through.
+ * The reform's additions to a domain's summaries (a migration step): the `placed_by_rule` figure,
+ * the cell keys of the protected figures, and the table of the dates each unit's data has been
+ * delivered through.
  */
 export async function addReformSummaryTables(db: Knex, spec: SummarySpec): Promise<void> {
   for (const table of [deltaTable(spec), yearTable(spec)]) {
-    await db.schema.alterTable(table, (t) => t.bigInteger(PLACED_BY_RULE).notNullable().defaultTo(0));
+    await db.schema.alterTable(table, (t) => {
+      t.bigInteger(PLACED_BY_RULE).notNullable().defaultTo(0);
+      for (const metric of spec.protectedMetrics ?? []) t.bigInteger(keyColumnOf(metric)).notNullable().defaultTo(0);
+    });
   }
   // Plain SQL like the summaries' own tables, so that on MySQL area_code has their collation
   // (the database's) and the read's join on it needs no conversion.

@@ -26,7 +26,7 @@ export interface CivilRecord {
 export const CIVIL_STATUS_METRICS = ['births', 'marriages', 'deaths', 'records', 'digitized_records'] as const;
 export type CivilStatusMetric = (typeof CIVIL_STATUS_METRICS)[number];
 
-export const civilStatusSummary = { name: 'civil_status_summary', metrics: CIVIL_STATUS_METRICS };
+export const civilStatusSummary = { name: 'civil_status_summary', metrics: CIVIL_STATUS_METRICS, protectedMetrics: CIVIL_STATUS_METRICS };
 
 const KIND_METRIC: Record<CivilRecordKind, CivilStatusMetric> = { BIRTH: 'births', MARRIAGE: 'marriages', DEATH: 'deaths' };
 

@@ -8,7 +8,7 @@ import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
 import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { seedFromDemo } from '../../lib/seed';
-import { CIVIL_STATUS_METRICS, type CivilStatusMetric, civilRecordFacts, civilStatusMigrations, civilStatusSummary, type CivilRecord, civilRecordPlacement } from './facts';
+import { type CivilStatusMetric, civilRecordFacts, civilStatusMigrations, civilStatusSummary, type CivilRecord, civilRecordPlacement } from './facts';
 
 /** The records that name each person, one statement for the whole batch, in key order. */
 async function recordsNaming(db: Db, personalIds: readonly string[]): Promise<CivilRecord[][]> {
@@ -22,12 +22,12 @@ async function recordsNaming(db: Db, personalIds: readonly string[]): Promise<Ci
   return personalIds.map((id) => by.get(id)!);
 }
 
-function createContext(db: Db, identity: Identity, threshold: number, today: string) {
+function createContext(db: Db, identity: Identity, today: string) {
   return {
     identity,
     records: new DataLoader<string, CivilRecord | null>((ids) => getFacts(db, civilRecordFacts, ids)),
     recordsNaming: new DataLoader<string, CivilRecord[]>((ids) => recordsNaming(db, ids)),
-    figures: createFigureLoader(db, civilStatusSummary, { identity, threshold, personMetrics: CIVIL_STATUS_METRICS, today }),
+    figures: createFigureLoader(db, civilStatusSummary, { identity, today }),
   };
 }
 type Context = ReturnType<typeof createContext>;
@@ -71,6 +71,6 @@ const resolvers = {
 export const civilStatusModule: DomainModule = {
   name: 'civil-status',
   migrations: civilStatusMigrations,
-  createSubgraph: ({ db, config }) => databaseSubgraph('civil-status', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD, todayFor(config))),
+  createSubgraph: ({ db, config }) => databaseSubgraph('civil-status', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   seedDemo: (db, options) => seedFromDemo(db, civilRecordFacts, options, (c) => c.civilRecords, ['civilRecords']),
 };

@@ -18,7 +18,7 @@ export interface HealthRecord {
 export const HEALTH_METRICS = ['e_health_records', 'integrated'] as const;
 export type HealthMetric = (typeof HEALTH_METRICS)[number];
 
-export const healthSummary = { name: 'health_summary', metrics: HEALTH_METRICS };
+export const healthSummary = { name: 'health_summary', metrics: HEALTH_METRICS, protectedMetrics: HEALTH_METRICS };
 
 /** Where a book counts: with its holder, by people where the crosswalk splits a commune. */
 export const healthRecordPlacement = (r: HealthRecord): Placement => placeOf(r.communeCode, r.communeStructure, r.personalId, 'people');

@@ -9,15 +9,15 @@ import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
 import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { seedFromDemo } from '../../lib/seed';
-import { HEALTH_METRICS, type HealthMetric, healthMigrations, healthRecordFacts, healthSummary, type HealthRecord, healthRecordPlacement } from './facts';
+import { type HealthMetric, healthMigrations, healthRecordFacts, healthSummary, type HealthRecord, healthRecordPlacement } from './facts';
 
-function createContext(db: Db, identity: Identity, threshold: number, today: string) {
+function createContext(db: Db, identity: Identity, today: string) {
   return {
     identity,
     records: new DataLoader<string, HealthRecord | null>((ids) => getFacts(db, healthRecordFacts, ids)),
     // A person's most recent book, should there be several.
     bookOf: new DataLoader<string, HealthRecord | null>(async (ids) => (await factsByColumn(db, healthRecordFacts, 'personal_id', ids, 'created_on')).map((books) => books.at(-1) ?? null)),
-    figures: createFigureLoader(db, healthSummary, { identity, threshold, personMetrics: HEALTH_METRICS, today }),
+    figures: createFigureLoader(db, healthSummary, { identity, today }),
   };
 }
 type Context = ReturnType<typeof createContext>;
@@ -59,6 +59,6 @@ const resolvers = {
 export const healthModule: DomainModule = {
   name: 'health',
   migrations: healthMigrations,
-  createSubgraph: ({ db, config }) => databaseSubgraph('health', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD, todayFor(config))),
+  createSubgraph: ({ db, config }) => databaseSubgraph('health', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   seedDemo: (db, options) => seedFromDemo(db, healthRecordFacts, options, (c) => c.healthRecords, ['healthRecords']),
 };

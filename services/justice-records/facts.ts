@@ -33,7 +33,8 @@ const DAY_COLUMNS = [...Array.from({ length: MAX_TRACKED_DAYS + 1 }, (_, d) => d
 export const JUSTICE_METRICS = ['requests', 'requests_vneid', 'issued', ...DAY_COLUMNS];
 export type JusticeMetric = string;
 
-export const justiceSummary = { name: 'justice_summary', metrics: JUSTICE_METRICS };
+/** Requests count people; the days-to-issue histogram is not published, only its median (services/justice-records/module.ts). */
+export const justiceSummary = { name: 'justice_summary', metrics: JUSTICE_METRICS, protectedMetrics: ['requests', 'requests_vneid', 'issued'] };
 
 const DAY_MS = 86_400_000;
 export const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);

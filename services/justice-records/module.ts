@@ -9,17 +9,20 @@ import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
 import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { seedFromDemo } from '../../lib/seed';
-import { type JusticeMetric, daysColumn, JUSTICE_METRICS, justiceMigrations, justiceSummary, MAX_TRACKED_DAYS, medianDays, requestFacts, type CriminalRecordRequest, requestPlacement } from './facts';
+import { type JusticeMetric, daysColumn, justiceMigrations, justiceSummary, MAX_TRACKED_DAYS, medianDays, requestFacts, type CriminalRecordRequest, requestPlacement } from './facts';
 
-function createContext(db: Db, identity: Identity, threshold: number, today: string) {
+function createContext(db: Db, identity: Identity, today: string) {
   return {
     identity,
     requests: new DataLoader<string, CriminalRecordRequest | null>((ids) => getFacts(db, requestFacts, ids)),
     requestsOf: new DataLoader<string, CriminalRecordRequest[]>((ids) => factsByColumn(db, requestFacts, 'personal_id', ids, 'submitted_on')),
-    figures: createFigureLoader(db, justiceSummary, { identity, threshold, personMetrics: JUSTICE_METRICS, today }),
+    figures: createFigureLoader(db, justiceSummary, { identity, today }),
   };
 }
 type Context = ReturnType<typeof createContext>;
+
+/** The smallest group of certificates whose median wait a caller of protected figures is given. */
+export const MIN_MEDIAN_GROUP = 20;
 
 const DAY_COLUMNS = Array.from({ length: MAX_TRACKED_DAYS + 2 }, (_, d) => daysColumn(d));
 
@@ -57,10 +60,12 @@ const resolvers = {
     __resolveReference: (ref: AreaStatsRef) => ref,
     justiceRecords: async (ref: AreaStatsRef, _: unknown, ctx: Context) => {
       const reading = await ctx.figures.load(ref);
-      // A median over suppressed counts would give them away: it is withheld with them.
-      const days = DAY_COLUMNS.map((c) => reading.flow[c]);
       const figures = figuresObject(reading, FIGURES);
-      figures.medianDaysToIssue = reading.flow.issued === null || days.includes(null) ? null : medianDays(days as number[]);
+      // A median of a few waits tells about the people who waited: a caller who sees protected
+      // figures gets it only for groups of at least MIN_MEDIAN_GROUP certificates issued.
+      const issued = reading.flow.issued;
+      const small = reading.status.protected && (issued === null || issued < MIN_MEDIAN_GROUP);
+      figures.medianDaysToIssue = !reading.status.known || small ? null : medianDays(DAY_COLUMNS.map((c) => reading.flow[c] as number));
       return figures;
     },
   },
@@ -69,6 +74,6 @@ const resolvers = {
 export const justiceRecordsModule: DomainModule = {
   name: 'justice-records',
   migrations: justiceMigrations,
-  createSubgraph: ({ db, config }) => databaseSubgraph('justice-records', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD, todayFor(config))),
+  createSubgraph: ({ db, config }) => databaseSubgraph('justice-records', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   seedDemo: (db, options) => seedFromDemo(db, requestFacts, options, (c) => c.criminalRecordRequests, ['criminalRecordRequests']),
 };

@@ -11,13 +11,13 @@ import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity 
 import { seedFromDemo } from '../../lib/seed';
 import { type LandMetric, landMigrations, landSummary, parcelFacts, type Parcel, parcelPlacement } from './facts';
 
-function createContext(db: Db, identity: Identity, threshold: number, today: string) {
+function createContext(db: Db, identity: Identity, today: string) {
   return {
     identity,
     parcelsOwnedBy: new DataLoader<string, Parcel[]>((ids) => factsByColumn(db, parcelFacts, 'owner_personal_id', ids, 'parcel_id')),
     parcels: new DataLoader<string, Parcel | null>((ids) => getFacts(db, parcelFacts, ids)),
     // Parcels are not people: land figures are never suppressed.
-    figures: createFigureLoader(db, landSummary, { identity, threshold, personMetrics: [], today }),
+    figures: createFigureLoader(db, landSummary, { identity, today }),
   };
 }
 type Context = ReturnType<typeof createContext>;
@@ -62,6 +62,6 @@ const resolvers = {
 export const landModule: DomainModule = {
   name: 'land',
   migrations: landMigrations,
-  createSubgraph: ({ db, config }) => databaseSubgraph('land', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD, todayFor(config))),
+  createSubgraph: ({ db, config }) => databaseSubgraph('land', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   seedDemo: (db, options) => seedFromDemo(db, parcelFacts, options, (c) => c.parcels, ['parcels']),
 };

@@ -53,7 +53,8 @@ export type ResidencyMetric = (typeof RESIDENCY_METRICS)[number];
 /** The figures the reform's migration added (events, now that citizens move and die). */
 const EVENT_METRICS: readonly ResidencyMetric[] = ['registrations', 'departures', 'chip_cards_issued', 'eid_accounts_activated', 'eid_level2_activated'];
 
-export const residencySummary = { name: 'residency_summary', metrics: RESIDENCY_METRICS };
+/** Every count of people is protected; eid_accounts is published as the sum of the two levels' protected counts. */
+export const residencySummary = { name: 'residency_summary', metrics: RESIDENCY_METRICS, protectedMetrics: RESIDENCY_METRICS.filter((m) => m !== 'eid_accounts') };
 
 /** The day a person born on `birthDate` turns `years` (29 February births turn on 1 March). */
 export function birthday(birthDate: string, years: number): string {

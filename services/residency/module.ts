@@ -10,7 +10,7 @@ import { assertPersonalId } from '../../lib/personal-id';
 import { badInput } from '../../lib/errors';
 import { todayFor } from '../../lib/today';
 import { requirePersonAccess, requirePersonRole, type Identity } from '../../lib/auth';
-import { citizenFacts, citizenPlacement, RESIDENCY_METRICS, residencyMigrations, residencySummary, type Citizen, type ResidencyMetric } from './facts';
+import { citizenFacts, citizenPlacement, residencyMigrations, residencySummary, type Citizen, type ResidencyMetric } from './facts';
 
 const MAX_PAGE = 500;
 
@@ -69,13 +69,13 @@ async function citizensOfCommune(ctx: Context, args: { communeCode: string; stru
   };
 }
 
-function createContext(db: Db, identity: Identity, threshold: number, today: string) {
+function createContext(db: Db, identity: Identity, today: string) {
   return {
     db,
     identity,
     today,
     citizens: new DataLoader<string, Citizen | null>((ids) => getFacts(db, citizenFacts, ids)),
-    figures: createFigureLoader(db, residencySummary, { identity, threshold, personMetrics: RESIDENCY_METRICS, today }),
+    figures: createFigureLoader(db, residencySummary, { identity, today }),
   };
 }
 type Context = ReturnType<typeof createContext>;
@@ -93,7 +93,8 @@ const FIGURES: FigureFields<ResidencyMetric> = {
   chipIdCards: ['stock', 'chip_id_cards'],
   eidLevel1: ['stock', 'eid_level1'],
   eidLevel2: ['stock', 'eid_level2'],
-  eidAccounts: ['stock', 'eid_accounts'],
+  // The sum of the two published levels: no difference of published figures tells more than one of them.
+  eidAccounts: (r) => (r.stock.eid_level1 === null || r.stock.eid_level2 === null ? null : r.stock.eid_level1 + r.stock.eid_level2),
   eligiblePopulation: ['stock', 'eligible_population'],
   newRegistrations: ['flow', 'registrations'],
   residencesEnded: ['flow', 'departures'],
@@ -145,7 +146,7 @@ const resolvers = {
 export const residencyModule: DomainModule = {
   name: 'residency',
   migrations: residencyMigrations,
-  createSubgraph: ({ db, config }) => databaseSubgraph('residency', db!, resolvers, (identity) => createContext(db!, identity, config.SUPPRESSION_THRESHOLD, todayFor(config))),
+  createSubgraph: ({ db, config }) => databaseSubgraph('residency', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   seedDemo: (db, options) => seedFromDemo(db, citizenFacts, options, (c) => c.citizens),
 };
 

@@ -1,8 +1,8 @@
 /**
  * Trust, through the gateway and around it: subgraphs refuse direct calls; analysts read
  * aggregates but no person; officers read the people of their provinces only, audited either
- * way; small counts are suppressed for analysts, with a complement; person-level data is never
- * returned unaudited; limits are enforced with errors that name them.
+ * way (small counts are protected for analysts: test/e2e/disclosure.test.ts); person-level data
+ * is never returned unaudited; limits are enforced with errors that name them.
  */
 import crypto from 'node:crypto';
 import { upsertFacts } from '../../lib/fact-store';
@@ -154,48 +154,6 @@ describe.each(testDatabases())('trust on $label', (database) => {
     }
   });
 
-  test('small counts are suppressed for analysts, with a complement; officers of the province and admins see them', async () => {
-    const query = `{ districts(provinceCode: "30") { code communes { code stats(period: "2024-11") {
-      residency { population chipIdCards eidLevel2 suppressedFields }
-      justiceRecords { requests requestsToDate suppressedFields }
-      indicators { chipIdCoverage all { id value suppressed } } } } } }`;
-    const exact = await graph.queryGateway(query);
-    const analyst = await graph.queryGateway(query, undefined, { role: 'analyst' });
-    const officer = await graph.queryGateway(query, undefined, officer30);
-    expect(officer.data).toEqual(exact.data);
-    const threshold = loadConfig({}).SUPPRESSION_THRESHOLD;
-    let suppressedSomething = 0;
-    exact.data.districts.forEach((district: any, di: number) => {
-      const communes = district.communes;
-      for (const [part, figures] of [['residency', ['population', 'chipIdCards', 'eidLevel2']], ['justiceRecords', ['requests', 'requestsToDate']]] as const) {
-        for (const figure of figures) {
-          const exactValues = communes.map((c: any) => c.stats[part][figure]);
-          const shown = analyst.data.districts[di].communes.map((c: any) => c.stats[part][figure]);
-          // Primary: every count from 1 to threshold - 1 is withheld; others are exact or withheld as complements.
-          exactValues.forEach((v: number, i: number) => {
-            if (v > 0 && v < threshold) expect({ commune: communes[i].code, figure, shown: shown[i] }).toEqual({ commune: communes[i].code, figure, shown: null });
-            else if (shown[i] !== null) expect(shown[i]).toBe(v);
-          });
-          const nulls = shown.filter((v: number | null) => v === null).length;
-          // Never exactly one withheld among siblings: the parent minus the others would give it away.
-          if (communes.length > 1) expect({ district: district.code, figure, withheldOne: nulls === 1 }).toEqual({ district: district.code, figure, withheldOne: false });
-          suppressedSomething += nulls;
-        }
-      }
-      analyst.data.districts[di].communes.forEach((c: any) => {
-        const r = c.stats.residency;
-        for (const f of ['population', 'chipIdCards', 'eidLevel2']) expect({ f, listed: r.suppressedFields.includes(f) }).toEqual({ f, listed: r[f] === null });
-        const coverage = c.stats.indicators.all.find((v: any) => v.id === 'chipIdCoverage');
-        expect(coverage.suppressed).toBe(r.chipIdCards === null || r.population === null);
-        if (coverage.suppressed) expect(c.stats.indicators.chipIdCoverage).toBeNull();
-      });
-    });
-    expect(suppressedSomething).toBeGreaterThan(5);
-    // The province total is never suppressed.
-    const province = await graph.queryGateway('{ province(code: "30", structure: THREE_TIER) { stats(period: "2024-11") { residency { population suppressedFields } } } }', undefined, { role: 'analyst' });
-    expect(province.data.province.stats.residency.suppressedFields).toEqual([]);
-  });
-
   test.each([
     [`{ ${Array.from({ length: 31 }, (_, i) => `a${i}: indicatorCatalog { id }`).join(' ')} }`, 'MAX_ALIASES'],
     [`{ ${Array.from({ length: 21 }, () => 'indicatorCatalog { id }').join(' ')} }`, 'MAX_ROOT_FIELDS'],
@@ -224,5 +182,6 @@ describe.each(testDatabases())('trust on $label', (database) => {
 
 test('production refuses the development secrets', () => {
   expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/development secrets are refused/);
-  expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length', INTERNAL_SECRET: 'another-real-secret-0123' })).not.toThrow();
+  expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length', INTERNAL_SECRET: 'another-real-secret-0123' })).toThrow(/PERTURBATION_SECRET/);
+  expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length', INTERNAL_SECRET: 'another-real-secret-0123', PERTURBATION_SECRET: 'a-third-real-secret-456' })).not.toThrow();
 });
