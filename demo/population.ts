@@ -16,16 +16,18 @@ export const HORIZON = dayNumber(DEMO_HORIZON);
 
 
 /** Citizens per commune at scale 1, before the commune's own size factor. */
-export const CITIZENS_PER_COMMUNE = 16;
+export const CITIZENS_PER_COMMUNE = 20;
 
 /**
  * One province is generated at realistic density, so that an analyst sees its commune figures
  * above the suppression threshold: Hải Dương (old province 30, 207 communes; part of new
- * Hải Phòng, 31, since 1 July 2025). At scale 1 its communes have about 300 citizens each (150
- * at the default 0.5), its 64 two-tier communes several hundred. It is also the province whose
- * 2023 figures the calibration reproduces (demo/calibration.ts).
+ * Hải Phòng, 31, since 1 July 2025). At the default scale 0.5 its communes have about 160
+ * citizens (median; 340 at scale 1), its 64 two-tier communes about 600. It is also the
+ * province whose 2023 figures the calibration reproduces (demo/calibration.ts). Real communes
+ * are larger still (Hải Dương had 1.9 million people), but this is what the first start can
+ * afford (README, "Quick start").
  */
-export const DENSE_PROVINCE = { code: '30', citizensPerCommune: 300 } as const;
+export const DENSE_PROVINCE = { code: '30', citizensPerCommune: 360 } as const;
 
 /** Wards are denser than rural communes: the expected size factor of a commune of this kind. */
 export const communeSizeFactor = (commune: Pick<Area, 'kind'>) => (commune.kind === 'Phường' ? 1.6 : 0.85);

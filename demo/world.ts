@@ -46,8 +46,8 @@ export type { Curve } from './curves';
 export interface DemoOptions {
   seed: string;
   /**
-   * 1 gives about 17 citizens and 20 parcels per commune (about 320 citizens and 190 parcels per
-   * commune of Hải Dương): about 230,000 citizens in all; 0 gives nothing. Every commune has at
+   * 1 gives about 20 citizens and 25 parcels per commune (about 380 citizens and 230 parcels per
+   * commune of Hải Dương): about 280,000 citizens in all; 0 gives nothing. Every commune has at
    * least one citizen and one parcel, so small scales give more than their share.
    */
   scale: number;
@@ -82,7 +82,7 @@ export type DemoPart = 'parcels' | 'civilRecords' | 'criminalRecordRequests' | '
  * million people); the sparse communes more, so that each has enough parcels for its district's
  * curve to show.
  */
-const parcelsPerCitizen = (provinceCode: string) => (provinceCode === DENSE_PROVINCE.code ? 0.6 : 1.2);
+const parcelsPerCitizen = (provinceCode: string) => (provinceCode === DENSE_PROVINCE.code ? 0.6 : 1.25);
 
 /** Streams the demo world commune by commune, in old commune code order, with only the parts asked for (citizens always). */
 export function* demoWorld(options: DemoOptions, parts: readonly DemoPart[] = ['parcels', 'civilRecords', 'criminalRecordRequests', 'healthRecords']): Generator<DemoCommune> {
