@@ -61,7 +61,7 @@ export const ENDINGS_FROM = dayNumber('2020-01-01');
 
 /**
  * Annual probability of dying at an age: a Gompertz curve (doubling about every eight years),
- * about 0.07 % at 40, 0.4 % at 60, 2.4 % at 80 (Viet Nam's life tables have the same shape).
+ * about 0.07 % at 40, 0.4 % at 60, 2.1 % at 80 (Viet Nam's life tables have the same shape).
  */
 const annualMortality = (age: number) => Math.min(0.4, 0.0007 * Math.exp(0.085 * (age - 40)));
 /** Annual probability of emigrating for a working-age adult. */

@@ -28,7 +28,10 @@ const E_HEALTH_BOOKS_FROM = dayNumber('2023-01-01');
 
 /** Share of marriages with a foreign spouse, who has no Vietnamese personal ID: the record names one person. */
 const FOREIGN_SPOUSE_SHARE = 0.04;
-/** The youngest birth year of the deceased the old death records name: no living demo citizen was born that early. */
+/**
+ * The first year a demo citizen can be born in (ages up to 91 at the horizon): the deceased the old
+ * death records name were born before it, so that none of them is a citizen on the rolls.
+ */
 const OLDEST_LIVING_YEAR = 1935;
 
 /**
