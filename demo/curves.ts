@@ -12,7 +12,16 @@ export interface Curve {
 const DAY_MS = 86_400_000;
 /** Days since 1970-01-01 of an ISO date. */
 export const dayNumber = (iso: string) => Math.floor(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
-export const isoOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/** The days the demo writes (1900 to 2100), as ISO dates: formatting a Date was a third of the generator's time. */
+const FIRST_CACHED = dayNumber('1900-01-01');
+const CACHED_DAYS = 73_000;
+const isoCache: (string | undefined)[] = new Array(CACHED_DAYS + 1);
+export function isoOf(day: number): string {
+  const i = day - FIRST_CACHED;
+  if (i < 0 || i > CACHED_DAYS) return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  return (isoCache[i] ??= new Date(day * DAY_MS).toISOString().slice(0, 10));
+}
 
 export function shareAt(curve: Curve, day: number): number {
   return day < curve.start ? 0 : curve.ceiling / (1 + Math.exp(-(day - curve.midpoint) / curve.width));

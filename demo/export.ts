@@ -2,6 +2,12 @@
  * The demo world as import files: one CSV per domain, in the format `npm run import` reads
  * (README, "Importing data"). For trying imports on realistic data, and for the benchmark,
  * which loads its data through the import path (bench/lib/data.ts).
+ *
+ * Every row says the structure of its commune code (`commune_structure`): the demo's records
+ * dated before 1 July 2025 carry three-tier codes, the import's default is the structure in
+ * force today (two-tier). Earlier residences are written as the citizens table stores them,
+ * each with its structure. Imported with `--data-through` the demo's horizon (DEMO_HORIZON), the
+ * files give the database the demo seeding gives, row for row (test/e2e/demo-csv.test.ts).
  */
 import fs from 'node:fs';
 import { once } from 'node:events';
@@ -31,6 +37,9 @@ export async function writeDemoCsv(domain: string, options: DemoOptions, file: s
     for (const commune of demoWorld(options, source.parts)) {
       const facts = source.of(commune);
       if (facts.length === 0) continue;
+      // TODO: pass every text cell through neutralizeFormula (lib/spreadsheet-safety.ts) once that
+      // module is on this branch: demo names and codes never start with = + - @, but files written
+      // here are meant to be opened in spreadsheets.
       const cells = facts.map((f) => cellsOf(definition, f));
       rows += cells.length;
       // Leading zeros kept as written: codes are quoted text to a spreadsheet, digits to us.

@@ -1,7 +1,8 @@
 /**
  * The demo world written as import files (demo/export.ts, `npm run demo:csv`) and imported
- * gives exactly the database the demo seeding gives: the same facts and the same summaries, row
- * for row. The benchmark relies on it: it loads its data through the import path.
+ * gives exactly the database the demo seeding gives: the same facts (in both structures, with
+ * residence histories) and the same summaries and delivery dates, row for row. The benchmark
+ * relies on it: it loads its data through the import path.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { openDb } from '../../lib/db';
 import { importFile } from '../../lib/import/engine';
 import { prepareDomain } from '../../lib/service-runtime';
 import { DEMO_FACTS, writeDemoCsv } from '../../demo/export';
+import { DEMO_HORIZON } from '../../demo/world';
 import { DOMAIN_MODULES } from '../../services/registry';
 
 const SCALE = 0.01;
@@ -36,7 +38,13 @@ describe('the demo world as import files', () => {
     const file = path.join(dir, `${domain}.csv`);
     const rows = await writeDemoCsv(domain, { seed: seeded.DEMO_SEED, scale: SCALE }, file);
     expect(rows).toBeGreaterThan(50);
-    const summary = await importFile({ config: imported, domain, file });
+    // Each row says its structure: the import's default (today's, two-tier) would misread the old codes.
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.split('\r\n', 1)[0].split(',')).toContain('commune_structure');
+    expect(text).toMatch(/,THREE_TIER,/);
+    if (domain !== 'land') expect(text).toMatch(/,TWO_TIER,/);
+    // Current through the demo's horizon, as the seeding records it.
+    const summary = await importFile({ config: imported, domain, file, today: DEMO_HORIZON, dataThrough: DEMO_HORIZON });
     expect(summary.inserted).toBe(rows);
 
     const db = await openDb(seeded, domain);
