@@ -14,6 +14,7 @@ import { once } from 'node:events';
 import Papa from 'papaparse';
 import { importDefinition } from '../lib/import/domains';
 import { cellsOf, type ColumnSet } from '../lib/import/columns';
+import { neutralizeFormula } from '../lib/spreadsheet-safety';
 import { demoWorld, type DemoCommune, type DemoOptions, type DemoPart } from './world';
 
 /** What of the demo world each import domain holds (as each domain's `seedDemo` seeds it). */
@@ -37,10 +38,13 @@ export async function writeDemoCsv(domain: string, options: DemoOptions, file: s
     for (const commune of demoWorld(options, source.parts)) {
       const facts = source.of(commune);
       if (facts.length === 0) continue;
-      // TODO: pass every text cell through neutralizeFormula (lib/spreadsheet-safety.ts) once that
-      // module is on this branch: demo names and codes never start with = + - @, but files written
-      // here are meant to be opened in spreadsheets.
-      const cells = facts.map((f) => cellsOf(definition, f));
+      // Files written here are meant to be opened in spreadsheets: no text cell may read as a
+      // formula (demo names and codes never start with = + - @, so the files import back unchanged).
+      const cells = facts.map((f) => {
+        const row = cellsOf(definition, f);
+        for (const k in row) if (typeof row[k] === 'string') row[k] = neutralizeFormula(row[k] as string);
+        return row;
+      });
       rows += cells.length;
       // Leading zeros kept as written: codes are quoted text to a spreadsheet, digits to us.
       if (!out.write(`${Papa.unparse(cells, { columns, header: false, newline: '\r\n' })}\r\n`)) await once(out, 'drain');
