@@ -57,8 +57,12 @@ export interface GatewayContext {
   planSubgraphs?: string[];
   /** Present when the response cache may store the answer: where to say that it can. */
   cacheNotes?: CacheNotes;
-  /** How the answer went, for the request metrics (set by `outcomePlugin`). */
-  outcome?: string;
+  /**
+   * How the answer went and the operation's name, for the request metrics (set by
+   * `outcomePlugin`). An object of its own: Apollo Server runs each request on a shallow copy of
+   * the context.
+   */
+  observed?: { outcome?: string; operationName?: string };
   /** Errors of subgraph fetches that failed, whose fields are null (gateway/subgraph-client.ts). */
   subgraphErrors?: GraphQLFormattedError[];
 }
@@ -253,8 +257,10 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search, body: req.body }, context: async () => context });
-    res.locals.outcome = context.outcome;
+    const observed: NonNullable<GatewayContext['observed']> = {};
+    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search, body: req.body }, context: async () => ({ ...context, observed }) });
+    res.locals.outcome = observed.outcome;
+    res.locals.operation = observed.operationName;
     return response;
   };
 

@@ -108,6 +108,12 @@ export const metrics = {
   }),
 };
 
+// Counters whose label values are known start at 0, so that dashboards and alerts see them
+// before the first event (prom-client shows a labelled counter only once it has been used).
+for (const result of ['hit', 'miss', 'bypass']) metrics.responseCache.inc({ result }, 0);
+for (const outcome of ['written', 'failed']) metrics.auditWrites.inc({ outcome }, 0);
+for (const outcome of ['ok', 'failed']) metrics.supergraphReloads.inc({ outcome }, 0);
+
 /** Answers GET /metrics. */
 export async function metricsText(): Promise<{ contentType: string; body: string }> {
   return { contentType: registry.contentType, body: await registry.metrics() };

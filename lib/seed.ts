@@ -1,6 +1,8 @@
 /** Seeding a domain from its part of the demo world, through the same write path as imports. */
 import type { Db } from './db';
+import { areasOfLevel } from './admin-units';
 import { upsertFacts, type FactSpec } from './fact-store';
+import { reportSeedProgress } from './readiness';
 import { rebuildYearTotals } from './summary-store';
 import { demoWorld, type DemoCommune, type DemoOptions, type DemoPart } from '../demo/world';
 
@@ -17,10 +19,14 @@ export async function seedFromDemo<F, M extends string>(
   let rows = 0;
   // Only an empty domain is seeded: a restart, or data imported for real, is left alone.
   if (options.scale <= 0 || (await db(spec.table).first())) return 0;
+  // Progress, for the service's readiness while it seeds: communes generated so far.
+  const communes = areasOfLevel('COMMUNE').length;
+  let done = 0;
   await db.transaction(async (trx) => {
     let batch: F[] = [];
     for (const commune of demoWorld(options, parts)) {
       batch.push(...partOf(commune));
+      if (++done % 100 === 0) reportSeedProgress({ done, total: communes, unit: 'communes' });
       if (batch.length >= BATCH) {
         rows += (await upsertFacts(trx, spec, batch, { deferYearTotals: true, allNew: true })).inserted;
         batch = [];

@@ -34,16 +34,19 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-/** Registers the tracer provider, the AsyncLocalStorage context and the W3C propagator, when the environment asks for traces. */
-export function startTracing(service: string, env: NodeJS.ProcessEnv = process.env): Tracing | undefined {
-  if (!tracingRequested(env)) return undefined;
+/**
+ * Registers the tracer provider, the AsyncLocalStorage context and the W3C propagator, when the
+ * environment asks for traces. `exporter` replaces the OTLP exporter (tests that stay in one process).
+ */
+export function startTracing(service: string, env: NodeJS.ProcessEnv = process.env, exporter?: import('@opentelemetry/sdk-trace-node').SpanExporter): Tracing | undefined {
+  if (!exporter && !tracingRequested(env)) return undefined;
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { NodeTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
   const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
   const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? `p06-${service}` }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    spanProcessors: [new BatchSpanProcessor(exporter ?? new OTLPTraceExporter())],
   });
   provider.register();
   enabled = true;
