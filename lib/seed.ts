@@ -26,7 +26,11 @@ export async function seedFromDemo<F, M extends string>(
     let batch: F[] = [];
     for (const commune of demoWorld(options, parts)) {
       batch.push(...partOf(commune));
-      if (++done % 100 === 0) reportSeedProgress({ done, total: communes, unit: 'communes' });
+      if (++done % 100 === 0) {
+        reportSeedProgress({ done, total: communes, unit: 'communes' });
+        // Let the service answer /health and /ready (with this progress) while it seeds.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       if (batch.length >= BATCH) {
         rows += (await upsertFacts(trx, spec, batch, { deferYearTotals: true, allNew: true })).inserted;
         batch = [];

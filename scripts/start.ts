@@ -19,7 +19,9 @@ let stopping = false;
 async function stopAll(code: number) {
   if (stopping) return;
   stopping = true;
+  console.log('Stopping every service…');
   await supervisor.stop();
+  console.log('Stopped.');
   process.exit(code);
 }
 
@@ -59,8 +61,8 @@ async function main() {
   ]);
   await waitGatewayReady(`http://${config.HOST}:${config.PORT}/ready`);
   console.log(`\nReady in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
-  for (const name of SUBGRAPHS) console.log(`  ${name.padEnd(12)} http://${config.HOST}:${servicePort(name)}/graphql`);
-  console.log(`  ${'gateway'.padEnd(12)} http://${config.HOST}:${config.PORT}/graphql  ← open in a browser for GraphiQL`);
+  for (const name of SUBGRAPHS) console.log(`  ${name.padEnd(16)} http://${config.HOST}:${servicePort(name)}/graphql`);
+  console.log(`  ${'gateway'.padEnd(16)} http://${config.HOST}:${config.PORT}/graphql  ← open in a browser for GraphiQL`);
   console.log(`  health, readiness and metrics: /health, /ready, /metrics on every service`);
 }
 
