@@ -79,7 +79,7 @@ export class GraphReadiness {
 }
 
 function describe(s: SubgraphReadiness): string {
-  if (s.status === 'unreachable') return `${s.name} is not reachable (${s.reason})`;
+  if (s.status === 'unreachable') return `${s.name} does not answer (${s.reason})`;
   if (s.status === 'starting') {
     const p = s.progress;
     return `${s.name} is ${s.phase ?? 'starting'}${p ? ` (${Math.floor((100 * p.done) / Math.max(1, p.total))} %: ${p.done.toLocaleString('en')} of ${p.total.toLocaleString('en')} ${p.unit})` : ''}`;
@@ -102,7 +102,7 @@ async function checkOne(name: string, url: string): Promise<SubgraphReadiness> {
     return { name, status: body.status ?? 'unavailable', phase: body.phase, progress: body.progress, reason: body.reason ?? (body.status ? undefined : `HTTP ${res.status}`) };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    const reason = e.name === 'TimeoutError' ? `no answer within ${CHECK_TIMEOUT_MS} ms` : e.cause?.code === 'ECONNREFUSED' ? 'connection refused' : (e.cause?.message ?? e.message);
+    const reason = e.name === 'TimeoutError' ? `no answer to /ready within ${CHECK_TIMEOUT_MS} ms: busy starting, or overloaded` : e.cause?.code === 'ECONNREFUSED' ? 'connection refused' : (e.cause?.message ?? e.message);
     return { name, status: 'unreachable', reason };
   }
 }

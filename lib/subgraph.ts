@@ -55,7 +55,9 @@ const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 function databaseFailure(error: unknown): string | undefined {
   for (let e = error as { code?: string; name?: string; message?: string; originalError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
     if ((e.code && DATABASE_DOWN.has(e.code)) || e.name === 'KnexTimeoutError' || /connection is in closed state|Connection lost/i.test(e.message ?? '')) {
-      return e.code ? `${e.code}: ${e.message}` : `${e.message}`;
+      // knex puts the statement before the driver's message ("<sql> - Connection lost: ..."): the cause alone, not the SQL.
+      const cause = (e.message ?? '').split(' - ').pop()!.slice(0, 200);
+      return e.code ? `${e.code}: ${cause}` : cause;
     }
     e = (e.originalError ?? e.cause) as typeof e;
   }
