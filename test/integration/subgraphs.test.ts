@@ -61,7 +61,9 @@ test('a bad representation fails alone, naming its value', async () => {
   ];
   const body = await post('land', ENTITIES.replace('FIELDS', 'land { parcels }'), { r: reps });
   expect(body.data._entities[0].land.parcels).toBe(countLand(fixture, '30', '2024-06-01', '2024-06-30').parcels);
-  expect(body.data._entities[1]).toBeNull();
+  // A domain's figures are nullable: the bad unit's figures are null, the entity itself stands.
+  expect(body.data._entities[1]).toEqual({ areaCode: '77777', period: '2024-06', land: null });
+  expect(body.data._entities[2]).toEqual({ areaCode: '30', period: '2024-6', land: null });
   expect(body.errors.map((e: any) => [e.extensions.code, e.message])).toEqual([
     ['BAD_USER_INPUT', 'Unknown administrative unit code "77777"'],
     ['BAD_USER_INPUT', 'Invalid period "2024-6": expected YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD'],
