@@ -10,6 +10,7 @@
  *   gateway/subgraph-client.ts), never the whole graph.
  */
 import type express from 'express';
+import { metrics } from '../lib/metrics';
 import type { ReadinessReport } from '../lib/readiness';
 
 export interface SubgraphReadiness {
@@ -73,6 +74,7 @@ export class GraphReadiness {
     return async (_req, res) => {
       const subgraphs = await this.check();
       const ready = subgraphs.every((s) => s.status === 'ready');
+      metrics.ready.set({ service: 'gateway' }, ready ? 1 : 0);
       res.status(ready ? 200 : 503).json({ service: 'gateway', status: ready ? 'ready' : 'not ready', subgraphs, ...extra() });
     };
   }

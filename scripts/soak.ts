@@ -176,7 +176,7 @@ async function main() {
     // One request of each kind first: a cold gateway plans W1 for seconds, which is not what the
     // phases measure.
     load.phase = 'warm-up';
-    for (const r of (load as unknown as { mix: Parameters<Load['send']>[0][] }).mix) load.records.push(await load.send(r));
+    for (const r of load.mix) load.records.push(await load.send(r));
     load.start();
     imports.start();
     await phase('baseline', 0.12);
@@ -199,8 +199,8 @@ async function main() {
       log('starting MariaDB again');
       await mariadb.start();
       await recovered('MariaDB down', 'every service ready', readyAll);
-      await recovered('MariaDB down', 'W1 uncached without errors', () => noErrors(loadQuery(load, 'W1')));
-      await recovered('MariaDB down', 'W4 (audited) without errors', async () => !(await gql(loadQuery(load, 'W4'))).body.errors);
+      await recovered('MariaDB down', 'W1 uncached without errors', () => noErrors(load.queryOf('W1 uncached')));
+      await recovered('MariaDB down', 'W4 (audited) without errors', async () => !(await gql(load.queryOf('W4'))).body.errors);
     });
 
     await phase('Redis down', 0.22, async () => {
@@ -244,10 +244,6 @@ async function main() {
   }
   log(`${failures.length === 0 ? 'passed' : `FAILED (${failures.length})`} in ${((Date.now() - started) / 1000).toFixed(0)} s (${poolWarnings} connection attempts of the imports refused while MariaDB was down)`);
   process.exit(failures.length === 0 ? 0 : 1);
-}
-
-function loadQuery(load: Load, workload: string): string {
-  return (load as unknown as { mix: { workload: string; query: string }[] }).mix.find((m) => m.workload === workload)!.query;
 }
 
 function render(

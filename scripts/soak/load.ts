@@ -51,7 +51,7 @@ export function classify(status: number, body: { data?: unknown; errors?: GraphQ
   return { outcome, codes, failure, examples };
 }
 
-interface Request {
+export interface Request {
   workload: string;
   query: string;
   admin?: boolean;
@@ -63,7 +63,8 @@ export class Load {
   phase = 'start';
   private running = false;
   private workers: Promise<void>[] = [];
-  private readonly mix: Request[];
+  /** What the clients send, in turn. */
+  readonly mix: Request[];
 
   constructor(private readonly gatewayUrl: string, private readonly tokens: { analyst: string; admin: string }, citizenId: string, private readonly concurrency: number) {
     const w = workloads(citizenId);
@@ -77,6 +78,11 @@ export class Load {
       { workload: 'province', query: '{ province(code: "30") { name stats(period: "2024-06") { residency { population } land { parcels } indicators { eidLevel2Coverage } } } }' },
       q('W2', { fresh: true, workload: 'W2 uncached' }),
     ];
+  }
+
+  /** The query of a workload of the mix. */
+  queryOf(workload: string): string {
+    return this.mix.find((m) => m.workload === workload)!.query;
   }
 
   start(): void {
