@@ -152,6 +152,7 @@ export class SubgraphClient extends RemoteGraphQLDataSource<IdentityContext> {
     const where = this.options.url;
     if (code === 'ECONNREFUSED') return new SubgraphFailure('unavailable', `connection refused at ${where}: is the service running?`);
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new SubgraphFailure('unavailable', `host of ${where} not found (${code})`);
+    if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') return new SubgraphFailure('unavailable', `connection to ${where} closed before it answered (${code}): did the service stop?`);
     if (code) return new SubgraphFailure('unavailable', `connection to ${where} failed (${code})`);
     return new SubgraphFailure('unavailable', `request to ${where} failed: ${e?.cause?.message ?? e?.message ?? String(err)}`);
   }
