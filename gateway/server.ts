@@ -177,7 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError,
+    formatError: (formatted, error) => formatError(formatted, error, 'gateway'),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     persistedQueries: { cache: persistedCache, ttl: REGISTERED_AT_RUN_TIME_TTL },

@@ -73,6 +73,11 @@ function databaseFailure(error: unknown): string | undefined {
 export function formatError(formatted: GraphQLFormattedError, error: unknown, service?: string): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
+    // At the gateway: a subgraph's own unexpected error, which it logged; name the subgraph.
+    const downstream = formatted.extensions?.serviceName;
+    if (typeof downstream === 'string') {
+      return { message: `The ${downstream} subgraph failed unexpectedly (its log has the details); its fields are null in this answer`, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName: downstream } };
+    }
     const down = databaseFailure(error);
     if (down && service) {
       logger.warn({ err: error }, 'database unavailable');

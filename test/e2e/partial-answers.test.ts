@@ -80,9 +80,22 @@ describe('partial answers when a subgraph fails', () => {
   const noBareErrors = (body: GraphQLResponse) => {
     for (const e of body.errors ?? []) {
       expect(e.message).not.toBe('Internal server error');
-      expect(e.extensions?.code).toEqual(expect.any(String));
+      expect(e.extensions).toEqual(expect.objectContaining({ code: expect.any(String), serviceName: expect.any(String) }));
     }
   };
+
+  // First: an answer with errors is not a failure for the circuit, but later tests open it.
+  test("a subgraph's unexpected error is named at the gateway: which subgraph, and that its log has the details", async () => {
+    await land.mode('internal');
+    const { status, body } = await post(provinceQuery(PROVINCE, PERIOD));
+    await land.mode('pass');
+    expect(status).toBe(200);
+    expect(body.data.province.stats.residency.population).toBe(residency.population);
+    expect(body.data.province.stats.land).toBeNull();
+    expect(body.errors).toEqual([
+      { message: 'The land subgraph failed unexpectedly (its log has the details); its fields are null in this answer', extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName: 'land' } },
+    ]);
+  });
 
   test('a hanging subgraph costs its timeout, not more: SUBGRAPH_TIMEOUT naming land, the rest answered', async () => {
     await land.mode('hang');

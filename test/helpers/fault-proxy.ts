@@ -2,13 +2,14 @@
  * A real HTTP proxy in front of one subgraph, for fault tests: it passes requests through (any
  * path: `/graphql`, `/ready`), or
  * plays the subgraph down (nothing listens: connections are refused), hanging (requests are
- * accepted and never answered) or failing (503 without a GraphQL body). It counts the requests
+ * accepted and never answered), failing (503 without a GraphQL body) or failing inside (a GraphQL
+ * answer whose only error is an unexpected one, as a subgraph's formatError writes it). It counts the requests
  * that reach it, so a test can tell a circuit that fails fast from one that still fetches.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type FaultMode = 'pass' | 'down' | 'hang' | 'error';
+export type FaultMode = 'pass' | 'down' | 'hang' | 'error' | 'internal';
 
 export interface FaultProxy {
   url: string;
@@ -25,6 +26,10 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const server = http.createServer((req, res) => {
     state.requests++;
     if (current === 'hang') return; // never answered; destroyed by the client's timeout or by stop
+    if (current === 'internal') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: null, errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+      return;
+    }
     if (current === 'error') {
       res.writeHead(503, { 'content-type': 'text/plain' }).end('upstream failed');
       return;
