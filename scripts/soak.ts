@@ -85,6 +85,13 @@ async function main() {
   const servers: OwnServer[] = [];
   const supervisor = new Supervisor({ fromSource: true, quiet: true, initialBackoffMs: 500, log: (line) => log(line) });
   const started = Date.now();
+  // Bounded in time whatever happens: a soak that hangs fails, and leaves no server behind.
+  const watchdog = setTimeout(async () => {
+    console.error(`soak: not finished after ${o.seconds + 300} s; stopping`);
+    await Promise.race([Promise.all([supervisor.stop(3000), ...servers.map((s) => s.stop())]), sleep(10_000)]);
+    process.exit(1);
+  }, (o.seconds + 300) * 1000);
+  watchdog.unref();
   try {
     log(`temporary directory ${dir}`);
     const mariadb = await ownMariadb(dir);
@@ -187,7 +194,7 @@ async function main() {
       log(`import ${n} in flight: killing land (pid ${pid}) with SIGKILL`);
       const back = new Promise<void>((resolve) => supervisor.on('ready', (name: string) => name === 'land' && resolve()));
       process.kill(pid, 'SIGKILL');
-      await back;
+      await Promise.race([back, sleep(60_000).then(() => Promise.reject(new Error('land did not come back within 60 s')))]);
       await recovered('land killed', 'gateway answering land fields', () => noErrors('{ province(code: "30") { stats(period: "2024-06") { land { parcels } } } }'));
     });
 

@@ -44,9 +44,11 @@ export class ImportLoop {
   }
 
   /** Resolves once an import has read at least `rows` rows and is still running: a fault now hits it mid-way. */
-  async inFlight(rows = 1): Promise<number> {
+  async inFlight(rows = 1, timeoutMs = 60_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.current && this.current.rowsRead >= rows) return this.current.n;
+      if (Date.now() > deadline) throw new Error(`no import got past row ${rows} within ${timeoutMs / 1000} s: ${this.results.at(-1)?.error ?? 'imports are not running'}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
