@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Db } from '../lib/db';
 import { logger } from '../lib/logger';
+import { metrics } from '../lib/metrics';
 import { appendAudit, type AuditOutcome } from '../services/audit/log';
 import { analyzeOperation } from './operation-analysis';
 import type { GatewayContext } from './server';
@@ -52,7 +53,9 @@ export function auditPlugin(db: Db): ApolloServerPlugin<GatewayContext> {
               outcome,
               detail: refusals.length ? refusals.map((e) => e.message).join(' | ').slice(0, 4000) : null,
             });
+            metrics.auditWrites.inc({ outcome: 'written' });
           } catch (err) {
+            metrics.auditWrites.inc({ outcome: 'failed' });
             logger.error({ err }, 'audit record could not be written: person-level answer withheld');
             rc.response.body.singleResult = {
               errors: [{ message: 'The audit log is unavailable, so person-level data cannot be returned now', extensions: { code: 'AUDIT_UNAVAILABLE' } }],

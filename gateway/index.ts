@@ -1,24 +1,28 @@
 /** Runs the gateway alone (one container in docker-compose.yml); subgraph URLs from `<DOMAIN>_URL`. */
 import { loadConfig, subgraphUrl } from '../lib/config';
 import { logger } from '../lib/logger';
+import { announce, failStart } from '../lib/process-events';
+import { startTracing } from '../lib/tracing';
 import { SUBGRAPHS } from '../services/registry';
 import { startGateway } from './server';
 
 async function main() {
   const config = loadConfig();
+  const tracing = startTracing('gateway');
   const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphUrl(name)]));
   const handle = await startGateway({ config, subgraphUrls, port: config.PORT, host: config.HOST });
-  logger.info({ url: handle.url }, 'gateway ready');
+  logger.info({ url: handle.url }, 'gateway listening');
+  announce({ event: 'ready', service: 'gateway', url: handle.url });
+  let stopping = false;
   const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
     await handle.stop();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 }
 
-main().catch((err) => {
-  logger.fatal({ err }, 'gateway failed to start');
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+main().catch((err) => failStart('gateway', err));

@@ -150,6 +150,8 @@ export interface ResponseCacheOptions {
   persistedText(hash: string): Promise<string | undefined>;
   /** Whether an operation text may be run at all (PERSISTED_OPERATIONS_ONLY). */
   accepts(text: string): boolean;
+  /** The supergraph served: answers computed on another one are not served (hot reload). */
+  schemaId?: () => string;
 }
 
 /** The first line of an entry; the answer's bytes follow. */
@@ -197,6 +199,7 @@ export class ResponseCache {
     return sha256(
       [
         this.options.dataset,
+        this.options.schemaId?.() ?? '',
         operation,
         params.operationName ?? '',
         stableJson(params.variables ?? {}),

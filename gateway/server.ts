@@ -12,20 +12,21 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
-import { LRUCache } from 'lru-cache';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { projectRoot } from '../lib/areas';
-import { ANONYMOUS, bodyHashOf, createUserTokenVerifier, DEV_INTERNAL_SECRET, DEV_JWT_SECRET, IDENTITY_HEADER, INTERNAL_TOKEN_SECONDS, signInternalIdentity, signUserToken, type Identity } from '../lib/auth';
+import { ANONYMOUS, createUserTokenVerifier, DEV_INTERNAL_SECRET, DEV_JWT_SECRET, signUserToken, type Identity } from '../lib/auth';
 import type { Config } from '../lib/config';
 import { closeRedis, connectRedis, datasetId, openDataVersions, redisReady } from '../lib/data-versions';
 import { migrate, openDb, type Db } from '../lib/db';
 import { logger } from '../lib/logger';
+import { metrics, metricsText } from '../lib/metrics';
 import { formatError, listenOn, type ServiceHandle } from '../lib/subgraph';
+import { serverSpan } from '../lib/tracing';
 import { auditMigrations } from '../services/audit/log';
 import { today } from '../lib/today';
 import { auditPlugin } from './audit';
@@ -36,6 +37,10 @@ import { analyzeOperation, type OperationAnalysis } from './operation-analysis';
 import { loadPersistedOperations, persistedOperationsPlugin, persistedQueryManifest, REGISTERED_AT_RUN_TIME_TTL, sha256, SharedPersistedCache } from './persisted-operations';
 import { graphqlParamsOf, MemoryCacheStore, RedisCacheStore, ResponseCache, subgraphsOfPlan, type CacheNotes, type CachedAnswer } from './response-cache';
 import { RateLimiter } from './rate-limit';
+import { GraphReadiness } from './readiness';
+import { measureRequests, outcomePlugin } from './request-metrics';
+import { SubgraphClient, subgraphErrorsPlugin } from './subgraph-client';
+import { SupergraphSource } from './supergraph-watch';
 
 export interface GatewayOptions {
   config: Config;
@@ -57,79 +62,18 @@ export interface GatewayContext {
   cacheNotes?: CacheNotes;
   /** Present when the answer is asked for as CSV or XLSX (gateway/export). */
   export?: ExportNotes;
+  /**
+   * How the answer went and the operation's name, for the request metrics (set by
+   * `outcomePlugin`). An object of its own: Apollo Server runs each request on a shallow copy of
+   * the context.
+   */
+  observed?: { outcome?: string; operationName?: string };
+  /** Errors of subgraph fetches that failed, whose fields are null (gateway/subgraph-client.ts). */
+  subgraphErrors?: GraphQLFormattedError[];
 }
 
 export function readSupergraph(file = 'schema/supergraph.graphql'): string {
   return fs.readFileSync(path.resolve(projectRoot(), file), 'utf8');
-}
-
-/** A subgraph's answer, kept as text so that every request sharing it parses its own copy. */
-interface SharedFetch {
-  status: number;
-  statusText: string;
-  headers: [string, string][];
-  text: string;
-}
-
-/** The header that carries the caller's identity from `willSendRequest` to the fetcher, where it is signed; never sent. */
-const PENDING_IDENTITY = 'x-p06-pending-identity';
-
-/**
- * Sends each subgraph request with the caller's identity, signed for that request's body, and a
- * timeout. The signature is made in the fetcher, over the exact body bytes sent.
- *
- * Identical subgraph requests in flight at once (same subgraph, same body, same caller identity:
- * a dashboard's panels refreshing together) are sent once and their answer shared, as Hive
- * Gateway does by default. A signature is reused for the same identity and body for a while (it
- * is bound to the body, so it can only ever vouch for this request).
- */
-class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  private readonly signatures = new LRUCache<string, string>({ max: 5000, ttl: (INTERNAL_TOKEN_SECONDS / 3) * 1000 });
-  private readonly inFlight = new Map<string, Promise<SharedFetch>>();
-
-  constructor(url: string, private readonly secret: string, timeoutMs: number) {
-    super({
-      url,
-      fetcher: (async (input: string, init: RequestInit & { headers: Record<string, string>; body: string }) => {
-        const identityJson = init.headers[PENDING_IDENTITY];
-        delete init.headers[PENDING_IDENTITY];
-        const key = `${identityJson}\u0000${init.body}`;
-        let shared = this.inFlight.get(key);
-        if (!shared) {
-          shared = this.sign(identityJson, init.body).then((signature) =>
-            // A subgraph that does not answer in time fails its part of the query, not the gateway.
-            fetch(input, { ...init, headers: { ...init.headers, [IDENTITY_HEADER]: signature }, signal: AbortSignal.timeout(timeoutMs) }).then(async (res) => ({
-              status: res.status,
-              statusText: res.statusText,
-              headers: [...res.headers],
-              text: await res.text(),
-            })),
-          );
-          this.inFlight.set(key, shared);
-          const forget = () => this.inFlight.delete(key);
-          shared.then(forget, forget);
-        }
-        const answer = await shared;
-        return new Response(answer.text, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
-      }) as never,
-    });
-  }
-
-  private async sign(identityJson: string, body: string): Promise<string> {
-    const bodyHash = bodyHashOf(body);
-    const key = `${identityJson}\u0000${bodyHash}`;
-    let signature = this.signatures.get(key);
-    if (!signature) {
-      signature = await signInternalIdentity(this.secret, JSON.parse(identityJson) as Identity, bodyHash);
-      this.signatures.set(key, signature);
-    }
-    return signature;
-  }
-
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    const identity = (context as Partial<GatewayContext>).identity ?? ANONYMOUS;
-    request.http?.headers.set(PENDING_IDENTITY, JSON.stringify({ sub: identity.sub, roles: identity.roles, provinces: identity.provinces, clientAddress: identity.clientAddress }));
-  }
 }
 
 function limitError(message: string, limit: string): GraphQLError {
@@ -202,9 +146,12 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   const persisted = loadPersistedOperations();
   today(); // A TODAY that is not a day stops the start here, with its name, rather than every request.
 
+  const supergraphFile = options.supergraphSdl === undefined ? path.resolve(projectRoot(), config.SUPERGRAPH_FILE) : null;
+  const supergraph = new SupergraphSource(supergraphFile, options.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_FILE), config.SUPERGRAPH_POLL_MS);
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_FILE),
-    buildService: ({ name, url }) => new SignedDataSource(options.subgraphUrls[name] ?? url!, internalSecret, config.SUBGRAPH_TIMEOUT_MS),
+    supergraphSdl: supergraph.hook(),
+    buildService: ({ name, url }) =>
+      new SubgraphClient({ name, url: options.subgraphUrls[name] ?? url!, secret: internalSecret, timeoutMs: config.SUBGRAPH_TIMEOUT_MS, breakerResetMs: config.SUBGRAPH_BREAKER_RESET_MS }),
     // What an answer depends on, for the response cache's invalidation.
     experimental_didResolveQueryPlan: ({ queryPlan, requestContext }) => {
       (requestContext.context as GatewayContext).planSubgraphs = [...subgraphsOfPlan(queryPlan.node)];
@@ -228,6 +175,8 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
           ttlSeconds: config.RESPONSE_CACHE_TTL_SECONDS,
           persistedText: async (hash) => persistedCache.get(`apq:${hash}`),
           accepts: (text) => !config.PERSISTED_OPERATIONS_ONLY || persisted.hashes.has(sha256(text)),
+          // Answers computed on one supergraph are not served on another.
+          schemaId: () => supergraph.status.id,
         })
       : undefined;
   const app = express();
@@ -236,25 +185,35 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError,
+    formatError: (formatted, error) => formatError(formatted, error, 'gateway'),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     persistedQueries: { cache: persistedCache, ttl: REGISTERED_AT_RUN_TIME_TTL },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // First among the plugins that read the answer's errors: the audit, the cache, the metrics.
+      subgraphErrorsPlugin(),
       persistedOperationsPlugin(persisted, config.PERSISTED_OPERATIONS_ONLY),
       limitsPlugin(config),
       auditPlugin(auditDb),
       responseCachePlugin(),
       exportPlugin(),
+      outcomePlugin(),
     ],
   });
   await apollo.start();
 
   const identities = new WeakMap<express.Request, Identity>();
   const limiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE, { redis, keyPrefix: config.REDIS_KEY_PREFIX });
+  const readiness = new GraphReadiness(options.subgraphUrls);
+  // Liveness: the process answers. Readiness: every subgraph is ready.
   app.get('/health', (_req, res) => res.json({ status: 'ok', service: 'gateway' }));
+  app.get('/ready', readiness.handler(() => ({ supergraph: supergraph.status })));
+  app.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await metricsText();
+    res.type(contentType).send(body);
+  });
   // On a development machine (development secret, not production) GraphiQL comes with an
   // analyst's token in its Headers tab, so the example queries run as they are.
   const devHeaders = config.NODE_ENV !== 'production' && !config.JWT_SECRET && !config.JWT_PUBLIC_KEY_FILE && !config.JWT_JWKS_FILE
@@ -266,7 +225,11 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   app.get('/persisted-operations.json', (_req, res) => void res.set('cache-control', `public, max-age=${config.HTTP_CACHE_MAX_AGE_SECONDS}`).json(manifest));
   app.use(
     '/graphql',
+    measureRequests(),
     express.json({ limit: config.MAX_BODY_BYTES }),
+    serverSpan('gateway'),
+    // While the graph starts: 503 STARTING, naming what is not ready yet.
+    readiness.startupGate(),
     // Who is asking: a valid bearer token, or nobody; a token that does not verify is refused.
     async (req, res, next) => {
       const header = req.get('authorization');
@@ -288,6 +251,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
       const identity = identities.get(req)!;
       const retryAfter = await limiter.take(identity.sub ?? `address:${identity.clientAddress}`);
       if (retryAfter === 0) return next();
+      metrics.rateLimited.inc();
       res.setHeader('Retry-After', String(retryAfter));
       res.status(429).json({ errors: [{ message: `Rate limit of ${config.RATE_LIMIT_PER_MINUTE} requests per minute exceeded (RATE_LIMIT_PER_MINUTE); retry in ${retryAfter} s`, extensions: { code: 'RATE_LIMITED' } }] });
     },
@@ -301,12 +265,16 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   );
 
   /** Runs one request through Apollo Server (as @as-integrations/express5 does, keeping hold of the context). */
-  const execute = (req: express.Request, context: GatewayContext): Promise<HTTPGraphQLResponse> => {
+  const execute = async (req: express.Request, res: express.Response, context: GatewayContext): Promise<HTTPGraphQLResponse> => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     for (const [key, value] of Object.entries(headersForExecution(req, context.export))) headers.set(key, value);
     const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    return apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search, body: req.body }, context: async () => context });
+    const observed: NonNullable<GatewayContext['observed']> = {};
+    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search, body: req.body }, context: async () => ({ ...context, observed }) });
+    res.locals.outcome = observed.outcome;
+    res.locals.operation = observed.operationName;
+    return response;
   };
 
   const send = async (res: express.Response, response: HTTPGraphQLResponse, headers: Record<string, string>, bytes?: Buffer) => {
@@ -339,7 +307,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     const params = responseCache ? graphqlParamsOf(req.method, req.body, req.originalUrl, (name) => req.get(name)) : null;
     const key = params ? await responseCache!.keyOf(params, identity, { format: context.export?.format ?? 'json', today: today() }) : null;
     if (!responseCache || !key) {
-      const response = await execute(req, context);
+      const response = await execute(req, res, context);
       const cacheable = context.cacheNotes!.cacheableFrom !== undefined;
       if (context.export) await sendExport(res, response, context.export, { keep: false, headers: caching(cacheable) });
       else await send(res, response, caching(cacheable));
@@ -347,18 +315,25 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     }
     // `Cache-Control: no-cache` asks for a fresh answer (which then replaces the stored one).
     const cached = /no-cache/i.test(req.get('cache-control') ?? '') ? undefined : await responseCache.get(key);
-    if (cached !== undefined) return sendStored(req, res, cached, caching(true, 'HIT'));
+    if (cached !== undefined) {
+      metrics.responseCache.inc({ result: 'hit' });
+      return sendStored(req, res, cached, caching(true, 'HIT'));
+    }
     let response: HTTPGraphQLResponse | undefined;
     let cacheable = false;
     const result = await responseCache.compute(key, async (cacheNotes) => {
-      response = await execute(req, { ...context, cacheNotes });
+      response = await execute(req, res, { ...context, cacheNotes });
       cacheable = cacheNotes.cacheableFrom !== undefined;
       // A table is streamed to this client as it is written, and kept for the cache if it may be.
       if (context.export) return sendExport(res, response, context.export, { keep: cacheable, headers: caching(cacheable, cacheable ? 'MISS' : 'BYPASS') });
       // A streamed answer (incremental delivery) is not cached.
       return response.body.kind === 'complete' ? { status: response.status ?? 200, body: Buffer.from(response.body.string) } : { status: -1, body: Buffer.alloc(0) };
     });
-    if (!response) return sendStored(req, res, result.answer, caching(true, 'HIT'));
+    if (!response) {
+      metrics.responseCache.inc({ result: 'hit' });
+      return sendStored(req, res, result.answer, caching(true, 'HIT'));
+    }
+    metrics.responseCache.inc({ result: result.stored ? 'miss' : 'bypass' });
     if (!context.export) await send(res, response, caching(cacheable, result.stored ? 'MISS' : 'BYPASS'), result.answer.body);
   };
   // Bodies that are not JSON, or too large, get a GraphQL-shaped error that says so.

@@ -34,7 +34,10 @@ const envSchema = z.object({
   /** The product's "today" (YYYY-MM-DD); Viet Nam's date (Asia/Ho_Chi_Minh) when unset. For tests and demos. */
   TODAY: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date written YYYY-MM-DD').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The supergraph the gateway serves; a change to the file is loaded while it runs (gateway/supergraph-watch.ts). */
   SUPERGRAPH_FILE: z.string().default('schema/supergraph.graphql'),
+  /** How often the gateway looks at SUPERGRAPH_FILE for a change; 0 turns hot reload off. */
+  SUPERGRAPH_POLL_MS: z.coerce.number().int().min(0).default(2_000),
   // Callers' tokens: HS256 with JWT_SECRET (development default), or RS256/ES256 with a public key or a JWKS file.
   JWT_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   JWT_PUBLIC_KEY_FILE: z.string().optional(),
@@ -59,7 +62,10 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
   /** Requests per minute per subject (or per address when anonymous); 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
-  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** How long the gateway waits for one subgraph fetch before its fields are null with SUBGRAPH_TIMEOUT. */
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** How long the gateway's circuit for a failing subgraph stays open (failing fast) before one fetch probes it. */
+  SUBGRAPH_BREAKER_RESET_MS: z.coerce.number().int().min(100).default(5_000),
   /** With true, only operations registered in operations/*.graphql are accepted (by hash or text). */
   PERSISTED_OPERATIONS_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** The gateway's response cache for aggregate answers (gateway/response-cache.ts). */
@@ -78,6 +84,21 @@ const envSchema = z.object({
 
 export type Config = z.infer<typeof envSchema>;
 
+/**
+ * Ports the WHATWG fetch standard blocks (Node's fetch refuses them with "bad port"): a service
+ * there could listen, but the gateway, `npm start` and clients using fetch could never reach it.
+ */
+export const FETCH_BAD_PORTS = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137,
+  139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723,
+  2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
+function checkPort(variable: string, port: number): string | undefined {
+  if (FETCH_BAD_PORTS.has(port)) return `  ${variable}: port ${port} is on the fetch standard's list of blocked ports ("bad port"): Node's fetch, which the gateway and npm start use, refuses to connect to it; choose another`;
+  return undefined;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -87,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.data.NODE_ENV === 'production' && (!parsed.data.INTERNAL_SECRET || !parsed.data.PERTURBATION_SECRET || (!parsed.data.JWT_SECRET && !parsed.data.JWT_PUBLIC_KEY_FILE && !parsed.data.JWT_JWKS_FILE))) {
     throw new Error('Invalid configuration:\n  NODE_ENV=production needs INTERNAL_SECRET, PERTURBATION_SECRET and one of JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWT_JWKS_FILE: the development secrets are refused');
   }
+  const badPorts = [checkPort('PORT', parsed.data.PORT), ...DOMAINS.map((d) => env[`${envName(d)}_PORT`] !== undefined ? checkPort(`${envName(d)}_PORT`, Number(env[`${envName(d)}_PORT`])) : undefined)].filter(Boolean);
+  if (badPorts.length) throw new Error(`Invalid configuration:\n${badPorts.join('\n')}`);
   if (parsed.data.DB_CLIENT === 'mysql2' && !parsed.data.MYSQL_URL) {
     throw new Error('Invalid configuration:\n  MYSQL_URL: required when DB_CLIENT=mysql2');
   }

@@ -158,12 +158,28 @@ export function openDataVersions(config: Config, redis?: Redis): DataVersions {
   return new FileDataVersions(path.join(config.DATA_DIR, `${prefix}data-versions.log`));
 }
 
-/** Marks a domain's data changed, for the callers (an import, the seeding) that wrote it and have committed. */
+/** How long a writer keeps trying to mark its change when the versions' store (Redis) is down. */
+const BUMP_RETRY_MS = 30_000;
+
+/**
+ * Marks a domain's data changed, for the callers (an import, the seeding) that wrote it and have
+ * committed. The write is already there, so giving up early would let gateways serve answers
+ * from before it: while Redis is unreachable it keeps trying for 30 s, then says what it means.
+ */
 export async function dataChanged(config: Config, domain: string): Promise<void> {
-  const versions = openDataVersions(config);
-  try {
-    await versions.bump(domain);
-  } finally {
-    await versions.close();
+  const deadline = Date.now() + BUMP_RETRY_MS;
+  for (let attempt = 0; ; attempt++) {
+    const versions = openDataVersions(config);
+    try {
+      await versions.bump(domain);
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) {
+        throw new Error(`${domain}: the data was written, but its data version could not be changed (${(err as Error).message}): gateways may serve answers from before the write until RESPONSE_CACHE_TTL_SECONDS`);
+      }
+      await new Promise((r) => setTimeout(r, Math.min(2000, 200 * 2 ** attempt)));
+    } finally {
+      await versions.close().catch(() => {});
+    }
   }
 }

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import type { Config } from './config';
+import { measureSql } from './metrics';
+import { traceSql } from './tracing';
 
 export type Db = Knex;
 
@@ -28,8 +30,15 @@ export function databaseName(config: Pick<Config, 'MYSQL_DATABASE_PREFIX'>, doma
   return `${config.MYSQL_DATABASE_PREFIX}${domain.replace(/-/g, '_')}`;
 }
 
-/** Opens (and for MySQL creates) the database of one domain. Does not migrate. */
+/** Opens (and for MySQL creates) the database of one domain, its statements counted and traced. Does not migrate. */
 export async function openDb(config: Config, domain: string): Promise<Db> {
+  const db = await openKnex(config, domain);
+  measureSql(db, domain);
+  traceSql(db, domain);
+  return db;
+}
+
+async function openKnex(config: Config, domain: string): Promise<Db> {
   if (config.DB_CLIENT === 'mysql2') {
     const connection = mysqlConnection(config.MYSQL_URL!);
     const database = databaseName(config, domain);

@@ -1,6 +1,8 @@
 /** Seeding a domain from its part of the demo world, through the same write path as imports. */
 import type { Db } from './db';
+import { areasOfLevel } from './areas';
 import { upsertFacts, type FactSpec } from './fact-store';
+import { reportSeedProgress } from './readiness';
 import { DeltaBuffer } from './summaries';
 import { DEMO_HORIZON, demoWorld, type DemoCommune, type DemoOptions, type DemoPart } from '../demo/world';
 
@@ -17,11 +19,20 @@ export async function seedFromDemo<F, M extends string>(
   let rows = 0;
   // Only an empty domain is seeded: a restart, or data imported for real, is left alone.
   if (options.scale <= 0 || (await db(spec.table).first())) return 0;
+  // Progress, for the service's readiness while it seeds: communes generated so far.
+  // (The demo world is generated commune by commune of the three-tier list.)
+  const communes = areasOfLevel('COMMUNE', 'THREE_TIER').length;
+  let done = 0;
   await db.transaction(async (trx) => {
     const summaries = new DeltaBuffer(trx, spec.summary, { maxBytes: 128 * 2 ** 20 });
     let batch: F[] = [];
     for (const commune of demoWorld(options, parts)) {
       batch.push(...partOf(commune));
+      if (++done % 100 === 0) {
+        reportSeedProgress({ done, total: communes, unit: 'communes' });
+        // Let the service answer /health and /ready (with this progress) while it seeds.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       if (batch.length >= BATCH) {
         rows += (await upsertFacts(trx, spec, batch, { allNew: true, summaries })).inserted;
         batch = [];

@@ -9,7 +9,10 @@ import { dataChanged } from './data-versions';
 import { migrate, openDb, type Db } from './db';
 import type { DomainModule } from './domain';
 import { logger } from './logger';
-import { startSubgraph, type ServiceHandle, type SubgraphDefinition } from './subgraph';
+import { onSeedProgress, type Readiness } from './readiness';
+import { announce, failStart } from './process-events';
+import { openSubgraphShell, type ServiceHandle, type SubgraphDefinition } from './subgraph';
+import { startTracing } from './tracing';
 
 export interface PreparedDomain {
   definition: SubgraphDefinition<any>;
@@ -18,32 +21,56 @@ export interface PreparedDomain {
 }
 
 /** Opens, migrates and (when empty and DEMO_SCALE > 0) seeds a domain; does not listen. */
-export async function prepareDomain(module: DomainModule, config: Config): Promise<PreparedDomain> {
+export async function prepareDomain(module: DomainModule, config: Config, readiness?: Readiness): Promise<PreparedDomain> {
   let db: Db | null = null;
   let seededRows = 0;
   if (module.migrations) {
+    readiness?.phase('opening the database');
     db = await openDb(config, module.name);
+    readiness?.phase('migrating');
     await migrate(db, module.migrations, `${module.name.replace(/-/g, '_')}_migrations`);
-    if (module.seedDemo) seededRows = await module.seedDemo(db, { seed: config.DEMO_SEED, scale: config.DEMO_SCALE });
+    if (module.seedDemo) {
+      readiness?.phase('seeding demo data');
+      onSeedProgress(readiness && ((p) => readiness.progress(p)));
+      try {
+        seededRows = await module.seedDemo(db, { seed: config.DEMO_SEED, scale: config.DEMO_SCALE });
+      } finally {
+        onSeedProgress(undefined);
+      }
+    }
     // A gateway already running (a restart of one service) must not serve answers from before.
     if (seededRows > 0) await dataChanged(config, module.name);
   }
   return { definition: module.createSubgraph({ db, config }), db, seededRows };
 }
 
-/** The entry point of one service run alone: `node dist/services/<name>/index.js`. */
+/**
+ * The entry point of one service run alone: `node dist/services/<name>/index.js`. It listens
+ * first (`/health`, `/ready` and a `STARTING` answer on `/graphql`), then prepares the domain.
+ */
 export async function runService(module: DomainModule): Promise<ServiceHandle> {
-  const config = loadConfig();
-  const started = Date.now();
-  const { definition, seededRows } = await prepareDomain(module, config);
-  if (seededRows) logger.info({ service: module.name, rows: seededRows }, 'seeded demo data');
-  const handle = await startSubgraph(definition, { port: servicePort(module.name), host: config.HOST, internalSecret: config.INTERNAL_SECRET });
-  logger.info({ service: module.name, url: handle.url, ms: Date.now() - started }, 'subgraph ready');
-  const shutdown = async () => {
-    await handle.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
-  return handle;
+  try {
+    const config = loadConfig();
+    const tracing = startTracing(module.name);
+    const started = Date.now();
+    const shell = await openSubgraphShell(module.name, { port: servicePort(module.name), host: config.HOST, internalSecret: config.INTERNAL_SECRET });
+    let stopping = false;
+    const shutdown = async () => {
+      if (stopping) return;
+      stopping = true;
+      await shell.handle.stop();
+      await tracing?.shutdown();
+      process.exit(0);
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+    const { definition, seededRows } = await prepareDomain(module, config, shell.readiness);
+    if (seededRows) logger.info({ service: module.name, rows: seededRows }, 'seeded demo data');
+    await shell.mount(definition);
+    logger.info({ service: module.name, url: shell.handle.url, ms: Date.now() - started }, 'subgraph ready');
+    announce({ event: 'ready', service: module.name, url: shell.handle.url });
+    return shell.handle;
+  } catch (err) {
+    return failStart(module.name, err);
+  }
 }

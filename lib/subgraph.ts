@@ -1,7 +1,7 @@
 /**
  * What every subgraph service shares: its SDL read from `schema/<name>.graphql`, an Apollo
- * Server on Express with `/graphql` and `/health`, errors that never leak internals, and a
- * `listen` that returns the URL and a `stop`.
+ * Server on Express with `/graphql`, `/health` (liveness), `/ready` (readiness) and `/metrics`,
+ * errors that never leak internals, and a `listen` that returns the URL and a `stop`.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -18,6 +18,9 @@ import { parse, type GraphQLFormattedError } from 'graphql';
 import { projectRoot } from './areas';
 import { logger } from './logger';
 import { ANONYMOUS, bodyHashOf, DEV_INTERNAL_SECRET, IDENTITY_HEADER, verifyInternalIdentity, type Identity } from './auth';
+import { metrics, metricsText, operationLabel, outcomeOf } from './metrics';
+import { Readiness, startingError } from './readiness';
+import { serverSpan } from './tracing';
 
 export function readSchema(name: string): string {
   return fs.readFileSync(path.join(projectRoot(), 'schema', `${name}.graphql`), 'utf8');
@@ -45,15 +48,43 @@ export interface SubgraphDefinition<C extends BaseContext = BaseContext> {
   close?: () => Promise<void>;
 }
 
+/** Error codes of a database that cannot be reached (mysql2, knex's pool, SQLite's locks). */
+const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR', 'SQLITE_BUSY', 'SQLITE_CANTOPEN']);
+
+/** The database failure behind a resolver's error, if that is what it is. */
+function databaseFailure(error: unknown): string | undefined {
+  for (let e = error as { code?: string; name?: string; message?: string; originalError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if ((e.code && DATABASE_DOWN.has(e.code)) || e.name === 'KnexTimeoutError' || /connection is in closed state|Connection lost/i.test(e.message ?? '')) {
+      // knex puts the statement before the driver's message ("<sql> - Connection lost: ..."): the cause alone, not the SQL.
+      const cause = (e.message ?? '').split(' - ').pop()!.slice(0, 200);
+      return e.code ? `${e.code}: ${cause}` : cause;
+    }
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return undefined;
+}
+
 /**
- * Keeps user errors (BAD_USER_INPUT and other coded errors) as they are and replaces
- * anything unexpected by a generic message, logged with its stack on the server.
+ * Keeps user errors (BAD_USER_INPUT and other coded errors) as they are; says so when the
+ * service's database cannot be reached (`DATABASE_UNAVAILABLE`, naming the service: an operator
+ * can act on it), and replaces anything else unexpected by a generic message, logged with its
+ * stack on the server.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown, service?: string): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
+    // At the gateway: a subgraph's own unexpected error, which it logged; name the subgraph.
+    const downstream = formatted.extensions?.serviceName;
+    if (typeof downstream === 'string') {
+      return { message: `The ${downstream} subgraph failed unexpectedly (its log has the details); its fields are null in this answer`, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName: downstream } };
+    }
+    const down = databaseFailure(error);
+    if (down && service) {
+      logger.warn({ err: error }, 'database unavailable');
+      return { message: `The ${service} database is unavailable (${down}); its fields are null in this answer`, path: formatted.path, extensions: { code: 'DATABASE_UNAVAILABLE', serviceName: service } };
+    }
     logger.error({ err: error }, 'unexpected error in resolver');
-    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', ...(service ? { serviceName: service } : {}) } };
   }
   const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
   return { ...formatted, extensions };
@@ -70,64 +101,131 @@ export async function listenOn(httpServer: http.Server, port: number, host: stri
   return (httpServer.address() as AddressInfo).port;
 }
 
-export async function startSubgraph<C extends BaseContext>(
-  def: SubgraphDefinition<C>,
-  options: { port: number; host?: string; plugins?: ApolloServerPlugin<C>[]; /** Verifies the gateway's signature; the development secret by default. */ internalSecret?: string },
-): Promise<ServiceHandle> {
+export interface SubgraphOptions<C extends BaseContext> {
+  port: number;
+  host?: string;
+  plugins?: ApolloServerPlugin<C>[];
+  /** Verifies the gateway's signature; the development secret by default. */
+  internalSecret?: string;
+}
+
+/**
+ * A subgraph service that listens before it can answer queries: `/health`, `/ready` and
+ * `/metrics` answer at once, `/graphql` answers 503 `STARTING` (with the phase and progress of
+ * `readiness`) until `mount` gives it the prepared subgraph. A service that starts seeding a
+ * large demo world is thus visible, and says how far it is, instead of refusing connections.
+ */
+export interface SubgraphShell<C extends BaseContext> {
+  readiness: Readiness;
+  handle: ServiceHandle;
+  /** Builds the GraphQL server of the prepared subgraph and starts answering queries. */
+  mount(def: SubgraphDefinition<C>): Promise<void>;
+}
+
+export async function openSubgraphShell<C extends BaseContext>(name: string, options: SubgraphOptions<C>): Promise<SubgraphShell<C>> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const apollo = new ApolloServer<C>({
-    schema: buildSubgraphSchema({ typeDefs: parse(def.typeDefs), resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
-    formatError,
-    includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(),
-      // Traces are for Apollo's hosted studio, which this deployment does not report to.
-      ApolloServerPluginInlineTraceDisabled(),
-      // Cache hints per field are not used (the gateway caches whole answers, invalidated by
-      // data versions), and the plugin ran a hook for every field of every entity.
-      ApolloServerPluginCacheControlDisabled(),
-      ...(options.plugins ?? [])],
-  });
-  await apollo.start();
-  app.get('/health', async (_req, res) => {
+  const readiness = new Readiness(name);
+  let def: SubgraphDefinition<C> | undefined;
+  let apollo: ApolloServer<C> | undefined;
+  // Liveness: the process serves HTTP. Readiness: prepared, and its database answers.
+  app.get('/health', (_req, res) => void res.json({ status: 'ok', service: name }));
+  app.get('/ready', async (_req, res) => {
+    if (!readiness.ready) return void res.status(503).json(readiness.report());
     try {
-      await def.health?.();
-      res.json({ status: 'ok', service: def.name });
+      await def?.health?.();
+      metrics.ready.set({ service: name }, 1);
+      res.json(readiness.report());
     } catch (err) {
-      res.status(503).json({ status: 'unavailable', service: def.name, reason: String(err) });
+      metrics.ready.set({ service: name }, 0);
+      res.status(503).json({ ...readiness.report(), status: 'unavailable', reason: `database unreachable: ${(err as Error).message ?? err}` });
     }
   });
-  const secret = options.internalSecret ?? DEV_INTERNAL_SECRET;
-  const identities = new WeakMap<express.Request, Identity>();
-  const bodyHashes = new WeakMap<express.Request, string>();
-  // Only the gateway may call a subgraph: a request without a valid signature, made for this
-  // very body, is refused before GraphQL sees it.
-  const requireGateway: express.RequestHandler = async (req, res, next) => {
-    try {
-      identities.set(req, await verifyInternalIdentity(secret, req.get(IDENTITY_HEADER), bodyHashes.get(req) ?? bodyHashOf('')));
-      next();
-    } catch (err) {
-      res.status(401).json({ errors: [{ message: `Unauthorized: ${(err as Error).message}`, extensions: { code: 'UNAUTHENTICATED' } }] });
-    }
-  };
-  app.use(
-    '/graphql',
-    // The body's hash is taken from the bytes received, before parsing.
-    express.json({ limit: '5mb', verify: (req, _res, bytes) => void bodyHashes.set(req as express.Request, bodyHashOf(bytes)) }),
-    requireGateway,
-    expressMiddleware(apollo, { context: async ({ req }) => def.context(identities.get(req) ?? ANONYMOUS) }),
-  );
+  app.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await metricsText();
+    res.type(contentType).send(body);
+  });
+  let graphql: express.RequestHandler = (_req, res) => void res.status(503).setHeader('Retry-After', '2').json(startingError(readiness));
+  app.use('/graphql', (req, res, next) => graphql(req, res, next));
   const host = options.host ?? '127.0.0.1';
   const port = await listenOn(httpServer, options.port, host);
-  const url = `http://${host}:${port}/graphql`;
-  return {
-    name: def.name,
-    url,
+  metrics.ready.set({ service: name }, 0);
+  const handle: ServiceHandle = {
+    name,
+    url: `http://${host}:${port}/graphql`,
     port,
     stop: async () => {
-      await apollo.stop();
-      await def.close?.();
+      if (apollo) await apollo.stop();
+      else await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await def?.close?.();
+    },
+  };
+  const mount = async (prepared: SubgraphDefinition<C>) => {
+    readiness.phase('starting the GraphQL server');
+    def = prepared;
+    apollo = new ApolloServer<C>({
+      schema: buildSubgraphSchema({ typeDefs: parse(prepared.typeDefs), resolvers: prepared.resolvers as GraphQLResolverMap<unknown> }),
+      formatError: (formatted, error) => formatError(formatted, error, name),
+      includeStacktraceInErrorResponses: false,
+      plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(),
+        // Traces are for Apollo's hosted studio, which this deployment does not report to.
+        ApolloServerPluginInlineTraceDisabled(),
+        // Cache hints per field are not used (the gateway caches whole answers, invalidated by
+        // data versions), and the plugin ran a hook for every field of every entity.
+        ApolloServerPluginCacheControlDisabled(),
+        requestMetricsPlugin(name),
+        ...(options.plugins ?? [])],
+    });
+    await apollo.start();
+    const secret = options.internalSecret ?? DEV_INTERNAL_SECRET;
+    const identities = new WeakMap<express.Request, Identity>();
+    const bodyHashes = new WeakMap<express.Request, string>();
+    // Only the gateway may call a subgraph: a request without a valid signature, made for this
+    // very body, is refused before GraphQL sees it.
+    const requireGateway: express.RequestHandler = async (req, res, next) => {
+      try {
+        identities.set(req, await verifyInternalIdentity(secret, req.get(IDENTITY_HEADER), bodyHashes.get(req) ?? bodyHashOf('')));
+        next();
+      } catch (err) {
+        res.status(401).json({ errors: [{ message: `Unauthorized: ${(err as Error).message}`, extensions: { code: 'UNAUTHENTICATED' } }] });
+      }
+    };
+    const router = express.Router();
+    router.use(
+      // The body's hash is taken from the bytes received, before parsing.
+      express.json({ limit: '5mb', verify: (req, _res, bytes) => void bodyHashes.set(req as express.Request, bodyHashOf(bytes)) }),
+      serverSpan(name),
+      requireGateway,
+      expressMiddleware(apollo, { context: async ({ req }) => prepared.context(identities.get(req) ?? ANONYMOUS) }),
+    );
+    graphql = router;
+    readiness.markReady();
+    metrics.ready.set({ service: name }, 1);
+  };
+  return { readiness, handle, mount };
+}
+
+/** Starts a subgraph already prepared (its database migrated and filled): ready as soon as it listens. */
+export async function startSubgraph<C extends BaseContext>(def: SubgraphDefinition<C>, options: SubgraphOptions<C>): Promise<ServiceHandle> {
+  const shell = await openSubgraphShell(def.name, options);
+  await shell.mount(def);
+  return shell.handle;
+}
+
+/** Counts and times the GraphQL requests a subgraph answers. */
+function requestMetricsPlugin<C extends BaseContext>(service: string): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      const stop = metrics.requestSeconds.startTimer();
+      return {
+        async willSendResponse(rc) {
+          const operation = operationLabel(rc.operationName);
+          stop({ service, operation });
+          const body = rc.response.body.kind === 'single' ? rc.response.body.singleResult : undefined;
+          metrics.requests.inc({ service, operation, outcome: outcomeOf(rc.response.http.status ?? 200, !!body?.data, !!body?.errors?.length) });
+        },
+      };
     },
   };
 }

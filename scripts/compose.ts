@@ -38,7 +38,9 @@ if (require.main === module) {
       }
       console.log('schema/supergraph.graphql is up to date.');
     } else {
-      fs.writeFileSync(file, sdl);
+      // Beside it, then renamed into place: a running gateway reloading it never reads half a file.
+      fs.writeFileSync(`${file}.tmp`, sdl);
+      fs.renameSync(`${file}.tmp`, file);
       console.log(`Composed ${SUBGRAPHS.length} subgraphs into schema/supergraph.graphql`);
     }
   } catch (err) {

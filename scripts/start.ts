@@ -1,53 +1,47 @@
 /**
- * `npm start`: every subgraph and the gateway, each in its own process (as in production,
- * where each is its own container), on the default ports or `<DOMAIN>_PORT` / `PORT`. Waits
- * until every service answers its health check, then prints the URLs. Ctrl-C stops them all.
+ * `npm start`: every subgraph and the gateway, each in its own process (as in production, where
+ * each is its own container), on the default ports or `<DOMAIN>_PORT` / `PORT`, supervised
+ * (scripts/supervisor.ts): a service that cannot start is reported at once with its reason; one
+ * that exits later is restarted with backoff while the others keep serving. Prints the URLs once
+ * the gateway is ready. Ctrl-C stops them all.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { envName, loadConfig, servicePort, type Domain } from '../lib/config';
+import { envName, loadConfig, servicePort } from '../lib/config';
 import { SUBGRAPHS } from '../services/registry';
+import { Supervisor } from './supervisor';
 
 const root = path.resolve(__dirname, '..');
-const children: ChildProcess[] = [];
 // Run from source (npm start, through tsx: no build step, which would cost a first start
 // ten seconds) or from the build in dist/ (containers): the children run the same way.
-const fromSource = __filename.endsWith('.ts');
-const extension = fromSource ? '.ts' : '.js';
-
-function launch(name: Domain | 'gateway', entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = fork(path.join(root, entry + extension), [], {
-    env: { ...env, SERVICE_NAME: name },
-    stdio: 'inherit',
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
-  });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`${name} exited (${signal ?? code}); stopping everything.`);
-      stopAll(1);
-    }
-  });
-  children.push(child);
-  return child;
-}
+const supervisor = new Supervisor({ fromSource: __filename.endsWith('.ts') });
 
 let stopping = false;
-function stopAll(code: number) {
+async function stopAll(code: number) {
+  if (stopping) return;
   stopping = true;
-  for (const c of children) c.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 2000).unref();
+  console.log('Stopping every service…');
+  await supervisor.stop();
+  console.log('Stopped.');
+  process.exit(code);
 }
 
-async function waitHealthy(name: string, port: number, host: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
+/** Waits for the gateway's /ready (every subgraph ready), saying what it waits for every few seconds. */
+async function waitGatewayReady(url: string) {
+  let lastSaid = Date.now();
   for (;;) {
     try {
-      const res = await fetch(`http://${host}:${port}/health`);
+      const res = await fetch(url);
       if (res.ok) return;
-    } catch {
-      // not listening yet
+      if (Date.now() - lastSaid > 5000) {
+        lastSaid = Date.now();
+        const body = (await res.json()) as { subgraphs?: { name: string; status: string; phase?: string }[] };
+        console.log(`  waiting for ${(body.subgraphs ?? []).filter((s) => s.status !== 'ready').map((s) => `${s.name} (${s.phase ?? s.status})`).join(', ')}`);
+      }
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      // Anything but "not listening yet" will not pass by waiting.
+      if (cause?.code !== 'ECONNREFUSED') throw new Error(`cannot reach the gateway at ${url}: ${cause?.message ?? (err as Error).message}`);
     }
-    if (Date.now() > deadline) throw new Error(`${name} did not become healthy on port ${port} within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -61,20 +55,20 @@ async function main() {
   }
   const where = config.DB_CLIENT === 'mysql2' ? `MySQL (${config.MYSQL_DATABASE_PREFIX}<domain>)` : `SQLite files in ${path.resolve(config.DATA_DIR)}`;
   console.log(`Starting ${SUBGRAPHS.length} subgraphs and the gateway on ${where}; demo scale ${config.DEMO_SCALE}.`);
-  for (const name of SUBGRAPHS) launch(name, `services/${name}/index`, env);
-  launch('gateway', 'gateway/index', env);
-  await Promise.all([
-    ...SUBGRAPHS.map((name) => waitHealthy(name, servicePort(name), config.HOST, 300_000)),
-    waitHealthy('gateway', config.PORT, config.HOST, 300_000),
+  await supervisor.startAll([
+    ...SUBGRAPHS.map((name) => ({ name, entry: path.join(root, 'services', name, 'index'), env })),
+    { name: 'gateway', entry: path.join(root, 'gateway', 'index'), env },
   ]);
+  await waitGatewayReady(`http://${config.HOST}:${config.PORT}/ready`);
   console.log(`\nReady in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
-  for (const name of SUBGRAPHS) console.log(`  ${name.padEnd(12)} http://${config.HOST}:${servicePort(name)}/graphql`);
-  console.log(`  ${'gateway'.padEnd(12)} http://${config.HOST}:${config.PORT}/graphql  ← open in a browser for GraphiQL`);
+  for (const name of SUBGRAPHS) console.log(`  ${name.padEnd(16)} http://${config.HOST}:${servicePort(name)}/graphql`);
+  console.log(`  ${'gateway'.padEnd(16)} http://${config.HOST}:${config.PORT}/graphql  ← open in a browser for GraphiQL`);
+  console.log(`  health, readiness and metrics: /health, /ready, /metrics on every service`);
 }
 
-process.once('SIGINT', () => stopAll(0));
-process.once('SIGTERM', () => stopAll(0));
+process.once('SIGINT', () => void stopAll(0));
+process.once('SIGTERM', () => void stopAll(0));
 main().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
-  stopAll(1);
+  void stopAll(1);
 });

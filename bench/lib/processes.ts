@@ -48,7 +48,7 @@ export interface LaunchOptions {
   env: NodeJS.ProcessEnv;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
-  /** How readiness is checked: GET /health (our services) or a `{ __typename }` POST. */
+  /** How readiness is checked: GET /ready (our services: migrated, and the gateway's subgraphs all ready) or a `{ __typename }` POST. */
   ready: 'health' | 'graphql';
   headers?: Record<string, string>;
   timeoutMs?: number;
@@ -75,7 +75,7 @@ export async function launch(o: LaunchOptions): Promise<Service> {
     try {
       const res =
         o.ready === 'health'
-          ? await fetch(`http://127.0.0.1:${o.port}/health`)
+          ? await fetch(`http://127.0.0.1:${o.port}/ready`)
           : await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...o.headers }, body: JSON.stringify({ query: '{ __typename }' }) });
       if (res.ok) break;
     } catch {

@@ -21,6 +21,7 @@ import type { Config } from '../config';
 import { dataChanged } from '../data-versions';
 import { databaseName, isMysql, migrate, openDb } from '../db';
 import { deleteFacts, upsertFacts } from '../fact-store';
+import { metrics } from '../metrics';
 import { DeltaBuffer } from '../summaries';
 import { isIsoDate } from '../periods';
 import { todayInVietnam, type AnyImportDefinition } from './columns';
@@ -154,6 +155,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     inserted: 0, updated: 0, unchanged: 0, deleted: 0, readSeconds: 0, finishSeconds: 0, seconds: 0, rowsPerSecond: 0,
   };
   let db: Awaited<ReturnType<typeof openDb>> | undefined;
+  let committed = false;
   try {
     const firstBatch = await source.next();
     db = await openDb(config, definition.domain);
@@ -200,6 +202,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       try {
         for (let batch = firstBatch; batch; batch = await source.next()) {
           rows = batch.rows;
+          summary.rows = rows;
           if (batch.facts.length) {
             await writing;
             const written = summary.inserted + summary.updated + summary.unchanged;
@@ -239,8 +242,13 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     summary.finishSeconds = (performance.now() - started) / 1000 - summary.readSeconds;
     // Committed: the gateways' cached answers over this domain are stale from now on. The import
     // is complete only once they know it, so that no figure from before it is served after it.
+    committed = true;
+    metrics.importRows.inc({ domain: definition.domain, outcome: options.dryRun ? 'dry_run' : 'committed' }, summary.rows);
     // Deliveries of unchanged rows move the dates figures stand at: those change answers too.
     if (!options.dryRun && summary.inserted + summary.updated + summary.unchanged + summary.deleted > 0) await dataChanged(config, definition.domain);
+  } catch (err) {
+    if (!committed) metrics.importRows.inc({ domain: definition.domain, outcome: 'rolled_back' }, summary.rows);
+    throw err;
   } finally {
     // Closes the file when the import stopped before its end (a database error).
     await source.close();

@@ -86,7 +86,11 @@ export interface RunningGraph {
  * Starts the graph. `seed` runs after migration, before anything listens: write fixtures there
  * through the domains' own write path. Databases start empty (existing tables are dropped).
  */
-export async function startGraph(config: Config, seed?: (dbs: Record<string, Db>) => Promise<void>): Promise<RunningGraph> {
+export async function startGraph(
+  config: Config,
+  seed?: (dbs: Record<string, Db>) => Promise<void>,
+  options: { /** Where the gateway finds each subgraph (a fault proxy in front of one, say); the subgraphs' own URLs by default. */ gatewayUrls?: (urls: Record<string, string>) => Promise<Record<string, string>> } = {},
+): Promise<RunningGraph> {
   const dbs: Record<string, Db> = {};
   for (const m of DOMAIN_MODULES) {
     if (!m.migrations) continue;
@@ -118,7 +122,8 @@ export async function startGraph(config: Config, seed?: (dbs: Record<string, Db>
       }),
     );
   }
-  const gateway = await startGateway({ config, subgraphUrls: Object.fromEntries(handles.map((h) => [h.name, h.url])), port: 0 });
+  const ownUrls = Object.fromEntries(handles.map((h) => [h.name, h.url]));
+  const gateway = await startGateway({ config, subgraphUrls: options.gatewayUrls ? await options.gatewayUrls(ownUrls) : ownUrls, port: 0 });
   return {
     gatewayUrl: gateway.url,
     dbs,

@@ -1,0 +1,296 @@
+/**
+ * How the gateway talks to one subgraph: the caller's identity signed for each request's body,
+ * identical requests in flight sent once, a timeout, a circuit breaker, and failures turned into
+ * errors that name the subgraph, the fields left null and the cause.
+ *
+ * - Timeout (`SUBGRAPH_TIMEOUT_MS`): a subgraph that hangs costs a request that long, not more;
+ *   its fields are null with a `SUBGRAPH_TIMEOUT` error.
+ * - Circuit breaker ([opossum](https://github.com/nodeshift/opossum), one per subgraph): when half
+ *   or more of at least 5 fetches within 10 s failed (no connection, a timeout, a 5xx), the circuit
+ *   opens and fetches to that subgraph fail at once for `SUBGRAPH_BREAKER_RESET_MS`; then one fetch
+ *   probes it, and the circuit closes again if it succeeds. A dead subgraph costs nothing per
+ *   request; a live one is back within that time. Answers with GraphQL errors (a bad period, a
+ *   refused field) are answers: they never count as failures.
+ * - Errors: `SUBGRAPH_UNAVAILABLE` (no connection, an HTTP error, starting, circuit open) or
+ *   `SUBGRAPH_TIMEOUT`, with `extensions.serviceName`, `extensions.reason` and the path of the
+ *   fields that are null because of it. A path inside a list stops at the list (every element's
+ *   field is null); `extensions.responsePath` gives it whole, `@` standing for every element.
+ */
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import CircuitBreaker from 'opossum';
+import { context as otelContext, propagation } from '@opentelemetry/api';
+import { GraphQLError, Kind, parse, type DocumentNode, type GraphQLFormattedError, type SelectionSetNode } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { LRUCache } from 'lru-cache';
+import { bodyHashOf, IDENTITY_HEADER, INTERNAL_TOKEN_SECONDS, signInternalIdentity, ANONYMOUS, type Identity } from '../lib/auth';
+import { logger } from '../lib/logger';
+import { metrics } from '../lib/metrics';
+import { tracingEnabled } from '../lib/tracing';
+
+/** What a `GatewayContext` must hold for the client: who is asking, and where to leave errors. */
+interface IdentityContext {
+  identity?: Identity;
+  /** Errors of entity fetches that failed, added to the answer by `subgraphErrorsPlugin`. */
+  subgraphErrors?: GraphQLFormattedError[];
+}
+
+export interface SubgraphClientOptions {
+  name: string;
+  url: string;
+  /** Signs the identity forwarded (INTERNAL_SECRET). */
+  secret: string;
+  timeoutMs: number;
+  /** How long an open circuit refuses before it lets one fetch probe the subgraph. */
+  breakerResetMs: number;
+}
+
+/** A subgraph's answer, kept as text so that every request sharing it parses its own copy. */
+interface SharedFetch {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  text: string;
+}
+
+export type FailureKind = 'timeout' | 'unavailable' | 'circuit_open' | 'http_error';
+
+/** A fetch that did not give an answer, with why in words an operator can act on. */
+export class SubgraphFailure extends Error {
+  constructor(readonly kind: FailureKind, readonly reason: string) {
+    super(reason);
+  }
+}
+
+/** The header that carries the caller's identity from `willSendRequest` to the fetcher, where it is signed; never sent. */
+const PENDING_IDENTITY = 'x-p06-pending-identity';
+
+/** Circuit breaker settings other than the reset time: fixed, documented in the README. */
+const BREAKER_WINDOW_MS = 10_000;
+const BREAKER_MIN_FETCHES = 5;
+const BREAKER_ERROR_PERCENT = 50;
+
+export class SubgraphClient extends RemoteGraphQLDataSource<IdentityContext> {
+  private readonly signatures = new LRUCache<string, string>({ max: 5000, ttl: (INTERNAL_TOKEN_SECONDS / 3) * 1000 });
+  private readonly inFlight = new Map<string, Promise<SharedFetch>>();
+  readonly breaker: CircuitBreaker<[string, RequestInit], SharedFetch>;
+
+  constructor(private readonly options: SubgraphClientOptions) {
+    super({ url: options.url });
+    const { name } = options;
+    this.breaker = new CircuitBreaker((input: string, init: RequestInit) => this.send(input, init), {
+      name,
+      // The fetch has its own timeout (it aborts the request, which opossum's would not).
+      timeout: false,
+      resetTimeout: options.breakerResetMs,
+      rollingCountTimeout: BREAKER_WINDOW_MS,
+      volumeThreshold: BREAKER_MIN_FETCHES,
+      errorThresholdPercentage: BREAKER_ERROR_PERCENT,
+    });
+    this.breaker.on('open', () => {
+      metrics.circuitState.set({ subgraph: name }, 2);
+      logger.warn({ subgraph: name, resetMs: options.breakerResetMs }, 'circuit opened: fetches to this subgraph fail at once until a probe succeeds');
+    });
+    this.breaker.on('halfOpen', () => metrics.circuitState.set({ subgraph: name }, 1));
+    this.breaker.on('close', () => {
+      metrics.circuitState.set({ subgraph: name }, 0);
+      logger.info({ subgraph: name }, 'circuit closed: the subgraph answers again');
+    });
+    metrics.circuitState.set({ subgraph: name }, 0);
+    this.fetcher = this.fetchShared.bind(this) as never;
+  }
+
+  /** Identical requests in flight (same body, same identity) are sent once and their answer shared, as Hive Gateway does. */
+  private async fetchShared(input: string, init: { method?: string; headers: Record<string, string>; body: string }): Promise<Response> {
+    const identityJson = init.headers[PENDING_IDENTITY];
+    delete init.headers[PENDING_IDENTITY];
+    const key = `${identityJson}\u0000${init.body}`;
+    let shared = this.inFlight.get(key);
+    if (!shared) {
+      shared = this.sign(identityJson, init.body).then((signature) => {
+        const headers: Record<string, string> = { ...init.headers, [IDENTITY_HEADER]: signature };
+        // W3C traceparent: the subgraph's spans join this request's trace.
+        if (tracingEnabled()) propagation.inject(otelContext.active(), headers);
+        return this.breaker.fire(input, { ...init, headers }).catch((err: unknown) => {
+          if ((err as { code?: string })?.code === 'EOPENBREAKER') metrics.subgraphFetches.inc({ subgraph: this.options.name, outcome: 'circuit_open' });
+          throw err;
+        });
+      });
+      this.inFlight.set(key, shared);
+      const forget = () => this.inFlight.delete(key);
+      shared.then(forget, forget);
+    }
+    const answer = await shared;
+    return new Response(answer.text, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
+  }
+
+  /** One HTTP request to the subgraph; throws (and so counts against the circuit) on no answer or a 5xx. */
+  private async send(input: string, init: RequestInit): Promise<SharedFetch> {
+    const subgraph = this.options.name;
+    const stop = metrics.subgraphFetchSeconds.startTimer({ subgraph });
+    try {
+      const res = await fetch(input, { ...init, signal: AbortSignal.timeout(this.options.timeoutMs) });
+      const answer = { status: res.status, statusText: res.statusText, headers: [...res.headers], text: await res.text() };
+      if (res.status >= 500) throw new SubgraphFailure('http_error', httpReason(answer));
+      metrics.subgraphFetches.inc({ subgraph, outcome: res.ok ? 'ok' : 'http_error' });
+      return answer;
+    } catch (err) {
+      const failure = err instanceof SubgraphFailure ? err : this.failureOf(err);
+      metrics.subgraphFetches.inc({ subgraph, outcome: failure.kind });
+      throw failure;
+    } finally {
+      stop();
+    }
+  }
+
+  private failureOf(err: unknown): SubgraphFailure {
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+      return new SubgraphFailure('timeout', `no answer within ${this.options.timeoutMs} ms (SUBGRAPH_TIMEOUT_MS)`);
+    }
+    const code = e?.cause?.code;
+    const where = this.options.url;
+    if (code === 'ECONNREFUSED') return new SubgraphFailure('unavailable', `connection refused at ${where}: is the service running?`);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new SubgraphFailure('unavailable', `host of ${where} not found (${code})`);
+    if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') return new SubgraphFailure('unavailable', `connection to ${where} closed before it answered (${code}): did the service stop?`);
+    if (code) return new SubgraphFailure('unavailable', `connection to ${where} failed (${code})`);
+    return new SubgraphFailure('unavailable', `request to ${where} failed: ${e?.cause?.message ?? e?.message ?? String(err)}`);
+  }
+
+  private async sign(identityJson: string, body: string): Promise<string> {
+    const bodyHash = bodyHashOf(body);
+    const key = `${identityJson}\u0000${bodyHash}`;
+    let signature = this.signatures.get(key);
+    if (!signature) {
+      signature = await signInternalIdentity(this.options.secret, JSON.parse(identityJson) as Identity, bodyHash);
+      this.signatures.set(key, signature);
+    }
+    return signature;
+  }
+
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<IdentityContext>): Promise<void> {
+    const identity = context.identity ?? ANONYMOUS;
+    request.http?.headers.set(PENDING_IDENTITY, JSON.stringify({ sub: identity.sub, roles: identity.roles, provinces: identity.provinces, clientAddress: identity.clientAddress }));
+  }
+
+  /**
+   * A failed fetch becomes one error naming the subgraph and the fields it leaves null; the rest
+   * of the answer stands. A failed entity fetch answers its fields as null for every entity (and
+   * leaves its error in the context): fields of other subgraphs that `@requires` them are then
+   * still computed from what is there (an indicator of residency figures when land failed),
+   * where fields left missing would skip those entities altogether.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<IdentityContext>): Promise<GatewayGraphQLResponse> {
+    try {
+      return await super.process(options);
+    } catch (err) {
+      const error = this.namedError(err, options);
+      const representations = options.request.variables?.representations;
+      const context = options.context as IdentityContext | undefined;
+      if (!Array.isArray(representations) || !context) throw error;
+      (context.subgraphErrors ??= []).push(error.toJSON());
+      const nulls = Object.fromEntries(selectedFields(options).map((f) => [f, null]));
+      return { data: { _entities: representations.map(() => ({ ...nulls })) } };
+    }
+  }
+
+  private namedError(err: unknown, options: GraphQLDataSourceProcessOptions<IdentityContext>): GraphQLError {
+    const name = this.options.name;
+    let kind: FailureKind;
+    let reason: string;
+    if (err instanceof SubgraphFailure) {
+      ({ kind, reason } = err);
+    } else if ((err as { code?: string })?.code === 'EOPENBREAKER') {
+      kind = 'circuit_open';
+      reason = `it failed repeatedly; requests to it are refused for up to ${this.options.breakerResetMs} ms (SUBGRAPH_BREAKER_RESET_MS) before it is tried again`;
+    } else if (err instanceof GraphQLError && err.extensions?.response) {
+      // A 4xx: RemoteGraphQLDataSource's error carries the response.
+      kind = 'http_error';
+      reason = httpReason(err.extensions.response as { status: number; statusText: string; body?: unknown });
+    } else {
+      kind = 'unavailable';
+      reason = (err as Error)?.message ?? String(err);
+    }
+    const fields = fieldPaths(options);
+    const code = kind === 'timeout' ? 'SUBGRAPH_TIMEOUT' : 'SUBGRAPH_UNAVAILABLE';
+    const what = kind === 'timeout' ? 'did not answer in time' : 'is unavailable';
+    const nulls = fields.length ? `; null in this answer: ${fields.map((f) => f.join('.')).join(', ')}` : '';
+    const first = fields[0] ?? [];
+    const listAt = first.indexOf('@');
+    return new GraphQLError(`Subgraph "${name}" ${what} (${reason})${nulls}`, {
+      path: first.length ? (listAt >= 0 ? first.slice(0, listAt) : first) : undefined,
+      extensions: { code, serviceName: name, reason, ...(kind === 'circuit_open' ? { circuit: 'open' } : {}), responsePath: fields.map((f) => f.join('.')) },
+    });
+  }
+}
+
+function httpReason(r: { status: number; statusText: string; text?: string; body?: unknown }): string {
+  let body: unknown = r.body;
+  if (r.text !== undefined) {
+    try {
+      body = JSON.parse(r.text);
+    } catch {
+      body = r.text;
+    }
+  }
+  const error = (body as { errors?: { message?: string; extensions?: { code?: string } }[] })?.errors?.[0];
+  if (error?.extensions?.code === 'STARTING') return `starting: ${error.message}`;
+  if (r.status === 401) return `it refused the gateway's signed identity (401${error?.message ? `: ${error.message}` : ''}): do the gateway and the subgraph share INTERNAL_SECRET?`;
+  return `HTTP ${r.status} ${r.statusText}${error?.message ? `: ${error.message}` : ''}`;
+}
+
+/** The operation a fetch sends, parsed (the query planner's document when it kept one). */
+function documentOf(options: GraphQLDataSourceProcessOptions<IdentityContext>): DocumentNode | undefined {
+  const kept = 'document' in options ? (options.document as DocumentNode | undefined) : undefined;
+  if (kept || !options.request.query) return kept;
+  try {
+    return parse(options.request.query);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The response names a fetch selects: its root fields, or for an entity fetch the fields asked of the entities (`__typename` aside). */
+function selectedFields(options: GraphQLDataSourceProcessOptions<IdentityContext>): string[] {
+  const operation = documentOf(options)?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [];
+  const names = new Set<string>();
+  const collect = (set: SelectionSetNode, entities: boolean) => {
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) {
+        if (entities && s.name.value === '_entities' && s.selectionSet) collect(s.selectionSet, false);
+        else if (s.name.value !== '__typename') names.add((s.alias ?? s.name).value);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) collect(s.selectionSet, false);
+    }
+  };
+  collect(operation.selectionSet, true);
+  return [...names];
+}
+
+/**
+ * The fields a fetch would have filled, as paths in the client's answer: the cursor's path
+ * (`province.stats`, or `provinces.@.districts.@.stats` across lists) and the fields the fetch
+ * selects (`land`).
+ */
+function fieldPaths(options: GraphQLDataSourceProcessOptions<IdentityContext>): (string | number)[][] {
+  const base = ('pathInIncomingRequest' in options ? options.pathInIncomingRequest : undefined) ?? [];
+  const names = selectedFields(options);
+  if (names.length === 0) return base.length ? [base] : [];
+  return names.map((n) => [...base, n]);
+}
+
+/** Adds the errors of failed entity fetches to the answer (first among the plugins that read its errors). */
+export function subgraphErrorsPlugin(): ApolloServerPlugin<IdentityContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const errors = contextValue.subgraphErrors;
+          if (!errors?.length || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.errors = [...(result.errors ?? []), ...errors];
+        },
+      };
+    },
+  };
+}
