@@ -2,9 +2,10 @@
  * The benchmark's data: the demo world loaded into SQLite files under bench/data/<scale>/, at
  * the demo scale that gives about the requested number of fact rows across the five data
  * domains, through the import path: each domain's part of the world is written as its import
- * CSV (demo/export.ts) and imported with `importFile`, as `npm run import` does. A domain whose
- * table holds the row count recorded when it was loaded is reused as it is; anything else is
- * reloaded.
+ * CSV (bench/lib/demo-files.ts: demo/export.ts's rows, each commune code with its structure) and
+ * imported with `importFile`, as `npm run import` does, on the benchmark's today (every unit's
+ * data then delivered through it). A domain whose table holds the row count recorded when it was
+ * loaded, by this data format and on this today, is reused as it is; anything else is reloaded.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,9 +14,11 @@ import { loadConfig, type Config } from '../../lib/config';
 import { openDb, type Db } from '../../lib/db';
 import { importFile } from '../../lib/import/engine';
 import { prepareDomain } from '../../lib/service-runtime';
-import { DEMO_FACTS, writeDemoCsv } from '../../demo/export';
+import { DEMO_FACTS } from '../../demo/export';
 import { DOMAIN_MODULES } from '../../services/registry';
+import { writeBenchCsv } from './demo-files';
 import { ROOT } from './processes';
+import { BENCH_TODAY } from './workloads';
 
 /** One row per person or record: the facts of each data domain. */
 export const FACT_TABLES: Record<string, string> = {
@@ -29,6 +32,11 @@ export const FACT_TABLES: Record<string, string> = {
 /** Fact rows per unit of DEMO_SCALE, measured (scale 0.5 gives 434,081). */
 export const ROWS_PER_DEMO_SCALE = 868_000;
 export const DEMO_SEED = 'p06';
+/**
+ * What the data was loaded as: data of another format (before the reform of 1 July 2025 the
+ * summaries knew one structure and no delivery dates) is loaded again rather than upgraded.
+ */
+const DATA_FORMAT = 'two-structures-1';
 
 export function parseRows(text: string): number {
   const n = Number(text);
@@ -47,6 +55,9 @@ export const demoScaleFor = (rows: number) => Number((rows / ROWS_PER_DEMO_SCALE
 interface Marker {
   demoScale: number;
   seed: string;
+  format?: string;
+  /** The day the imports took as today. */
+  today?: string;
   domains: Record<string, { rows: number; loadSeconds: number }>;
   citizenId?: string;
 }
@@ -83,10 +94,11 @@ export async function ensureData(rows: number, log: (line: string) => void): Pro
   const dataDir = path.join(ROOT, 'bench', 'data', label);
   fs.mkdirSync(dataDir, { recursive: true });
   const markerFile = path.join(dataDir, 'loaded.json');
-  let marker: Marker = { demoScale, seed: DEMO_SEED, domains: {} };
+  let marker: Marker = { demoScale, seed: DEMO_SEED, format: DATA_FORMAT, today: BENCH_TODAY, domains: {} };
   if (fs.existsSync(markerFile)) {
     const found = JSON.parse(fs.readFileSync(markerFile, 'utf8')) as Marker;
-    if (found.demoScale === demoScale && found.seed === DEMO_SEED) marker = found;
+    if (found.demoScale === demoScale && found.seed === DEMO_SEED && found.format === DATA_FORMAT && found.today === BENCH_TODAY) marker = found;
+    else log(`  ${path.relative(ROOT, dataDir)} was loaded by another version of the benchmark or on another today: loading again`);
   }
   const config = benchConfig(dataDir, demoScale);
   const rowsByDomain: Record<string, number> = {};
@@ -114,10 +126,11 @@ export async function ensureData(rows: number, log: (line: string) => void): Pro
     const db = prepared.db!;
     if (DEMO_FACTS[module.name]) {
       const file = path.join(dataDir, `${module.name}.csv`);
-      const written = await writeDemoCsv(module.name, { seed: DEMO_SEED, scale: demoScale }, file);
-      const imported = await importFile({ config, domain: module.name, file });
+      const written = await writeBenchCsv(module.name, { seed: DEMO_SEED, scale: demoScale }, file);
+      const imported = await importFile({ config, domain: module.name, file, today: BENCH_TODAY });
       fs.rmSync(file);
-      log(`  ${module.name}: ${written} CSV rows imported at ${Math.round(imported.rowsPerSecond)} rows/s`);
+      const relabelled = written.relabelled ? ` (${written.relabelled} dated after the reform given their two-tier commune)` : '';
+      log(`  ${module.name}: ${written.rows} CSV rows${relabelled} imported at ${Math.round(imported.rowsPerSecond)} rows/s`);
     }
     if (table) rowsByDomain[module.name] = await countRows(db, table);
     // Readers then find one compact file, as after a restart.

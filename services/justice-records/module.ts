@@ -23,7 +23,7 @@ type Context = ReturnType<typeof createContext>;
 
 const DAY_COLUMNS = Array.from({ length: MAX_TRACKED_DAYS + 2 }, (_, d) => daysColumn(d));
 
-const FIGURES: FigureFields<JusticeMetric> = {
+export const FIGURES: FigureFields<JusticeMetric> = {
   requests: ['flow', 'requests'],
   requestsViaVneid: ['flow', 'requests_vneid'],
   issued: ['flow', 'issued'],
