@@ -574,7 +574,7 @@ function writeResults(o: Options, data: BenchData, rows: Row[], renderOnly: bool
     '',
     `${cpu.length} × ${cpu[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, SQLite. ` +
       `Closed loop on loopback, concurrency ${run.concurrency}, ${run.warmupS} s warm-up then ${run.durationS} s per workload and target, in ${rounds} round${rounds > 1 ? 's' : ''} taken in turn by the targets. ` +
-      `Every answer checked (HTTP 200, no errors, same size as the first); the first answers of all targets compared as data. ` +
+      `Every process takes ${BENCH_TODAY} as today (TODAY). Every answer checked (HTTP 200, no errors, same size as the first); the first answers of all targets compared as data. ` +
       `SQL / fetch: statements over requests received, per subgraph with a database (the worst), counted inside the subgraph processes for one request; for monolith and sql, statements per domain per request. ` +
       `CPU: user + system time of each process over the window (warm-up included) per request answered; for sql, the benchmark's own process. ` +
       `RSS: peak during the measurement. ` +
