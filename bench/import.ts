@@ -9,9 +9,12 @@
  * The rows are spread over every commune of one province (--province, default 01 Hà Nội, 526
  * communes), as a province's file is; --nation spreads them over all 10,051 communes instead,
  * the worst case for the summaries (about three times as many distinct area-day buckets).
+ * Commune codes are those of the three-tier structure (residences registered before 1 July 2025,
+ * as the README's figures were measured), or with --structure TWO_TIER those of the current one
+ * (Hà Nội: 126 communes; the nation: 3,321); every row says so in its `commune_structure` column.
  *
- * Options: --rows N (default 1,000,000), --province CODE, --nation, --mysql, --sqlite-only, --mysql-only, --batch N
- * (facts per upsertFacts call),
+ * Options: --rows N (default 1,000,000), --province CODE, --nation, --structure THREE_TIER|TWO_TIER,
+ * --mysql, --sqlite-only, --mysql-only, --batch N (facts per upsertFacts call),
  * --again (import the same file a second time: the all-unchanged path), --then CODE (then import
  * as many citizens of another province into the same database: a table that has rows), --xlsx
  * (the file as one XLSX sheet instead of a CSV).
@@ -19,11 +22,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { areaByCode, areasOfLevel, communesIn } from '../lib/areas';
+import { areaByCode, areasOfLevel, communesIn, STRUCTURES, type AreaStructure } from '../lib/areas';
 import { loadConfig, type Config } from '../lib/config';
 import { dropAllTables, openDb } from '../lib/db';
+import { cellsOf } from '../lib/import/columns';
 import { importFile, type ImportSummary } from '../lib/import/engine';
-import { citizenCells, generateCitizens, RESIDENCY_COLUMNS, writeCsv, writeXlsx } from '../test/helpers/import-files';
+import { residencyImport } from '../services/residency/import';
+import { writeCsv, writeXlsx } from '../test/helpers/import-files';
+import { CITIZEN_COLUMNS, generateCitizens } from './lib/citizens';
+import { BENCH_TODAY } from './lib/workloads';
 
 const SEED = 'bench-import';
 
@@ -36,7 +43,9 @@ const flag = (name: string) => process.argv.includes(name);
 const rows = Number(arg('--rows') ?? 1_000_000);
 const spread = flag('--nation') ? 'nation' : `province-${arg('--province') ?? '01'}`;
 const batchSize = arg('--batch') ? Number(arg('--batch')) : undefined;
+const structure = (arg('--structure') ?? 'THREE_TIER').toUpperCase() as AreaStructure;
 if (!Number.isInteger(rows) || rows <= 0) throw new Error(`--rows must be a positive integer, got ${arg('--rows')}`);
+if (!STRUCTURES.includes(structure)) throw new Error(`--structure must be THREE_TIER or TWO_TIER, got ${arg('--structure')}`);
 
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -46,18 +55,18 @@ const format = flag('--xlsx') ? 'xlsx' : 'csv';
 async function benchFile(spread: string): Promise<string> {
   const dir = path.join(__dirname, 'data');
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `residency-${SEED}-${spread}-${rows}.${format}`);
+  const file = path.join(dir, `residency-${SEED}-${structure}-${spread}-${rows}.${format}`);
   if (!fs.existsSync(file)) {
     const started = performance.now();
-    const province = areaByCode(spread.slice('province-'.length), 'THREE_TIER');
-    const communes = spread === 'nation' ? areasOfLevel('COMMUNE', 'THREE_TIER').map((a) => a.code) : province ? communesIn(province, 'THREE_TIER').map((c) => c.code) : [];
-    if (communes.length === 0) throw new Error(`${spread}: no such province`);
+    const province = spread === 'nation' ? undefined : areaByCode(spread.slice('province-'.length), structure);
+    const communes = spread === 'nation' ? areasOfLevel('COMMUNE', structure) : province?.level === 'PROVINCE' ? communesIn(province, structure) : [];
+    if (communes.length === 0) throw new Error(`${spread}: no such province in the ${structure} structure`);
     const tmp = `${file}.tmp`;
     const cells = (function* () {
-      for (const c of generateCitizens(SEED, rows, communes)) yield citizenCells(c);
+      for (const c of generateCitizens(SEED, rows, communes)) yield cellsOf(residencyImport, c);
     })();
-    if (format === 'xlsx') await writeXlsx(tmp, RESIDENCY_COLUMNS, cells);
-    else writeCsv(tmp, RESIDENCY_COLUMNS, cells);
+    if (format === 'xlsx') await writeXlsx(tmp, CITIZEN_COLUMNS, cells);
+    else writeCsv(tmp, CITIZEN_COLUMNS, cells);
     fs.renameSync(tmp, file);
     console.log(`generated ${file} (${mb(fs.statSync(file).size)}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
@@ -84,14 +93,14 @@ async function run(label: string, config: Config, file: string, then?: string): 
         `(rows read, checked and written in ${s.readSeconds.toFixed(1)} s, then summaries and commit in ${s.finishSeconds.toFixed(1)} s): ${n(s.rowsPerSecond)} rows/s`,
     );
   const cpu = process.cpuUsage();
-  const s = await importFile({ config, domain: 'residency', file, onProgress, batchSize, structure: 'THREE_TIER' });
+  const s = await importFile({ config, domain: 'residency', file, onProgress, batchSize, today: BENCH_TODAY });
   const used = process.cpuUsage(cpu);
   report('import', s);
   const cpuSeconds = (used.user + used.system) / 1e6;
   console.log(`${label} CPU time of this process: ${cpuSeconds.toFixed(1)} s (${n(s.rows / cpuSeconds)} rows per CPU second)`);
   console.log(`${label} RSS along the way: ${samples.map((s) => `${s.phase} ${n(s.rows)} rows ${mb(s.rss)}`).join(', ')}`);
-  if (flag('--again')) report('re-import', await importFile({ config, domain: 'residency', file, batchSize, structure: 'THREE_TIER' }));
-  if (then) report(`then ${path.basename(then)}, into a table with rows`, await importFile({ config, domain: 'residency', file: then, batchSize, structure: 'THREE_TIER' }));
+  if (flag('--again')) report('re-import', await importFile({ config, domain: 'residency', file, batchSize, today: BENCH_TODAY }));
+  if (then) report(`then ${path.basename(then)}, into a table with rows`, await importFile({ config, domain: 'residency', file: then, batchSize, today: BENCH_TODAY }));
   console.log(`${label} peak RSS so far: ${mb(process.resourceUsage().maxRSS * 1024)}`);
 }
 
@@ -99,7 +108,7 @@ async function main() {
   const file = await benchFile(spread);
   const thenProvince = arg('--then');
   const then = thenProvince ? await benchFile(`province-${thenProvince}`) : undefined;
-  console.log(`${file}: ${n(rows)} rows over ${spread}; node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0].toFixed(1)}; batch ${batchSize ?? 'default'}`);
+  console.log(`${file}: ${n(rows)} rows over ${spread} (${structure}); node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0].toFixed(1)}; batch ${batchSize ?? 'default'}`);
   const base = { NODE_ENV: 'development', LOG_LEVEL: 'silent', DEMO_SCALE: '0' };
   if (!flag('--mysql-only')) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p06-bench-import-'));

@@ -4,7 +4,7 @@
  *
  *   npm run bench -- --quick
  *   npm run bench -- --scale 1e6 [--duration 10] [--warmup 2] [--concurrency 4] [--rounds 5]
- *                    [--targets gateway,hive-gateway,monolith,sql] [--workloads W1,W2]
+ *                    [--targets gateway,hive-gateway,monolith,sql] [--workloads W1,W1N,W2]
  *   npm run bench -- --scale 1e5 --profile W1 [--profile-target gateway]
  *   npm run bench -- --scale 1e7 --load-only
  *   npm run bench -- --scale 1e6 --render      (the day's Markdown again, from its JSON)
@@ -21,7 +21,7 @@ import { floorAnswer } from './lib/floor';
 import { checkAnswer, httpClient, percentile, runLoad, type LoadResult } from './lib/load';
 import { freePort, launch, ROOT, RssWatch, type ProbeCounts, type Service } from './lib/processes';
 import { profileClock, summariseProfile } from './lib/profile';
-import { WORKLOAD_NAMES, workloads, type WorkloadName } from './lib/workloads';
+import { BENCH_TODAY, WORKLOAD_NAMES, workloads, type WorkloadName } from './lib/workloads';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const localProbe = require('./lib/probe.cjs') as { read(): ProbeCounts; reset(): void };
@@ -136,6 +136,8 @@ async function startSystem(data: BenchData, fronts: TargetName[], headers: Recor
     // Loading is done: a service must never start seeding in the middle of a measurement.
     DEMO_SCALE: '0',
     DEMO_SEED,
+    // Every process takes the same day as today: periods, completeness and delivery dates never depend on the clock.
+    TODAY: BENCH_TODAY,
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     // Closed-loop load from one client would trip a per-caller rate limit within seconds.
@@ -256,6 +258,8 @@ function sqlPerFetchOf(target: TargetName, counts: Record<string, ProbeCounts>):
 
 export interface Row {
   workload: WorkloadName;
+  /** What the workload asked when measured (its definition changes: the reform of 1 July 2025 changed W2 and W3). */
+  workloadDescription?: string;
   target: TargetName;
   factRows: number;
   p50Ms: number | null;
@@ -345,33 +349,40 @@ function targetChecks(rows: Row[], resultsDir: string): string {
     const bad = gws.filter((r) => r.sqlPerFetch !== 1 || Object.entries(r.fetches ?? {}).some(([k, f]) => DB_SUBGRAPHS.has(k) && (r.sqlStatements?.[k] ?? 0) !== f));
     out.push(`- exactly one SQL statement per subgraph fetch (gateway, ${gws.map((r) => r.workload).join(', ')}): ${verdict(bad.length === 0)}${bad.length ? ` (not in ${bad.map((r) => `${r.workload}: ${fmt(r.sqlPerFetch, 2)}`).join(', ')})` : ''}`);
   }
-  out.push(`- W1-W3 latency within ±20 % from 10^5 to 10^7: ${scalingCheck(resultsDir)}`);
+  out.push(`- W1-W3 (and W1N) latency within ±20 % from 10^5 to 10^7: ${scalingCheck(resultsDir)}`);
   return out.join('\n');
 }
 
 /** CPU time per request of the whole deployment (the target's process and the subgraphs; not the load generator). */
 const cpuOf = (r: Row) => (r.cpuMsPerRequest ? Object.entries(r.cpuMsPerRequest).filter(([k]) => k !== 'client' || r.target === 'sql').reduce((a, [, v]) => a + v, 0) : null);
 
-/** The gateway's p50 and p95 of W1-W3 at each scale measured (the latest full run of each), against the smallest scale. */
+/**
+ * The gateway's p50 and p95 of W1-W3 at each scale measured (the latest full run of each with the
+ * workload as defined now: rows measured before the reform asked for other units), against the
+ * smallest scale.
+ */
 function scalingCheck(resultsDir: string): string {
   if (!fs.existsSync(resultsDir)) return 'not measured';
-  const latest = new Map<number, Row[]>();
+  const defined = workloads('');
+  const scaling: WorkloadName[] = ['W1', 'W1N', 'W2', 'W3'];
+  // By workload and scale, the gateway's row of the latest run (files sort by date).
+  const latest = new Map<WorkloadName, Map<number, Row>>(scaling.map((w) => [w, new Map()]));
   for (const f of fs.readdirSync(resultsDir).sort()) {
     const m = /^\d{4}-\d{2}-\d{2}-(1e\d+|\d+)\.json$/.exec(f);
     if (!m) continue;
-    const rows = JSON.parse(fs.readFileSync(path.join(resultsDir, f), 'utf8')) as Row[];
-    if (rows.length) latest.set(Number(m[1]), rows);
+    for (const r of JSON.parse(fs.readFileSync(path.join(resultsDir, f), 'utf8')) as Row[]) {
+      if (r.target === 'gateway' && !r.note && latest.has(r.workload) && r.workloadDescription === defined[r.workload].description) latest.get(r.workload)!.set(Number(m[1]), r);
+    }
   }
-  const scales = [...latest.keys()].sort((a, b) => a - b);
-  if (scales.length < 2) return `needs two scales (have ${scales.map((s) => s.toExponential(0)).join(', ') || 'none'})`;
   const parts: string[] = [];
   let ok = true;
-  for (const w of ['W1', 'W2', 'W3'] as WorkloadName[]) {
-    const base = latest.get(scales[0])!.find((r) => r.workload === w && r.target === 'gateway' && !r.note);
-    if (!base) continue;
+  for (const w of scaling) {
+    const byScale = latest.get(w)!;
+    const scales = [...byScale.keys()].sort((a, b) => a - b);
+    if (scales.length < 2) continue;
+    const base = byScale.get(scales[0])!;
     const cells = scales.slice(1).map((s) => {
-      const r = latest.get(s)!.find((x) => x.workload === w && x.target === 'gateway' && !x.note);
-      if (!r) return `${s.toExponential(0)} –`;
+      const r = byScale.get(s)!;
       const d50 = r.p50Ms! / base.p50Ms! - 1;
       const d95 = r.p95Ms! / base.p95Ms! - 1;
       if (Math.abs(d50) > 0.2 || Math.abs(d95) > 0.2) ok = false;
@@ -381,6 +392,7 @@ function scalingCheck(resultsDir: string): string {
     });
     parts.push(`${w} from p50 ${fmt(base.p50Ms)} / p95 ${fmt(base.p95Ms)} ms${cpuOf(base) !== null ? `, CPU ${fmt(cpuOf(base), 0)} ms/request` : ''} at ${scales[0].toExponential(0)} → ${cells.join('; ')}`);
   }
+  if (parts.length === 0) return 'needs untagged runs of the current workloads at two scales';
   return `${ok ? '**met**' : '**not met**'} (${parts.join(' · ')})`;
 }
 
@@ -482,7 +494,7 @@ async function compare(o: Options, data: BenchData, headers: Record<string, stri
       }
 
       for (const t of o.targets) {
-        const base = { workload: w, target: t, factRows: data.factRows, concurrency: o.concurrency, warmupS: o.warmupS, durationS: o.durationS, rounds: o.rounds, scale: data.label, demoScale: data.demoScale };
+        const base = { workload: w, workloadDescription: W[w].description, target: t, factRows: data.factRows, concurrency: o.concurrency, warmupS: o.warmupS, durationS: o.durationS, rounds: o.rounds, scale: data.label, demoScale: data.demoScale };
         if (!live.includes(t)) {
           rows.push({ ...base, p50Ms: null, p95Ms: null, rps: null, sqlPerFetch: null, rssMb: null, note: 'not implemented yet (the gateway has no response cache)' });
           log(`  ${t.padEnd(15)} not implemented yet`);
@@ -562,7 +574,7 @@ function writeResults(o: Options, data: BenchData, rows: Row[], renderOnly: bool
     '',
     `${cpu.length} × ${cpu[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, SQLite. ` +
       `Closed loop on loopback, concurrency ${run.concurrency}, ${run.warmupS} s warm-up then ${run.durationS} s per workload and target, in ${rounds} round${rounds > 1 ? 's' : ''} taken in turn by the targets. ` +
-      `Every answer checked (HTTP 200, no errors, same size as the first); the first answers of all targets compared as data. ` +
+      `Every process takes ${BENCH_TODAY} as today (TODAY). Every answer checked (HTTP 200, no errors, same size as the first); the first answers of all targets compared as data. ` +
       `SQL / fetch: statements over requests received, per subgraph with a database (the worst), counted inside the subgraph processes for one request; for monolith and sql, statements per domain per request. ` +
       `CPU: user + system time of each process over the window (warm-up included) per request answered; for sql, the benchmark's own process. ` +
       `RSS: peak during the measurement. ` +

@@ -2,9 +2,10 @@
  * The benchmark's data: the demo world loaded into SQLite files under bench/data/<scale>/, at
  * the demo scale that gives about the requested number of fact rows across the five data
  * domains, through the import path: each domain's part of the world is written as its import
- * CSV (demo/export.ts) and imported with `importFile`, as `npm run import` does. A domain whose
- * table holds the row count recorded when it was loaded is reused as it is; anything else is
- * reloaded.
+ * CSV (demo/export.ts, as `npm run demo:csv` writes it, each commune code with its structure) and
+ * imported with `importFile`, as `npm run import` does, on the benchmark's today (every unit's
+ * data then delivered through it). A domain whose table holds the row count recorded when it was
+ * loaded, by this data format and on this today, is reused as it is; anything else is reloaded.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { prepareDomain } from '../../lib/service-runtime';
 import { DEMO_FACTS, writeDemoCsv } from '../../demo/export';
 import { DOMAIN_MODULES } from '../../services/registry';
 import { ROOT } from './processes';
+import { BENCH_TODAY } from './workloads';
 
 /** One row per person or record: the facts of each data domain. */
 export const FACT_TABLES: Record<string, string> = {
@@ -26,9 +28,14 @@ export const FACT_TABLES: Record<string, string> = {
   health: 'e_health_records',
 };
 
-/** Fact rows per unit of DEMO_SCALE, measured (scale 0.5 gives 434,081). */
-export const ROWS_PER_DEMO_SCALE = 868_000;
+/** Fact rows per unit of DEMO_SCALE, measured (scale 0.5 gives 558,483). */
+export const ROWS_PER_DEMO_SCALE = 1_117_000;
 export const DEMO_SEED = 'p06';
+/**
+ * What the data was loaded as: data of another format (before the reform of 1 July 2025 the
+ * summaries knew one structure and no delivery dates) is loaded again rather than upgraded.
+ */
+const DATA_FORMAT = 'two-structures-2';
 
 export function parseRows(text: string): number {
   const n = Number(text);
@@ -47,6 +54,9 @@ export const demoScaleFor = (rows: number) => Number((rows / ROWS_PER_DEMO_SCALE
 interface Marker {
   demoScale: number;
   seed: string;
+  format?: string;
+  /** The day the imports took as today. */
+  today?: string;
   domains: Record<string, { rows: number; loadSeconds: number }>;
   citizenId?: string;
 }
@@ -83,10 +93,11 @@ export async function ensureData(rows: number, log: (line: string) => void): Pro
   const dataDir = path.join(ROOT, 'bench', 'data', label);
   fs.mkdirSync(dataDir, { recursive: true });
   const markerFile = path.join(dataDir, 'loaded.json');
-  let marker: Marker = { demoScale, seed: DEMO_SEED, domains: {} };
+  let marker: Marker = { demoScale, seed: DEMO_SEED, format: DATA_FORMAT, today: BENCH_TODAY, domains: {} };
   if (fs.existsSync(markerFile)) {
     const found = JSON.parse(fs.readFileSync(markerFile, 'utf8')) as Marker;
-    if (found.demoScale === demoScale && found.seed === DEMO_SEED) marker = found;
+    if (found.demoScale === demoScale && found.seed === DEMO_SEED && found.format === DATA_FORMAT && found.today === BENCH_TODAY) marker = found;
+    else log(`  ${path.relative(ROOT, dataDir)} was loaded by another version of the benchmark or on another today: loading again`);
   }
   const config = benchConfig(dataDir, demoScale);
   const rowsByDomain: Record<string, number> = {};
@@ -115,7 +126,7 @@ export async function ensureData(rows: number, log: (line: string) => void): Pro
     if (DEMO_FACTS[module.name]) {
       const file = path.join(dataDir, `${module.name}.csv`);
       const written = await writeDemoCsv(module.name, { seed: DEMO_SEED, scale: demoScale }, file);
-      const imported = await importFile({ config, domain: module.name, file });
+      const imported = await importFile({ config, domain: module.name, file, today: BENCH_TODAY });
       fs.rmSync(file);
       log(`  ${module.name}: ${written} CSV rows imported at ${Math.round(imported.rowsPerSecond)} rows/s`);
     }

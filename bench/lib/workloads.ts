@@ -1,22 +1,41 @@
 /**
- * The four workloads of issue 5, as GraphQL operations every HTTP target answers with the same
- * text. Field lists are those of schema/*.graphql (every figure of every domain; every
- * indicator by name: `indicators.all` repeats them with their figures, so it is left out).
+ * The workloads of issue 5, following the administrative reform of 1 July 2025 (issue 11), as
+ * GraphQL operations every HTTP target answers with the same text. Field lists are those of
+ * schema/*.graphql (every figure of every domain with its status fields; every indicator by name:
+ * `indicators.all` repeats them with their figures, so it is left out). Every unit is named with
+ * its structure, so that no answer depends on the day the benchmark runs.
  */
-export type WorkloadName = 'W1' | 'W2' | 'W3' | 'W4';
-export const WORKLOAD_NAMES: readonly WorkloadName[] = ['W1', 'W2', 'W3', 'W4'];
+import type { AreaStructure } from '../../lib/areas';
 
+export type WorkloadName = 'W1' | 'W1N' | 'W2' | 'W3' | 'W4';
+export const WORKLOAD_NAMES: readonly WorkloadName[] = ['W1', 'W1N', 'W2', 'W3', 'W4'];
+
+/**
+ * The day the benchmark's processes take as today (`TODAY`), for the import and every target:
+ * periods, their completeness and the delivery dates then never depend on the clock.
+ */
+export const BENCH_TODAY = '2026-11-29';
+
+/** W1: the pre-reform structure, a month before it (as the workload was first defined). */
 export const PERIOD = '2024-06';
-export const PROVINCE = '30';
-export const SERIES = { from: '2023-01', to: '2024-12', every: 'MONTH' } as const;
+/** W1N and W3: a recent complete month of the current structure. */
+export const CURRENT_PERIOD = '2026-10';
+/** W2 and W3: new Hải Phòng (old Hải Phòng with old Hải Dương), in the current structure. */
+export const PROVINCE: { code: string; structure: AreaStructure } = { code: '31', structure: 'TWO_TIER' };
+/** W2: 24 months across the reform. */
+export const SERIES = { from: '2024-11', to: '2026-10', every: 'MONTH' } as const;
 
-export const FIGURE_FIELDS = {
-  residency: ['population', 'chipIdCards', 'eidLevel1', 'eidLevel2', 'eligiblePopulation', 'eidAccounts', 'newRegistrations', 'chipIdCardsIssued', 'eidAccountsActivated', 'eidLevel2Activated'],
-  land: ['parcels', 'digitizedParcels', 'parcelsDigitizedInPeriod'],
-  civilStatus: ['births', 'marriages', 'deaths', 'records', 'digitizedRecords', 'recordsRegistered', 'recordsDigitized'],
-  justiceRecords: ['requests', 'requestsViaVneid', 'issued', 'requestsToDate', 'requestsViaVneidToDate', 'issuedToDate', 'medianDaysToIssue'],
-  health: ['eHealthRecords', 'integratedIntoVneid', 'eHealthRecordsCreated', 'integratedInPeriod'],
-} as const;
+/** What every domain's figures object says of itself (lib/figures.ts `figuresObject`). */
+export const STATUS_FIELDS = ['complete', 'figuresAsOf', 'deliveredThrough', 'estimated'] as const;
+
+/** By AreaStats field: the figures asked for, then the status fields. */
+export const FIGURE_FIELDS_ASKED: Record<string, readonly string[]> = {
+  residency: ['population', 'chipIdCards', 'eidLevel1', 'eidLevel2', 'eligiblePopulation', 'eidAccounts', 'newRegistrations', 'residencesEnded', 'chipIdCardsIssued', 'eidAccountsActivated', 'eidLevel2Activated', ...STATUS_FIELDS],
+  land: ['parcels', 'digitizedParcels', 'parcelsDigitizedInPeriod', ...STATUS_FIELDS],
+  civilStatus: ['births', 'marriages', 'deaths', 'records', 'digitizedRecords', 'recordsRegistered', 'recordsDigitized', ...STATUS_FIELDS],
+  justiceRecords: ['requests', 'requestsViaVneid', 'issued', 'requestsToDate', 'requestsViaVneidToDate', 'issuedToDate', 'medianDaysToIssue', ...STATUS_FIELDS],
+  health: ['eHealthRecords', 'integratedIntoVneid', 'eHealthRecordsCreated', 'integratedInPeriod', ...STATUS_FIELDS],
+};
 
 export const INDICATOR_FIELDS = [
   'chipIdCoverage',
@@ -27,9 +46,11 @@ export const INDICATOR_FIELDS = [
   'civilStatusDigitizationRate',
   'criminalRecordVneidShare',
   'eHealthIntegrationRate',
+  'estimated',
+  'complete',
 ] as const;
 
-const figures = Object.entries(FIGURE_FIELDS)
+const figures = Object.entries(FIGURE_FIELDS_ASKED)
   .map(([field, names]) => `${field} { ${names.join(' ')} }`)
   .join(' ');
 const indicators = `indicators { ${INDICATOR_FIELDS.join(' ')} }`;
@@ -41,27 +62,34 @@ export interface Workload {
 }
 
 export function workloads(citizenId: string): Record<WorkloadName, Workload> {
+  const province = `code: "${PROVINCE.code}", structure: ${PROVINCE.structure}`;
   return {
     W1: {
       name: 'W1',
-      description: `every district × every domain's figures × every indicator, as of ${PERIOD}`,
-      query: `{ provinces { districts { code stats(period: "${PERIOD}") { ${figures} ${indicators} } } } }`,
+      description: `every district of the three-tier structure (696) × every domain's figures × every indicator, as of ${PERIOD}`,
+      query: `{ provinces(structure: THREE_TIER) { districts { code stats(period: "${PERIOD}") { ${figures} ${indicators} } } } }`,
+    },
+    W1N: {
+      name: 'W1N',
+      description: `every commune of the two-tier structure (3,321) × every domain's figures × every indicator, as of ${CURRENT_PERIOD}`,
+      query: `{ provinces(structure: TWO_TIER) { communes { code stats(period: "${CURRENT_PERIOD}") { ${figures} ${indicators} } } } }`,
     },
     W2: {
       name: 'W2',
-      description: `province ${PROVINCE}, 24 monthly periods × every indicator`,
-      query: `{ province(code: "${PROVINCE}") { series(from: "${SERIES.from}", to: "${SERIES.to}", every: ${SERIES.every}) { period ${indicators} } } }`,
+      description: `province ${PROVINCE.code} (${PROVINCE.structure}), 24 monthly periods (${SERIES.from} to ${SERIES.to}, across the reform) × every indicator`,
+      query: `{ province(${province}) { series(from: "${SERIES.from}", to: "${SERIES.to}", every: ${SERIES.every}) { period ${indicators} } } }`,
     },
     W3: {
       name: 'W3',
-      description: `every commune of province ${PROVINCE} × every indicator, as of ${PERIOD}`,
-      query: `{ districts(provinceCode: "${PROVINCE}") { communes { code stats(period: "${PERIOD}") { ${indicators} } } } }`,
+      description: `every commune of province ${PROVINCE.code} (${PROVINCE.structure}) × every indicator, as of ${CURRENT_PERIOD}`,
+      query: `{ communes(provinceCode: "${PROVINCE.code}", structure: ${PROVINCE.structure}) { code stats(period: "${CURRENT_PERIOD}") { ${indicators} } } }`,
     },
     W4: {
       name: 'W4',
       description: 'one citizen across all domains',
-      query: `{ citizen(id: "${citizenId}") { id fullName birthDate sex residenceRegisteredOn chipIdCardIssuedOn eidLevel1ActivatedOn eidLevel2ActivatedOn eidLevel
-  residenceCommune { code name }
+      query: `{ citizen(id: "${citizenId}") { id fullName birthDate sex residenceRegisteredOn residenceEndedOn chipIdCardIssuedOn eidLevel1ActivatedOn eidLevel2ActivatedOn eidLevel
+  residenceCommune { id code name }
+  residenceHistory { recordedCommune { id } commune { id } registeredOn endedOn }
   parcels { id areaM2 landUse ownerPersonalId digitizedOn commune { code } }
   civilStatusRecords { id kind registeredOn digitizedOn personalIds commune { code } }
   criminalRecordRequests { id channel submittedOn issuedOn status commune { code } }

@@ -1,27 +1,29 @@
 /**
- * The `monolith` target's resolvers: one process, one schema, five databases, each domain's
- * figures read through a per-request DataLoader calling lib/summaries's readFigures with the
- * domain's summary spec (one statement per domain per request, as in a subgraph fetch), the
- * units from lib/admin-units, indicators from the catalogue of services/indicators.
+ * The `monolith` target's resolvers: one process, one schema, five databases, the domains' code
+ * called directly. Units of either structure come from the geography subgraph's resolvers (the
+ * structure read from `structure`/`asOf`, periods after today refused); each domain's figures
+ * through a per-request loader of lib/figures (bench/lib/shape.ts: one statement per domain per
+ * request, as in a subgraph fetch, with the same status fields); indicators from the catalogue
+ * of services/indicators; a citizen's records from the domains' tables and placement rules.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import DataLoader from 'dataloader';
-import { childrenOf, getArea, NATION_CODE, requireArea, type Area } from '../../lib/areas';
+import type { Area } from '../../lib/areas';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
-import { parsePeriod, periodSeries, type PeriodUnit } from '../../lib/periods';
+import type { AreaStatsRef } from '../../lib/figures';
 import { assertPersonalId } from '../../lib/personal-id';
-import { citizenFacts, type Citizen } from '../../services/residency/facts';
-import { parcelFacts, type Parcel } from '../../services/land/facts';
-import { civilRecordFacts, type CivilRecord } from '../../services/civil-status/facts';
-import { requestFacts, type CriminalRecordRequest } from '../../services/justice-records/facts';
-import { healthRecordFacts, type HealthRecord } from '../../services/health/facts';
-import { FIGURE_FIELDS, indicatorsOf, readShaped, type StatsRef } from '../lib/shape';
+import { geographyResolvers } from '../../services/geography/resolvers';
+import { citizenFacts, citizenPlacement, type Citizen } from '../../services/residency/facts';
+import { parcelFacts, parcelPlacement, type Parcel } from '../../services/land/facts';
+import { civilRecordFacts, civilRecordPlacement, type CivilRecord } from '../../services/civil-status/facts';
+import { requestFacts, requestPlacement, type CriminalRecordRequest } from '../../services/justice-records/facts';
+import { healthRecordFacts, healthRecordPlacement, type HealthRecord } from '../../services/health/facts';
+import { residenceHistoryOf } from '../lib/residences';
+import { BENCH_IDENTITY, FIGURE_FIELDS, figureLoaders, figuresOf, indicatorsOf } from '../lib/shape';
 
 export const typeDefs = fs.readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8');
-
-type Figures = Record<string, number | null>;
 
 /** Facts of many persons, grouped by person, in the order of `ids`: one statement per batch. */
 async function groupedBy<T>(rows: Promise<Record<string, unknown>[]>, ids: readonly string[], column: string, fromRow: (r: Record<string, unknown>) => T): Promise<T[][]> {
@@ -30,15 +32,12 @@ async function groupedBy<T>(rows: Promise<Record<string, unknown>[]>, ids: reado
   return ids.map((id) => by.get(id)!);
 }
 
-export function createContext(dbs: Record<string, Db>) {
-  const figures = Object.fromEntries(
-    Object.keys(FIGURE_FIELDS).map((field) => [
-      field,
-      new DataLoader<StatsRef, Figures, string>((refs) => readShaped(dbs, field, refs), { cacheKeyFn: (r) => `${r.areaCode}|${r.period}`, maxBatchSize: 5000 }),
-    ]),
-  );
+export function createContext(dbs: Record<string, Db>, today: string) {
   return {
-    figures,
+    // What the geography resolvers need: the caller (an admin, as the HTTP targets' token says) and today.
+    identity: BENCH_IDENTITY,
+    today,
+    figures: figureLoaders(dbs, today),
     citizens: new DataLoader<string, Citizen | null>((ids) => getFacts(dbs.residency, citizenFacts, ids)),
     parcelsOf: new DataLoader<string, Parcel[]>((ids) =>
       groupedBy(dbs.land('parcels').whereIn('owner_personal_id', ids).orderBy('parcel_id'), ids, 'owner_personal_id', parcelFacts.fromRow),
@@ -61,45 +60,41 @@ export function createContext(dbs: Record<string, Db>) {
 }
 type Context = ReturnType<typeof createContext>;
 
-const statsRef = (area: Area, period: string): StatsRef => ({ areaCode: area.code, period: parsePeriod(period).label });
+/** Where a record lies today: its two-tier commune, as the domains answer `commune`. */
+const communeOf =
+  <T>(placement: (fact: T) => { newUnit: Area }) =>
+  (fact: T) =>
+    placement(fact).newUnit;
 
-const areaFields = {
-  stats: (area: Area, args: { period: string }) => statsRef(area, args.period),
-  series: (area: Area, args: { from: string; to: string; every: PeriodUnit }) => periodSeries(args.from, args.to, args.every).map((p) => ({ areaCode: area.code, period: p.label })),
-};
-const figureResolver = (field: string) => (ref: StatsRef, _: unknown, ctx: Context) => ctx.figures[field].load(ref);
-const communeOf = (x: { communeCode: string }) => getArea(x.communeCode);
+const figureResolver = (field: string) => async (ref: AreaStatsRef, _: unknown, ctx: Context) => figuresOf(field, await ctx.figures[field].load(ref));
+
+/** The geography subgraph's own resolvers for the fields of this schema: units, structures and periods read as the graph reads them. */
+const geography = <K extends string>(resolvers: Record<K, unknown>, fields: readonly K[]) => Object.fromEntries(fields.map((f) => [f, resolvers[f]]));
+const g = geographyResolvers;
 
 export const resolvers = {
   Query: {
-    nation: () => getArea(NATION_CODE),
-    provinces: () => childrenOf(NATION_CODE),
-    province: (_: unknown, { code }: { code: string }) => requireArea(code, 'PROVINCE'),
-    districts: (_: unknown, { provinceCode }: { provinceCode: string }) => childrenOf(requireArea(provinceCode, 'PROVINCE', 'provinceCode').code),
-    district: (_: unknown, { code }: { code: string }) => requireArea(code, 'DISTRICT'),
-    communes: (_: unknown, { districtCode }: { districtCode: string }) => childrenOf(requireArea(districtCode, 'DISTRICT', 'districtCode').code),
-    commune: (_: unknown, { code }: { code: string }) => requireArea(code, 'COMMUNE'),
-    stats: (_: unknown, args: { areaCode: string; period: string }) => statsRef(requireArea(args.areaCode, undefined, 'areaCode'), args.period),
+    ...geography(g.Query, ['nation', 'provinces', 'province', 'districts', 'district', 'communes', 'commune', 'stats']),
     citizen: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.citizens.load(assertPersonalId(id)),
   },
-  Nation: { provinces: () => childrenOf(NATION_CODE), ...areaFields },
-  Province: { districts: (a: Area) => childrenOf(a.code), ...areaFields },
-  District: { communes: (a: Area) => childrenOf(a.code), ...areaFields },
-  Commune: areaFields,
+  Nation: geography(g.Nation, ['provinces', 'stats', 'series']),
+  Province: geography(g.Province, ['districts', 'communes', 'stats', 'series']),
+  District: geography(g.District, ['communes', 'stats', 'series']),
+  Commune: geography(g.Commune, ['stats', 'series']),
   AreaStats: {
-    periodStart: (ref: StatsRef) => parsePeriod(ref.period).start,
-    periodEnd: (ref: StatsRef) => parsePeriod(ref.period).end,
+    ...geography(g.AreaStats, ['areaCode', 'periodStart', 'periodEnd']),
     ...Object.fromEntries(Object.keys(FIGURE_FIELDS).map((f) => [f, figureResolver(f)])),
-    indicators: async (ref: StatsRef, _: unknown, ctx: Context) => {
+    indicators: async (ref: AreaStatsRef, _: unknown, ctx: Context) => {
       const fields = Object.keys(FIGURE_FIELDS);
-      const values = await Promise.all(fields.map((f) => ctx.figures[f].load(ref)));
-      return indicatorsOf(Object.fromEntries(fields.map((f, i) => [f, values[i]])));
+      const readings = await Promise.all(fields.map((f) => ctx.figures[f].load(ref)));
+      return indicatorsOf(Object.fromEntries(fields.map((f, i) => [f, figuresOf(f, readings[i])])));
     },
   },
   Citizen: {
     id: (c: Citizen) => c.personalId,
-    residenceCommune: (c: Citizen) => getArea(c.communeCode),
+    residenceCommune: (c: Citizen) => citizenPlacement(c).newUnit,
     residenceRegisteredOn: (c: Citizen) => c.registeredOn,
+    residenceHistory: residenceHistoryOf,
     chipIdCardIssuedOn: (c: Citizen) => c.chipCardIssuedOn,
     eidLevel1ActivatedOn: (c: Citizen) => c.eidLevel1On,
     eidLevel2ActivatedOn: (c: Citizen) => c.eidLevel2On,
@@ -109,8 +104,8 @@ export const resolvers = {
     criminalRecordRequests: (c: Citizen, _: unknown, ctx: Context) => ctx.requestsOf.load(c.personalId),
     eHealth: (c: Citizen, _: unknown, ctx: Context) => ctx.bookOf.load(c.personalId),
   },
-  Parcel: { id: (p: Parcel) => p.parcelId, commune: communeOf },
-  CivilStatusRecord: { id: (r: CivilRecord) => r.recordId, commune: communeOf },
-  CriminalRecordRequest: { id: (r: CriminalRecordRequest) => r.requestId, commune: communeOf },
-  EHealthRecord: { id: (r: HealthRecord) => r.recordId, commune: communeOf, integratedIntoVneid: (r: HealthRecord) => r.integratedOn !== null },
+  Parcel: { id: (p: Parcel) => p.parcelId, commune: communeOf(parcelPlacement) },
+  CivilStatusRecord: { id: (r: CivilRecord) => r.recordId, commune: communeOf(civilRecordPlacement) },
+  CriminalRecordRequest: { id: (r: CriminalRecordRequest) => r.requestId, commune: communeOf(requestPlacement) },
+  EHealthRecord: { id: (r: HealthRecord) => r.recordId, commune: communeOf(healthRecordPlacement), integratedIntoVneid: (r: HealthRecord) => r.integratedOn !== null },
 };

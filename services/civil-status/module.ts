@@ -32,7 +32,7 @@ function createContext(db: Db, identity: Identity, today: string) {
 }
 type Context = ReturnType<typeof createContext>;
 
-const FIGURES: FigureFields<CivilStatusMetric> = {
+export const FIGURES: FigureFields<CivilStatusMetric> = {
   births: ['flow', 'births'],
   marriages: ['flow', 'marriages'],
   deaths: ['flow', 'deaths'],

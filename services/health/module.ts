@@ -22,7 +22,7 @@ function createContext(db: Db, identity: Identity, today: string) {
 }
 type Context = ReturnType<typeof createContext>;
 
-const FIGURES: FigureFields<HealthMetric> = {
+export const FIGURES: FigureFields<HealthMetric> = {
   eHealthRecords: ['stock', 'e_health_records'],
   integratedIntoVneid: ['stock', 'integrated'],
   eHealthRecordsCreated: ['flow', 'e_health_records'],

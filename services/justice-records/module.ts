@@ -26,7 +26,7 @@ export const MIN_MEDIAN_GROUP = 20;
 
 const DAY_COLUMNS = Array.from({ length: MAX_TRACKED_DAYS + 2 }, (_, d) => daysColumn(d));
 
-const FIGURES: FigureFields<JusticeMetric> = {
+export const FIGURES: FigureFields<JusticeMetric> = {
   requests: ['flow', 'requests'],
   requestsViaVneid: ['flow', 'requests_vneid'],
   issued: ['flow', 'issued'],

@@ -22,7 +22,7 @@ function createContext(db: Db, identity: Identity, today: string) {
 }
 type Context = ReturnType<typeof createContext>;
 
-const FIGURES: FigureFields<LandMetric> = {
+export const FIGURES: FigureFields<LandMetric> = {
   parcels: ['stock', 'parcels'],
   digitizedParcels: ['stock', 'digitized_parcels'],
   parcelsDigitizedInPeriod: ['flow', 'digitized_parcels'],

@@ -88,7 +88,7 @@ async function readableCitizen(ctx: Context, id: string): Promise<Citizen | null
   return citizen;
 }
 
-const FIGURES: FigureFields<ResidencyMetric> = {
+export const FIGURES: FigureFields<ResidencyMetric> = {
   population: ['stock', 'population'],
   chipIdCards: ['stock', 'chip_id_cards'],
   eidLevel1: ['stock', 'eid_level1'],
