@@ -74,7 +74,7 @@ describe('metrics', () => {
   test('requests, cache, fetches and SQL statements are counted as they happened', async () => {
     const before = (await scrape(graph.gatewayUrl)).samples;
     graph.resetCounts();
-    const query = `query MetricsProvince { province(code: "30") { name stats(period: "2024-06") { residency { population } land { parcels } } } }`;
+    const query = `query MetricsProvince { province(code: "31") { name stats(period: "2024-06") { residency { population } land { parcels } } } }`;
     for (let i = 0; i < 3; i++) expect((await graph.queryGateway(query)).errors).toBeUndefined();
     const bad = await graph.queryGateway(`query MetricsBad { province(code: "99") { name } }`);
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

@@ -118,7 +118,7 @@ describe('partial answers when a subgraph fails', () => {
     const { status, body, cache } = await post(provinceQuery(PROVINCE, PERIOD), false);
     expect(status).toBe(200);
     noBareErrors(body);
-    expect(body.data.province.name).toBe('Tỉnh Hải Dương');
+    expect(body.data.province.name).toBe('Thành phố Hải Phòng');
     expect(body.data.province.stats.residency).toEqual({ population: residency.population });
     expect(body.data.province.stats.land).toBeNull();
     // Indicators of the domains that answered are computed; those needing land are null.
