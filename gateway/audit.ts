@@ -10,7 +10,6 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Db } from '../lib/db';
 import { logger } from '../lib/logger';
 import { appendAudit, type AuditOutcome } from '../services/audit/log';
-import { analyzeOperation } from './operation-analysis';
 import type { GatewayContext } from './server';
 
 const PERSONAL_ID = /^\d{12}$/;
@@ -33,8 +32,8 @@ export function auditPlugin(db: Db): ApolloServerPlugin<GatewayContext> {
       return {
         async willSendResponse(rc) {
           if (!rc.document || !rc.operation || rc.response.body.kind !== 'single') return;
-          const analysis = rc.contextValue.analysis ?? analyzeOperation(rc.schema, rc.document, rc.operation, (rc.request.variables ?? {}) as Record<string, unknown>);
-          if (!analysis.personLevel) return;
+          const analysis = rc.contextValue.analysis;
+          if (!analysis?.personLevel) return;
           const result = rc.response.body.singleResult;
           const ids = [...personalIdsIn(result.data)];
           const refusals = (result.errors ?? []).filter((e) => e.extensions?.code === 'FORBIDDEN' || e.extensions?.code === 'UNAUTHENTICATED');

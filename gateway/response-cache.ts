@@ -103,6 +103,8 @@ export interface ResponseCacheOptions {
   persistedText(hash: string): Promise<string | undefined>;
   /** Whether an operation text may be run at all (PERSISTED_OPERATIONS_ONLY). */
   accepts(text: string): boolean;
+  /** Parsing a text for its key stops there (MAX_QUERY_TOKENS): Apollo Server refuses it anyway. */
+  maxTokens?: number;
 }
 
 /** The first line of an entry; the answer's bytes follow. */
@@ -140,7 +142,7 @@ export class ResponseCache {
     let operation = this.normalized.get(text);
     if (operation === undefined) {
       try {
-        operation = sha256(print(parse(text, { noLocation: true })));
+        operation = sha256(print(parse(text, { noLocation: true, maxTokens: this.options.maxTokens })));
       } catch {
         return null; // Apollo Server answers the syntax error.
       }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import express from 'express';
 import { LRUCache } from 'lru-cache';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -25,11 +25,12 @@ import type { Config } from '../lib/config';
 import { closeRedis, connectRedis, datasetId, openDataVersions, redisReady } from '../lib/data-versions';
 import { migrate, openDb, type Db } from '../lib/db';
 import { logger } from '../lib/logger';
-import { formatError, listenOn, type ServiceHandle } from '../lib/subgraph';
+import { listenOn, type ServiceHandle } from '../lib/subgraph';
 import { auditMigrations } from '../services/audit/log';
 import { auditPlugin } from './audit';
 import { mountGraphiql } from './graphiql';
-import { analyzeOperation, type OperationAnalysis } from './operation-analysis';
+import { accessPlugin, gatewayFormatError, RequestGuard, variablesDepthGuard, type Refusal } from './limits';
+import type { OperationAnalysis } from './operation-analysis';
 import { loadPersistedOperations, persistedOperationsPlugin, REGISTERED_AT_RUN_TIME_TTL, sha256, SharedPersistedCache } from './persisted-operations';
 import { MemoryCacheStore, RedisCacheStore, ResponseCache, subgraphsOfPlan, type CacheNotes, type GraphQLParams } from './response-cache';
 import { RateLimiter } from './rate-limit';
@@ -127,43 +128,6 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-function limitError(message: string, limit: string): GraphQLError {
-  // A refused query is the client's error: 400, not the 500 a throwing plugin gets by default.
-  return new GraphQLError(message, { extensions: { code: 'QUERY_LIMIT_EXCEEDED', limit, http: { status: 400 } } });
-}
-
-/** Refuses operations over the limits, anonymous reads of anything but names and the catalogue, and (in production) anonymous introspection. */
-function limitsPlugin(config: Config): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation(rc: GraphQLRequestContext<GatewayContext>) {
-          // graphql-js 16 does not reject an operation type the schema lacks; the planner would fail with a 500.
-          if (rc.operation!.operation !== 'query') {
-            throw new GraphQLError(`This graph is read-only: it has no ${rc.operation!.operation} operations, only queries`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
-          }
-          const a = analyzeOperation(rc.schema, rc.document!, rc.operation!, (rc.request.variables ?? {}) as Record<string, unknown>);
-          rc.contextValue.analysis = a;
-          const anonymous = rc.contextValue.identity.roles.length === 0;
-          if (a.depth > config.MAX_QUERY_DEPTH) throw limitError(`Query depth ${a.depth} exceeds the limit of ${config.MAX_QUERY_DEPTH} (MAX_QUERY_DEPTH)`, 'MAX_QUERY_DEPTH');
-          if (a.aliases > config.MAX_ALIASES) throw limitError(`Query uses ${a.aliases} aliases, more than the limit of ${config.MAX_ALIASES} (MAX_ALIASES)`, 'MAX_ALIASES');
-          if (a.rootFields > config.MAX_ROOT_FIELDS) throw limitError(`Query asks for ${a.rootFields} root fields, more than the limit of ${config.MAX_ROOT_FIELDS} (MAX_ROOT_FIELDS)`, 'MAX_ROOT_FIELDS');
-          if (a.areaPeriods > config.MAX_AREA_PERIODS) throw limitError(`Query asks for about ${a.areaPeriods} area-periods, more than the limit of ${config.MAX_AREA_PERIODS} (MAX_AREA_PERIODS): ask for fewer areas or periods`, 'MAX_AREA_PERIODS');
-          if (a.cost > config.MAX_QUERY_COST) throw limitError(`Query's estimated cost ${a.cost} exceeds the limit of ${config.MAX_QUERY_COST} (MAX_QUERY_COST)`, 'MAX_QUERY_COST');
-          if (anonymous && a.introspection && config.NODE_ENV === 'production') {
-            throw new GraphQLError('Introspection needs authentication in production: send a bearer token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-          }
-          if (anonymous && a.notForAnonymous.length) {
-            throw new GraphQLError(`Authentication required to read ${[...new Set(a.notForAnonymous)].slice(0, 5).join(', ')}: without a token only area names and codes and indicatorCatalog are served`, {
-              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-            });
-          }
-        },
-      };
-    },
-  };
-}
-
 /** Marks an answer cacheable: a query without errors that selects no person-level data (those are audited one by one). */
 function responseCachePlugin(): ApolloServerPlugin<GatewayContext> {
   return {
@@ -220,6 +184,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
           ttlSeconds: config.RESPONSE_CACHE_TTL_SECONDS,
           persistedText: async (hash) => persistedCache.get(`apq:${hash}`),
           accepts: (text) => !config.PERSISTED_OPERATIONS_ONLY || persisted.hashes.has(sha256(text)),
+          maxTokens: config.MAX_QUERY_TOKENS,
         })
       : undefined;
   const app = express();
@@ -228,19 +193,23 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError,
+    formatError: gatewayFormatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // Parsing stops there, long before a 100 kB body's worth of tokens (gateway/limits.ts).
+    parseOptions: { maxTokens: config.MAX_QUERY_TOKENS },
     persistedQueries: { cache: persistedCache, ttl: REGISTERED_AT_RUN_TIME_TTL },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       persistedOperationsPlugin(persisted, config.PERSISTED_OPERATIONS_ONLY),
-      limitsPlugin(config),
+      accessPlugin(config),
       auditPlugin(auditDb),
       responseCachePlugin(),
     ],
   });
+  const guard = new RequestGuard(config, { isRegistered: (hash) => persisted.hashes.has(hash), text: async (hash) => persistedCache.get(`apq:${hash}`) });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => guard.useSchema(apiSchema));
   await apollo.start();
 
   const identities = new WeakMap<express.Request, Identity>();
@@ -255,6 +224,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   app.use(
     '/graphql',
     express.json({ limit: config.MAX_BODY_BYTES }),
+    variablesDepthGuard(config),
     // Who is asking: a valid bearer token, or nobody; a token that does not verify is refused.
     async (req, res, next) => {
       const header = req.get('authorization');
@@ -308,12 +278,19 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     res.end();
   };
 
-  /** Answers one request: from the response cache when it holds a valid answer, else through Apollo Server. */
+  const refuse = (res: express.Response, r: Refusal) =>
+    res.status(r.status).json({ errors: [{ message: r.message, extensions: { code: r.code, ...(r.limit ? { limit: r.limit } : {}) } }] });
+
+  /** Answers one request: refused by the guard, from the response cache when it holds a valid answer, else through Apollo Server. */
   const answer = async (req: express.Request, res: express.Response) => {
     const identity = identities.get(req) ?? ANONYMOUS;
     const body = req.body as GraphQLParams | undefined;
-    const key = responseCache && req.method === 'POST' && body && typeof body === 'object' && !Array.isArray(body) ? await responseCache.keyOf(body, identity) : null;
-    if (!responseCache || !key) return send(res, await execute(req, { identity }));
+    const params = req.method === 'GET' ? getParams(req) : body && typeof body === 'object' && !Array.isArray(body) ? body : undefined;
+    const guarded = params ? await guard.check(params, identity) : {};
+    if (guarded.refusal) return refuse(res, guarded.refusal);
+    const analysis = guarded.analysis;
+    const key = responseCache && req.method === 'POST' && params ? await responseCache.keyOf(params, identity) : null;
+    if (!responseCache || !key) return send(res, await execute(req, { identity, analysis }));
     // `Cache-Control: no-cache` asks for a fresh answer (which then replaces the stored one).
     const cached = /no-cache/i.test(req.get('cache-control') ?? '') ? undefined : await responseCache.get(key);
     if (cached !== undefined) {
@@ -325,7 +302,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     }
     let response: HTTPGraphQLResponse | undefined;
     const result = await responseCache.compute(key, async (cacheNotes) => {
-      response = await execute(req, { identity, cacheNotes });
+      response = await execute(req, { identity, analysis, cacheNotes });
       // A streamed answer (incremental delivery) is not cached.
       return response.body.kind === 'complete' ? { status: response.status ?? 200, body: Buffer.from(response.body.string) } : { status: -1, body: Buffer.alloc(0) };
     });
@@ -361,6 +338,18 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
       if (redis) await closeRedis(redis);
     },
   };
+}
+
+/** A GET request's GraphQL parameters (`variables` and `extensions` are JSON in the query string). */
+function getParams(req: express.Request): GraphQLParams {
+  const json = (v: unknown) => {
+    try {
+      return typeof v === 'string' ? JSON.parse(v) : undefined;
+    } catch {
+      return undefined; // Apollo Server answers the malformed JSON.
+    }
+  };
+  return { query: req.query.query, operationName: req.query.operationName, variables: json(req.query.variables), extensions: json(req.query.extensions) };
 }
 
 export const operationHash = (query: string) => crypto.createHash('sha256').update(query).digest('hex');

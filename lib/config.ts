@@ -44,6 +44,16 @@ const envSchema = z.object({
   /** Counts of people from 1 to SUPPRESSION_THRESHOLD - 1 in a commune or district are suppressed for analysts. */
   SUPPRESSION_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(10),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(14),
+  /** Tokens of a query's text: parsing stops there, before validation reads any of it. */
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(3000),
+  /** Fields of a query once its fragments are expanded (list lengths do not multiply them). */
+  MAX_QUERY_FIELDS: z.coerce.number().int().min(10).default(1000),
+  /** Times one response name may be selected in one selection set, fragments included. */
+  MAX_FIELD_REPEATS: z.coerce.number().int().min(1).default(10),
+  /** Nesting of the variables (and extensions) object of a request. */
+  MAX_VARIABLES_DEPTH: z.coerce.number().int().min(1).default(10),
+  /** Bytes of a query an anonymous caller may send, unless it is a registered operation. */
+  ANONYMOUS_MAX_QUERY_BYTES: z.coerce.number().int().min(100).default(2000),
   MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),
   /** Estimated cost: every field counts once per object it is asked of (lists multiply). */
