@@ -86,15 +86,15 @@ export function graphiqlPage(endpoint: string, headers?: Record<string, string>)
  * Serves GraphiQL's assets under /graphiql and the page at GET `endpoint` for browsers;
  * `headers` prefill its Headers editor (a development token, so the examples run at once).
  */
-export function mountGraphiql(app: express.Express, endpoint: string, headers?: Record<string, string>): void {
+export function mountGraphiql(app: express.Express, endpoint: string, headers?: () => Promise<Record<string, string>>): void {
   for (const [name, modulePath] of Object.entries(ASSETS)) {
     // Not require.resolve: the packages do not export their UMD files.
     const file = path.join(projectRoot(), 'node_modules', modulePath);
     app.get(`/graphiql/${name}`, (_req, res) => res.sendFile(file, { maxAge: '1d' }));
   }
-  app.get(endpoint, (req, res, next) => {
+  app.get(endpoint, async (req, res, next) => {
     // Only a browser navigation gets the page; GET queries from clients fall through to the server.
     if (req.query.query || !req.accepts(['text/html', 'application/json']) || req.accepts(['text/html', 'application/json']) !== 'text/html') return next();
-    res.type('html').send(graphiqlPage(endpoint, headers));
+    res.type('html').send(graphiqlPage(endpoint, headers && (await headers())));
   });
 }

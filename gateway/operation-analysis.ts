@@ -235,8 +235,13 @@ export function analyzeDocument(schema: GraphQLSchema, document: DocumentNode, o
         }
         if (sel.selectionSet) {
           const items = def && isList(def.type) ? listSize(sel.arguments, name) : 1;
-          const child = walk(hasFields(named) ? named : undefined, sel.selectionSet, level + 1, `${where}, ${responseName}`);
-          s.depth = Math.max(s.depth, child.depth + 1);
+          // Introspection's own types nest as deep as the schema's type wrappers (the standard
+          // introspection query, which GraphiQL sends, is 15 deep): walked from level 1, like a
+          // fragment, and not added to the operation's depth.
+          const introspective = name === '__schema' || name === '__type';
+          const childType = introspective ? schema.getType(name === '__schema' ? '__Schema' : '__Type') : named;
+          const child = walk(hasFields(childType) ? childType : undefined, sel.selectionSet, introspective ? 1 : level + 1, `${where}, ${responseName}`);
+          if (!introspective) s.depth = Math.max(s.depth, child.depth + 1);
           s.aliases += child.aliases;
           s.fields += child.fields;
           s.cost += items * child.cost;

@@ -24,6 +24,7 @@ import { ANONYMOUS, bodyHashOf, createUserTokenVerifier, DEV_INTERNAL_SECRET, DE
 import type { Config } from '../lib/config';
 import { closeRedis, connectRedis, datasetId, openDataVersions, redisReady } from '../lib/data-versions';
 import { migrate, openDb, type Db } from '../lib/db';
+import { shortenMessage } from '../lib/errors';
 import { logger } from '../lib/logger';
 import { listenOn, type ServiceHandle } from '../lib/subgraph';
 import { auditMigrations } from '../services/audit/log';
@@ -189,7 +190,10 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
       : undefined;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // The client's address is the socket's, unless a proxy the operator named forwarded it: anyone
+  // else's X-Forwarded-For would let them pick the address the audit and the anonymous rate
+  // limit see.
+  app.set('trust proxy', config.TRUSTED_PROXIES.length ? config.TRUSTED_PROXIES : false);
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -216,9 +220,10 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   const limiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE, { redis, keyPrefix: config.REDIS_KEY_PREFIX });
   app.get('/health', (_req, res) => res.json({ status: 'ok', service: 'gateway' }));
   // On a development machine (development secret, not production) GraphiQL comes with an
-  // analyst's token in its Headers tab, so the example queries run as they are.
+  // analyst's token in its Headers tab, so the example queries run as they are; made afresh for
+  // each page, since tokens live at most JWT_MAX_LIFETIME.
   const devHeaders = config.NODE_ENV !== 'production' && !config.JWT_SECRET && !config.JWT_PUBLIC_KEY_FILE && !config.JWT_JWKS_FILE
-    ? { Authorization: `Bearer ${await signUserToken(DEV_JWT_SECRET, { sub: 'graphiql-analyst', roles: ['analyst'] }, '30d')}` }
+    ? async () => ({ Authorization: `Bearer ${await signUserToken(DEV_JWT_SECRET, { sub: 'graphiql-analyst', roles: ['analyst'] }, `${config.JWT_MAX_LIFETIME}s`)}` })
     : undefined;
   mountGraphiql(app, '/graphql', devHeaders);
   app.use(
@@ -320,7 +325,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     const message =
       err.type === 'entity.too.large' ? `Request body larger than ${config.MAX_BODY_BYTES} bytes (MAX_BODY_BYTES)`
-      : err.type === 'entity.parse.failed' ? `Request body is not valid JSON: ${err.message}`
+      : err.type === 'entity.parse.failed' ? shortenMessage(`Request body is not valid JSON: ${err.message}`)
       : status < 500 ? err.message : 'Internal server error';
     if (status === 500) logger.error({ err }, 'gateway request failed');
     res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });

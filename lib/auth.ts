@@ -61,6 +61,27 @@ export interface UserTokenConfig {
   JWT_JWKS_FILE?: string;
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
+  /** Seconds a token may live, `exp` minus `iat`; 12 hours when absent. */
+  JWT_MAX_LIFETIME?: number;
+}
+
+export const DEFAULT_MAX_TOKEN_LIFETIME = 12 * 3600;
+
+/**
+ * What a verified token must also be: a string subject (the audit names it), an issue and an
+ * expiry time, and a lifetime within the maximum, so that a leaked token is worth hours, not
+ * forever. Answers why not, or null.
+ */
+export function tokenClaimsProblem(payload: JWTPayload, maxLifetime: number): string | null {
+  if (typeof payload.sub !== 'string' || payload.sub === '') {
+    return `the "sub" claim must be a non-empty string (got ${payload.sub === undefined ? 'none' : typeof payload.sub === 'string' ? 'an empty string' : `a ${typeof payload.sub}`})`;
+  }
+  if (typeof payload.exp !== 'number') return 'the token has no "exp" (expiry time) claim: tokens must expire';
+  if (typeof payload.iat !== 'number') return 'the token has no "iat" (issued at) claim: its lifetime cannot be checked';
+  if (payload.exp - payload.iat > maxLifetime) {
+    return `the token lives ${payload.exp - payload.iat} s (exp - iat), longer than the maximum of ${maxLifetime} s (JWT_MAX_LIFETIME)`;
+  }
+  return null;
 }
 
 /** Verifies callers' bearer tokens: HS256 with a secret, or RS256/ES256 with a public key or a JWKS file. */
@@ -82,21 +103,20 @@ export async function createUserTokenVerifier(config: UserTokenConfig): Promise<
   // A dashboard sends the same token with every request: its verified claims are kept for a
   // few minutes, never past the token's own expiry (checked again on every use).
   const verified = new LRUCache<string, JWTPayload>({ max: 10_000, ttl: 5 * 60 * 1000 });
+  const maxLifetime = config.JWT_MAX_LIFETIME ?? DEFAULT_MAX_TOKEN_LIFETIME;
   return async (token, clientAddress) => {
     const known = verified.get(token);
-    if (known && (known.exp === undefined || known.exp * 1000 > Date.now())) return identityFromClaims(known, clientAddress);
+    if (known && known.exp! * 1000 > Date.now()) return identityFromClaims(known, clientAddress);
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
-        algorithms,
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
-        requiredClaims: ['sub'],
-      });
-      verified.set(token, payload);
-      return identityFromClaims(payload, clientAddress);
+      ({ payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], { algorithms, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
     } catch (err) {
       throw unauthenticated(`Invalid bearer token: ${(err as Error).message}`);
     }
+    const problem = tokenClaimsProblem(payload, maxLifetime);
+    if (problem) throw unauthenticated(`Invalid bearer token: ${problem}`);
+    verified.set(token, payload);
+    return identityFromClaims(payload, clientAddress);
   };
 }
 

@@ -39,6 +39,17 @@ const envSchema = z.object({
   JWT_JWKS_FILE: z.string().optional(),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
+  /** The longest a caller's token may live (its `exp` minus its `iat`): `12h`, `90m`, `3600s` or seconds. */
+  JWT_MAX_LIFETIME: duration('12h'),
+  /**
+   * Who may tell the gateway the client's address in X-Forwarded-For: addresses or CIDR ranges
+   * of the proxies in front of it, or `loopback`, `linklocal`, `uniquelocal`, comma-separated
+   * (Express's `trust proxy`). Empty: nobody; the address is the socket's.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
   /** Signs the identity the gateway forwards to the subgraphs; every service must share it. */
   INTERNAL_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   /** Counts of people from 1 to SUPPRESSION_THRESHOLD - 1 in a commune or district are suppressed for analysts. */
@@ -79,6 +90,21 @@ const envSchema = z.object({
 });
 
 export type Config = z.infer<typeof envSchema>;
+
+/** A duration written `12h`, `90m`, `3600s`, `2d` or as seconds, in seconds. */
+function duration(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const m = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+      if (!m || Number(m[1]) === 0) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration: write it like 12h, 90m, 3600s or 3600 (seconds)` });
+        return z.NEVER;
+      }
+      return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+    });
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);

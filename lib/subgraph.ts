@@ -17,6 +17,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type GraphQLFormattedError } from 'graphql';
 import { projectRoot } from './admin-units';
 import { logger } from './logger';
+import { shortenMessage, shortenValue } from './errors';
 import { ANONYMOUS, bodyHashOf, DEV_INTERNAL_SECRET, IDENTITY_HEADER, verifyInternalIdentity, type Identity } from './auth';
 
 export function readSchema(name: string): string {
@@ -46,8 +47,9 @@ export interface SubgraphDefinition<C extends BaseContext = BaseContext> {
 }
 
 /**
- * Keeps user errors (BAD_USER_INPUT and other coded errors) as they are and replaces
- * anything unexpected by a generic message, logged with its stack on the server.
+ * Keeps user errors (BAD_USER_INPUT and other coded errors), long values they quote cut short
+ * (graphql-js quotes the variables it cannot coerce), and replaces anything unexpected by a
+ * generic message, logged with its stack on the server.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.code;
@@ -56,7 +58,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   }
   const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-  return { ...formatted, extensions };
+  if ('value' in extensions) extensions.value = shortenValue(extensions.value);
+  return { ...formatted, message: shortenMessage(formatted.message), extensions };
 }
 
 /** Listens on host:port (0 for any free port) and resolves with the port taken. */

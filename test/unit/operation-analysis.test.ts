@@ -5,9 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kind, parse, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { getIntrospectionQuery, Kind, parse, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
 import { analyzeDocument, type AnalysisLimits } from '../../gateway/operation-analysis';
+import { loadConfig } from '../../lib/config';
 import { fragmentBomb } from '../helpers/attacks';
 
 const schema = Supergraph.build(fs.readFileSync(path.join(__dirname, '../../schema/supergraph.graphql'), 'utf8')).apiSchema().toGraphQLJSSchema();
@@ -67,6 +68,15 @@ describe('operation analysis', () => {
     expect(a.exceeded).toEqual({ limit: 'MAX_FIELD_REPEATS', message: expect.stringContaining('"code" 16 times') });
     // Down the chain of first spreads to F0, then back up to F4's second spread: not the 61 selections of its fragments.
     expect(a.nodes).toBe(2 + 30 + 1 + 4);
+  });
+
+  test("GraphiQL's introspection query (15 deep) passes the default limits; introspection nested deeper through fragments does not", () => {
+    const limits = loadConfig({});
+    const standard = analyzeDocument(schema, parse(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true })), undefined, {}, limits);
+    expect(standard.exceeded).toBeUndefined();
+    expect(standard.introspection).toBe(true);
+    const chain = Array.from({ length: 20 }, (_, i) => `fragment T${i} on __Type { name ${i < 19 ? `ofType { ...T${i + 1} }` : ''} }`).join(' ');
+    expect(analyzeDocument(schema, parse(`{ __schema { types { ...T0 } } } ${chain}`), undefined, {}, limits).exceeded?.limit).toBe('MAX_QUERY_DEPTH');
   });
 
   test('the personal IDs asked for, from literals and variables, in fragments too', () => {
