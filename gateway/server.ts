@@ -12,7 +12,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
-import { LRUCache } from 'lru-cache';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
@@ -20,7 +19,8 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
 import { projectRoot } from '../lib/admin-units';
-import { ANONYMOUS, bodyHashOf, createUserTokenVerifier, DEV_INTERNAL_SECRET, DEV_JWT_SECRET, IDENTITY_HEADER, INTERNAL_TOKEN_SECONDS, signInternalIdentity, signUserToken, type Identity } from '../lib/auth';
+import { ANONYMOUS, bodyHashOf, createUserTokenVerifier, DEV_INTERNAL_SECRET, DEV_JWT_SECRET, IDENTITY_HEADER, signInternalIdentity, signUserToken, type Identity } from '../lib/auth';
+import { PERSONS_RETURNED_EXTENSION } from '../lib/person-level';
 import type { Config } from '../lib/config';
 import { closeRedis, connectRedis, datasetId, openDataVersions, redisReady } from '../lib/data-versions';
 import { migrate, openDb, type Db } from '../lib/db';
@@ -54,6 +54,8 @@ export interface GatewayContext {
   planSubgraphs?: string[];
   /** Present when the response cache may store the answer: where to say that it can. */
   cacheNotes?: CacheNotes;
+  /** Personal IDs of the persons whose data the subgraphs returned, for the audit. */
+  personsReturned?: Set<string>;
 }
 
 export function readSupergraph(file = 'schema/supergraph.graphql'): string {
@@ -68,23 +70,28 @@ interface SharedFetch {
   text: string;
 }
 
+type ReceivedResponse = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0];
+
 /** The header that carries the caller's identity from `willSendRequest` to the fetcher, where it is signed; never sent. */
 const PENDING_IDENTITY = 'x-p06-pending-identity';
 
 /**
- * Sends each subgraph request with the caller's identity, signed for that request's body, and a
- * timeout. The signature is made in the fetcher, over the exact body bytes sent.
+ * Sends each subgraph request with the caller's identity, signed for that request's body, that
+ * subgraph and that one use (lib/auth.ts `signInternalIdentity`), and a timeout. The signature is
+ * made in the fetcher, over the exact body bytes sent: one per HTTP request, never reused (a
+ * reused one would be refused as a replay).
  *
  * Identical subgraph requests in flight at once (same subgraph, same body, same caller identity:
  * a dashboard's panels refreshing together) are sent once and their answer shared, as Hive
- * Gateway does by default. A signature is reused for the same identity and body for a while (it
- * is bound to the body, so it can only ever vouch for this request).
+ * Gateway does by default.
+ *
+ * A subgraph's answer says whose person-level data it holds (`personsReturned`, lib/subgraph.ts):
+ * that is noted for the audit and taken out of the answer.
  */
 class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  private readonly signatures = new LRUCache<string, string>({ max: 5000, ttl: (INTERNAL_TOKEN_SECONDS / 3) * 1000 });
   private readonly inFlight = new Map<string, Promise<SharedFetch>>();
 
-  constructor(url: string, private readonly secret: string, timeoutMs: number) {
+  constructor(private readonly subgraph: string, url: string, private readonly secret: string, timeoutMs: number) {
     super({
       url,
       fetcher: (async (input: string, init: RequestInit & { headers: Record<string, string>; body: string }) => {
@@ -93,7 +100,7 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         const key = `${identityJson}\u0000${init.body}`;
         let shared = this.inFlight.get(key);
         if (!shared) {
-          shared = this.sign(identityJson, init.body).then((signature) =>
+          shared = signInternalIdentity(this.secret, JSON.parse(identityJson) as Identity, bodyHashOf(init.body), this.subgraph).then((signature) =>
             // A subgraph that does not answer in time fails its part of the query, not the gateway.
             fetch(input, { ...init, headers: { ...init.headers, [IDENTITY_HEADER]: signature }, signal: AbortSignal.timeout(timeoutMs) }).then(async (res) => ({
               status: res.status,
@@ -112,20 +119,19 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     });
   }
 
-  private async sign(identityJson: string, body: string): Promise<string> {
-    const bodyHash = bodyHashOf(body);
-    const key = `${identityJson}\u0000${bodyHash}`;
-    let signature = this.signatures.get(key);
-    if (!signature) {
-      signature = await signInternalIdentity(this.secret, JSON.parse(identityJson) as Identity, bodyHash);
-      this.signatures.set(key, signature);
-    }
-    return signature;
-  }
-
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const identity = (context as Partial<GatewayContext>).identity ?? ANONYMOUS;
     request.http?.headers.set(PENDING_IDENTITY, JSON.stringify({ sub: identity.sub, roles: identity.roles, provinces: identity.provinces, clientAddress: identity.clientAddress }));
+  }
+
+  override async didReceiveResponse({ response, context }: ReceivedResponse): Promise<ReceivedResponse['response']> {
+    const persons = response.extensions?.[PERSONS_RETURNED_EXTENSION];
+    if (Array.isArray(persons)) {
+      const noted = ((context as Partial<GatewayContext>).personsReturned ??= new Set());
+      for (const id of persons) if (typeof id === 'string') noted.add(id);
+      delete response.extensions![PERSONS_RETURNED_EXTENSION];
+    }
+    return response;
   }
 }
 
@@ -161,7 +167,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
 
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_FILE),
-    buildService: ({ name, url }) => new SignedDataSource(options.subgraphUrls[name] ?? url!, internalSecret, config.SUBGRAPH_TIMEOUT_MS),
+    buildService: ({ name, url }) => new SignedDataSource(name, options.subgraphUrls[name] ?? url!, internalSecret, config.SUBGRAPH_TIMEOUT_MS),
     // What an answer depends on, for the response cache's invalidation.
     experimental_didResolveQueryPlan: ({ queryPlan, requestContext }) => {
       (requestContext.context as GatewayContext).planSubgraphs = [...subgraphsOfPlan(queryPlan.node)];

@@ -5,7 +5,8 @@
  */
 import type { Config } from './config';
 import { loadConfig, servicePort } from './config';
-import { dataChanged } from './data-versions';
+import { closeRedis, connectRedis, dataChanged, redisReady } from './data-versions';
+import { RedisReplayGuard } from './replay-guard';
 import { migrate, openDb, type Db } from './db';
 import type { DomainModule } from './domain';
 import { logger } from './logger';
@@ -37,10 +38,16 @@ export async function runService(module: DomainModule): Promise<ServiceHandle> {
   const started = Date.now();
   const { definition, seededRows } = await prepareDomain(module, config);
   if (seededRows) logger.info({ service: module.name, rows: seededRows }, 'seeded demo data');
-  const handle = await startSubgraph(definition, { port: servicePort(module.name), host: config.HOST, internalSecret: config.INTERNAL_SECRET });
+  // Every replica of this subgraph shares the identities already used through Redis; without
+  // it, this process remembers them (lib/replay-guard.ts).
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, { failFast: true }) : undefined;
+  if (redis && !(await redisReady(redis, 2000))) logger.warn({ service: module.name }, 'Redis is not reachable: person-level data is refused until it is');
+  const replayGuard = redis ? new RedisReplayGuard(redis, `${config.REDIS_KEY_PREFIX}jti:`) : undefined;
+  const handle = await startSubgraph(definition, { port: servicePort(module.name), host: config.HOST, internalSecret: config.INTERNAL_SECRET, replayGuard });
   logger.info({ service: module.name, url: handle.url, ms: Date.now() - started }, 'subgraph ready');
   const shutdown = async () => {
     await handle.stop();
+    if (redis) await closeRedis(redis);
     process.exit(0);
   };
   process.once('SIGTERM', shutdown);

@@ -18,7 +18,9 @@ import { parse, type GraphQLFormattedError } from 'graphql';
 import { projectRoot } from './admin-units';
 import { logger } from './logger';
 import { shortenMessage, shortenValue } from './errors';
-import { ANONYMOUS, bodyHashOf, DEV_INTERNAL_SECRET, IDENTITY_HEADER, verifyInternalIdentity, type Identity } from './auth';
+import { ANONYMOUS, bodyHashOf, DEV_INTERNAL_SECRET, IDENTITY_HEADER, verifyInternalIdentity, type Identity, type InternalIdentity } from './auth';
+import { instrumentPersonLevel, PERSONS_RETURNED_EXTENSION, personLevelState, withPersonLevelState } from './person-level';
+import { MemoryReplayGuard, ReplayGuardUnavailable, type ReplayGuard } from './replay-guard';
 
 export function readSchema(name: string): string {
   return fs.readFileSync(path.join(projectRoot(), 'schema', `${name}.graphql`), 'utf8');
@@ -73,15 +75,48 @@ export async function listenOn(httpServer: http.Server, port: number, host: stri
   return (httpServer.address() as AddressInfo).port;
 }
 
-export async function startSubgraph<C extends BaseContext>(
-  def: SubgraphDefinition<C>,
-  options: { port: number; host?: string; plugins?: ApolloServerPlugin<C>[]; /** Verifies the gateway's signature; the development secret by default. */ internalSecret?: string },
-): Promise<ServiceHandle> {
+export interface SubgraphOptions<C extends BaseContext> {
+  port: number;
+  host?: string;
+  plugins?: ApolloServerPlugin<C>[];
+  /** Verifies the gateway's signature; the development secret by default. */
+  internalSecret?: string;
+  /** Remembers the forwarded identities already used; this process's memory by default (one replica). */
+  replayGuard?: ReplayGuard;
+}
+
+/** Adds to a subgraph's answer the persons whose data it holds, for the gateway's audit. */
+function personsReturnedPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const persons = personLevelState(contextValue)?.persons;
+          if (!persons?.size || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, [PERSONS_RETURNED_EXTENSION]: [...persons].sort() };
+        },
+      };
+    },
+  };
+}
+
+let replayGuardWarnedAt = 0;
+/** One line a minute while the replay guard's store is down (every request meets it). */
+function warnReplayGuardDown(service: string, err: unknown): void {
+  if (Date.now() - replayGuardWarnedAt < 60_000) return;
+  replayGuardWarnedAt = Date.now();
+  logger.warn({ service, err }, 'replay guard unavailable: person-level data refused until it is back (repeats within a minute are not logged)');
+}
+
+export async function startSubgraph<C extends BaseContext>(def: SubgraphDefinition<C>, options: SubgraphOptions<C>): Promise<ServiceHandle> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const schema = buildSubgraphSchema({ typeDefs: parse(def.typeDefs), resolvers: def.resolvers as GraphQLResolverMap<unknown> });
+  instrumentPersonLevel(schema);
   const apollo = new ApolloServer<C>({
-    schema: buildSubgraphSchema({ typeDefs: parse(def.typeDefs), resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
+    schema,
     formatError,
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(),
@@ -90,6 +125,7 @@ export async function startSubgraph<C extends BaseContext>(
       // Cache hints per field are not used (the gateway caches whole answers, invalidated by
       // data versions), and the plugin ran a hook for every field of every entity.
       ApolloServerPluginCacheControlDisabled(),
+      personsReturnedPlugin<C>(),
       ...(options.plugins ?? [])],
   });
   await apollo.start();
@@ -102,24 +138,42 @@ export async function startSubgraph<C extends BaseContext>(
     }
   });
   const secret = options.internalSecret ?? DEV_INTERNAL_SECRET;
-  const identities = new WeakMap<express.Request, Identity>();
+  const replayGuard = options.replayGuard ?? new MemoryReplayGuard();
+  const identities = new WeakMap<express.Request, { identity: Identity; replayUnchecked: boolean }>();
   const bodyHashes = new WeakMap<express.Request, string>();
+  const refuse = (res: express.Response, reason: string) => res.status(401).json({ errors: [{ message: `Unauthorized: ${reason}`, extensions: { code: 'UNAUTHENTICATED' } }] });
   // Only the gateway may call a subgraph: a request without a valid signature, made for this
-  // very body, is refused before GraphQL sees it.
+  // very body and this subgraph, and never used before, is refused before GraphQL sees it.
   const requireGateway: express.RequestHandler = async (req, res, next) => {
+    let verified: InternalIdentity;
     try {
-      identities.set(req, await verifyInternalIdentity(secret, req.get(IDENTITY_HEADER), bodyHashes.get(req) ?? bodyHashOf('')));
-      next();
+      verified = await verifyInternalIdentity(secret, req.get(IDENTITY_HEADER), bodyHashes.get(req) ?? bodyHashOf(''), def.name);
     } catch (err) {
-      res.status(401).json({ errors: [{ message: `Unauthorized: ${(err as Error).message}`, extensions: { code: 'UNAUTHENTICATED' } }] });
+      return refuse(res, (err as Error).message);
     }
+    let replayUnchecked = false;
+    try {
+      if (!(await replayGuard.firstUse(`${def.name}:${verified.jti}`, verified.expiresAt))) return refuse(res, 'this identity was used before: a request is answered once');
+    } catch (err) {
+      if (!(err instanceof ReplayGuardUnavailable)) throw err;
+      // Fail closed for people, open for figures: the request goes on, refused person-level data.
+      replayUnchecked = true;
+      warnReplayGuardDown(def.name, err);
+    }
+    identities.set(req, { identity: verified.identity, replayUnchecked });
+    next();
   };
   app.use(
     '/graphql',
     // The body's hash is taken from the bytes received, before parsing.
     express.json({ limit: '5mb', verify: (req, _res, bytes) => void bodyHashes.set(req as express.Request, bodyHashOf(bytes)) }),
     requireGateway,
-    expressMiddleware(apollo, { context: async ({ req }) => def.context(identities.get(req) ?? ANONYMOUS) }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const known = identities.get(req);
+        return withPersonLevelState(def.context(known?.identity ?? ANONYMOUS), known?.replayUnchecked ?? false);
+      },
+    }),
   );
   const host = options.host ?? '127.0.0.1';
   const port = await listenOn(httpServer, options.port, host);

@@ -49,21 +49,21 @@ describe.each(testDatabases())('trust on $label', (database) => {
       expect({ name, status: unsigned.status }).toEqual({ name, status: 401 });
       const forged = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signInternalIdentity('not-the-secret-at-all', { sub: 'x', roles: ['admin'], provinces: [], clientAddress: null }, bodyHashOf(JSON.stringify({ query }))) },
+        headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signInternalIdentity('not-the-secret-at-all', { sub: 'x', roles: ['admin'], provinces: [], clientAddress: null }, bodyHashOf(JSON.stringify({ query })), name) },
         body: JSON.stringify({ query }),
       });
       expect({ name, status: forged.status }).toEqual({ name, status: 401 });
       // A genuine signature replayed on another body is refused too.
       const replayed = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signInternalIdentity(DEV_INTERNAL_SECRET, { sub: 'x', roles: ['admin'], provinces: [], clientAddress: null }, bodyHashOf(JSON.stringify({ query }))) },
+        headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signInternalIdentity(DEV_INTERNAL_SECRET, { sub: 'x', roles: ['admin'], provinces: [], clientAddress: null }, bodyHashOf(JSON.stringify({ query })), name) },
         body: JSON.stringify({ query: '{ _service { sdl } }' }),
       });
       expect({ name, status: replayed.status }).toEqual({ name, status: 401 });
       // The same signature on the body it was made for passes.
       const genuine = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signInternalIdentity(DEV_INTERNAL_SECRET, { sub: 'x', roles: ['admin'], provinces: [], clientAddress: null }, bodyHashOf(JSON.stringify({ query }))) },
+        headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signInternalIdentity(DEV_INTERNAL_SECRET, { sub: 'x', roles: ['admin'], provinces: [], clientAddress: null }, bodyHashOf(JSON.stringify({ query })), name) },
         body: JSON.stringify({ query }),
       });
       expect({ name, status: genuine.status }).toEqual({ name, status: 200 });
