@@ -198,9 +198,26 @@ export function bracketNesting(text: string, max: number, maxTokens: number): nu
 const HASH_MISMATCH = 'extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent with it: send the hex SHA-256 of the exact query text, or the hash alone for a registered operation';
 const tooManyTokens = (n: string) => `Query has more than ${n} tokens, the limit (MAX_QUERY_TOKENS): parsing stopped there`;
 
+/** The header in which a caller states why they read person-level data (audited; required of officers). */
+export const PURPOSE_HEADER = 'x-purpose';
+export const PURPOSE_CHARS = 300;
+
+/** The stated purpose: its text, null when absent, or a refusal saying what is wrong with it. */
+export function readPurpose(header: string | undefined): string | null | Refusal {
+  if (header === undefined) return null;
+  const purpose = header.trim();
+  const bad = (why: string): Refusal => ({ status: 400, code: 'BAD_REQUEST', message: `X-Purpose header ${why}` });
+  if (purpose === '') return bad('is empty: say why you read this data (a case number, the legal basis)');
+  if (purpose.length > PURPOSE_CHARS) return bad(`is longer than ${PURPOSE_CHARS} characters (${purpose.length})`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(purpose)) return bad('contains control characters');
+  return purpose;
+}
+
 /**
- * Refuses anything but queries, anonymous reads of anything but names and the catalogue, and (in
- * production) anonymous introspection. The limits were checked by `RequestGuard` before.
+ * Refuses anything but queries, anonymous reads of anything but names and the catalogue, (in
+ * production) anonymous introspection, and an officer's person-level read without a stated
+ * purpose. The limits were checked by `RequestGuard` before.
  */
 export function accessPlugin(config: Config): ApolloServerPlugin<GatewayContext> {
   return {
@@ -225,6 +242,12 @@ export function accessPlugin(config: Config): ApolloServerPlugin<GatewayContext>
           if (anonymous && a.notForAnonymous.length) {
             throw new GraphQLError(`Authentication required to read ${a.notForAnonymous.slice(0, 5).join(', ')}: without a token only area names and codes and indicatorCatalog are served`, {
               extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+            });
+          }
+          const roles = rc.contextValue.identity.roles;
+          if (a.personLevel && roles.includes('officer') && !roles.includes('admin') && !rc.contextValue.purpose) {
+            throw new GraphQLError('An officer must state the purpose of a person-level read: send an X-Purpose header (a case number, the legal basis), which the audit records', {
+              extensions: { code: 'PURPOSE_REQUIRED', http: { status: 400 } },
             });
           }
         },

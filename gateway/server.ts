@@ -30,7 +30,7 @@ import { listenOn, type ServiceHandle } from '../lib/subgraph';
 import { auditMigrations } from '../services/audit/log';
 import { auditPlugin } from './audit';
 import { mountGraphiql } from './graphiql';
-import { accessPlugin, gatewayFormatError, RequestGuard, variablesDepthGuard, type Refusal } from './limits';
+import { accessPlugin, gatewayFormatError, PURPOSE_HEADER, readPurpose, RequestGuard, variablesDepthGuard, type Refusal } from './limits';
 import type { OperationAnalysis } from './operation-analysis';
 import { loadPersistedOperations, persistedOperationsPlugin, REGISTERED_AT_RUN_TIME_TTL, sha256, SharedPersistedCache } from './persisted-operations';
 import { MemoryCacheStore, RedisCacheStore, ResponseCache, subgraphsOfPlan, type CacheNotes, type GraphQLParams } from './response-cache';
@@ -56,6 +56,8 @@ export interface GatewayContext {
   cacheNotes?: CacheNotes;
   /** Personal IDs of the persons whose data the subgraphs returned, for the audit. */
   personsReturned?: Set<string>;
+  /** Why the caller reads person-level data (the X-Purpose header), for the audit. */
+  purpose?: string | null;
 }
 
 export function readSupergraph(file = 'schema/supergraph.graphql'): string {
@@ -214,7 +216,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
       ApolloServerPluginLandingPageDisabled(),
       persistedOperationsPlugin(persisted, config.PERSISTED_OPERATIONS_ONLY),
       accessPlugin(config),
-      auditPlugin(auditDb),
+      auditPlugin(auditDb, (hash) => persisted.hashes.has(hash)),
       responseCachePlugin(),
     ],
   });
@@ -297,11 +299,13 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     const identity = identities.get(req) ?? ANONYMOUS;
     const body = req.body as GraphQLParams | undefined;
     const params = req.method === 'GET' ? getParams(req) : body && typeof body === 'object' && !Array.isArray(body) ? body : undefined;
+    const purpose = readPurpose(req.get(PURPOSE_HEADER));
+    if (typeof purpose === 'object' && purpose !== null) return refuse(res, purpose);
     const guarded = params ? await guard.check(params, identity) : {};
     if (guarded.refusal) return refuse(res, guarded.refusal);
     const analysis = guarded.analysis;
     const key = responseCache && req.method === 'POST' && params ? await responseCache.keyOf(params, identity) : null;
-    if (!responseCache || !key) return send(res, await execute(req, { identity, analysis }));
+    if (!responseCache || !key) return send(res, await execute(req, { identity, analysis, purpose }));
     // `Cache-Control: no-cache` asks for a fresh answer (which then replaces the stored one).
     const cached = /no-cache/i.test(req.get('cache-control') ?? '') ? undefined : await responseCache.get(key);
     if (cached !== undefined) {
@@ -313,7 +317,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     }
     let response: HTTPGraphQLResponse | undefined;
     const result = await responseCache.compute(key, async (cacheNotes) => {
-      response = await execute(req, { identity, analysis, cacheNotes });
+      response = await execute(req, { identity, analysis, purpose, cacheNotes });
       // A streamed answer (incremental delivery) is not cached.
       return response.body.kind === 'complete' ? { status: response.status ?? 200, body: Buffer.from(response.body.string) } : { status: -1, body: Buffer.alloc(0) };
     });

@@ -22,6 +22,8 @@ const inHaiDuong = fixture.citizens.find((c) => getArea(getArea(c.communeCode)!.
 const inHanoi = fixture.citizens.find((c) => getArea(getArea(c.communeCode)!.parentCode!)!.parentCode === '01')!;
 const CITIZEN = `query Citizen($id: String!) { citizen(id: $id) { id fullName parcels { id } civilStatusRecords { id } criminalRecordRequests { id } eHealth { id } } }`;
 const officer30 = { role: 'officer' as const, provinces: ['30'], sub: 'officer-hai-duong' };
+/** Officers state why they read person-level data (gateway/limits.ts). */
+const PURPOSE = { 'x-purpose': 'case HD-2024-117' };
 
 describe.each(testDatabases())('trust on $label', (database) => {
   let graph: RunningGraph;
@@ -39,7 +41,7 @@ describe.each(testDatabases())('trust on $label', (database) => {
   afterAll(() => graph?.stop());
 
   const auditOf = async (subject: string) =>
-    (await graph.queryGateway('query($s: String) { auditLog(from: "2000-01-01", to: "2100-01-01", subject: $s) { subject roles operationName operationHash personalIds outcome detail clientAddress } }', { s: subject })).data.auditLog;
+    (await graph.queryGateway('query($s: String) { auditLog(from: "2000-01-01", to: "2100-01-01", subject: $s) { subject roles purpose operationName operationHash personalIds requestedPersonalIds returnedPersonalIds outcome detail clientAddress } }', { s: subject })).data.auditLog;
 
   test('every subgraph refuses a request that did not come through the gateway', async () => {
     const urls = await graph.subgraphUrls();
@@ -96,30 +98,33 @@ describe.each(testDatabases())('trust on $label', (database) => {
     expect(res.errors![0].extensions!.code).toBe('FORBIDDEN');
     const audit = await auditOf('analyst-1');
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ subject: 'analyst-1', roles: ['analyst'], operationName: 'Citizen', personalIds: [], outcome: 'DENIED', clientAddress: expect.stringMatching(/127\.0\.0\.1/) });
+    // The ID asked for is named, though nothing came back.
+    expect(audit[0]).toMatchObject({ subject: 'analyst-1', roles: ['analyst'], operationName: 'Citizen', personalIds: [inHaiDuong.personalId], requestedPersonalIds: [inHaiDuong.personalId], returnedPersonalIds: [], outcome: 'DENIED', clientAddress: expect.stringMatching(/127\.0\.0\.1/) });
     expect(audit[0].operationHash).toBe(crypto.createHash('sha256').update(CITIZEN).digest('hex'));
   });
 
   test('an officer reads a citizen of their province across all domains (audited), not one of another province (FORBIDDEN, audited)', async () => {
-    const own = await graph.queryGateway(CITIZEN, { id: inHaiDuong.personalId }, officer30);
+    const own = await graph.queryGateway(CITIZEN, { id: inHaiDuong.personalId }, officer30, PURPOSE);
     expect(own.errors).toBeUndefined();
     expect(own.data.citizen).toMatchObject({ id: inHaiDuong.personalId, fullName: inHaiDuong.fullName });
     expect(own.data.citizen.eHealth.id).toBe(`SK-${inHaiDuong.personalId}`);
-    const other = await graph.queryGateway(CITIZEN, { id: inHanoi.personalId }, officer30);
+    const other = await graph.queryGateway(CITIZEN, { id: inHanoi.personalId }, officer30, PURPOSE);
     expect(other.data.citizen).toBeNull();
     expect(other.errors![0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     expect(other.errors![0].message).toContain('outside your provinces (30)');
-    const commune = await graph.queryGateway(`{ citizens(communeCode: "${inHanoi.communeCode}") { totalCount } }`, undefined, officer30);
+    const commune = await graph.queryGateway(`{ citizens(communeCode: "${inHanoi.communeCode}") { totalCount } }`, undefined, officer30, PURPOSE);
     expect(commune.errors![0].extensions!.code).toBe('FORBIDDEN');
     const audit = await auditOf('officer-hai-duong');
     expect(audit.map((a: any) => a.outcome)).toEqual(['ALLOWED', 'DENIED', 'DENIED']);
+    // Whose data came back: the citizen, and the other persons named in their civil status records.
+    expect(audit[0].returnedPersonalIds).toContain(inHaiDuong.personalId);
     expect(audit[0].personalIds).toContain(inHaiDuong.personalId);
-    expect(audit[1].personalIds).toEqual([]);
+    expect(audit[1]).toMatchObject({ personalIds: [inHanoi.personalId], returnedPersonalIds: [], purpose: 'case HD-2024-117' });
     expect(audit[1].detail).toContain('outside your provinces');
   });
 
   test('only admins read the audit log', async () => {
-    const res = await graph.queryGateway('{ auditLog(from: "2024-01-01", to: "2100-01-01") { id } }', undefined, officer30);
+    const res = await graph.queryGateway('{ auditLog(from: "2024-01-01", to: "2100-01-01") { id } }', undefined, officer30, PURPOSE);
     expect(res.errors![0].extensions!.code).toBe('FORBIDDEN');
     const bad = await graph.queryGateway('{ auditLog(from: "yesterday", to: "2100-01-01") { id } }');
     expect(bad.errors![0]).toMatchObject({ message: expect.stringContaining('"yesterday"'), extensions: { code: 'BAD_USER_INPUT' } });
@@ -127,7 +132,7 @@ describe.each(testDatabases())('trust on $label', (database) => {
 
   test('the audit log is append-only, and without it no person-level data goes out', async () => {
     const audit = graph.dbs.audit;
-    await graph.queryGateway(CITIZEN, { id: inHaiDuong.personalId }, officer30);
+    await graph.queryGateway(CITIZEN, { id: inHaiDuong.personalId }, officer30, PURPOSE);
     expect(Number((await audit('audit_log').count({ n: '*' }))[0].n)).toBeGreaterThan(0);
     const attempt = async (write: () => Promise<unknown>) => {
       try {
