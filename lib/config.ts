@@ -77,6 +77,16 @@ const envSchema = z.object({
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** With true, only operations registered in operations/*.graphql are accepted (by hash or text). */
   PERSISTED_OPERATIONS_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Characters of one cell of an import file (lib/import/limits.ts). */
+  IMPORT_MAX_CELL_CHARS: z.coerce.number().int().min(100).default(4096),
+  /** Characters of one CSV record (a line, or several when a quoted value holds line breaks). */
+  IMPORT_MAX_LINE_CHARS: z.coerce.number().int().min(1000).default(65_536),
+  /** Unpacked size of any part of an XLSX workbook (MB), as declared and as read. */
+  IMPORT_MAX_XLSX_ENTRY_MB: z.coerce.number().int().min(1).default(1024),
+  /** Unpacked size of an XLSX workbook's shared strings (MB), which the reader keeps in memory whole. */
+  IMPORT_MAX_SHARED_STRINGS_MB: z.coerce.number().int().min(1).default(100),
+  /** Number of an XLSX workbook's shared strings. */
+  IMPORT_MAX_SHARED_STRINGS: z.coerce.number().int().min(1000).default(2_000_000),
   /** The gateway's response cache for aggregate answers (gateway/response-cache.ts). */
   RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
   /** A safety net only: entries are dropped as soon as a write changes their data, whatever this says. */

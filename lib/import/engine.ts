@@ -25,6 +25,7 @@ import { DeltaBuffer, rebuildYearTotals } from '../summary-store';
 import { todayInVietnam, type AnyImportDefinition } from './columns';
 import { importDefinition } from './domains';
 import { ImportError, ImportRejected, type Problem } from './problems';
+import { importLimits } from './limits';
 import { openRowSource } from './rows';
 
 export interface ImportProgress {
@@ -133,7 +134,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   const strategy = options.summaries ?? 'buffered';
   // The header is checked (and the first rows read) before the database is opened: a file with
   // unknown or missing columns is refused without touching anything, even an empty start.
-  const source = await openRowSource({ domain: definition.domain, file, today: options.today ?? todayInVietnam(), batchSize });
+  const source = await openRowSource({ domain: definition.domain, file, today: options.today ?? todayInVietnam(), batchSize, limits: importLimits(config) });
   const summary: ImportSummary = {
     domain: definition.domain, file, format: source.format, rows: 0, dryRun: options.dryRun ?? false,
     inserted: 0, updated: 0, unchanged: 0, readSeconds: 0, finishSeconds: 0, seconds: 0, rowsPerSecond: 0,

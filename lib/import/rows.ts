@@ -11,6 +11,7 @@
 import { Invalid, type AnyImportDefinition, type ColumnSet, type ParseContext } from './columns';
 import { importDefinition } from './domains';
 import { IdLines } from './ids';
+import type { ImportLimits } from './limits';
 import { ProblemLog } from './problems';
 import { openTable, type TableRow } from './table';
 
@@ -29,6 +30,7 @@ export interface RowSourceOptions {
   /** Dates after this `YYYY-MM-DD` are refused as in the future. */
   today: string;
   batchSize: number;
+  limits: ImportLimits;
 }
 
 export interface RowSource {
@@ -64,6 +66,8 @@ function rowValidator(definition: AnyImportDefinition, ctx: ParseContext) {
     if (row.problems) for (const p of row.problems) (log.add(p), (ok = false));
     const values: Record<string, unknown> = {};
     for (const [name, column] of columns) {
+      // A cell refused as read (too long, not UTF-8) has said what is wrong with it.
+      if (row.problems?.some((p) => p.column === name)) continue;
       const text = row.cells[name];
       if (text === null) {
         values[name] = null;
@@ -84,7 +88,7 @@ function rowValidator(definition: AnyImportDefinition, ctx: ParseContext) {
 /** Reads and checks the file in this thread: the batches, then the problems in `log`. */
 export function checkRows(options: RowSourceOptions, log: ProblemLog) {
   const definition = importDefinition(options.domain);
-  const table = openTable(options.file, Object.entries(definition.columns as ColumnSet).map(([name, c]) => ({ name, digits: c.digits })));
+  const table = openTable(options.file, Object.entries(definition.columns as ColumnSet).map(([name, c]) => ({ name, digits: c.digits })), options.limits);
   const validate = rowValidator(definition, { today: options.today });
   async function* batches(): AsyncGenerator<CheckedBatch> {
     const ids = new IdLines();
