@@ -202,10 +202,31 @@ const tooManyTokens = (n: string) => `Query has more than ${n} tokens, the limit
 export const PURPOSE_HEADER = 'x-purpose';
 export const PURPOSE_CHARS = 300;
 
+/**
+ * A header's text, for any language: HTTP header values are bytes, so a client percent-encodes
+ * UTF-8 (`encodeURIComponent`, what browsers must do) or sends the UTF-8 bytes as they are
+ * (curl), which Node reads as Latin-1.
+ */
+export function headerText(value: string): string {
+  let text = value;
+  if (/[\u0080-\u00ff]/.test(text)) {
+    const utf8 = Buffer.from(text, 'latin1').toString('utf8');
+    if (!utf8.includes('\uFFFD')) text = utf8;
+  }
+  if (/%[0-9A-Fa-f]{2}/.test(text)) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      // A "%" meant as itself: the text as written.
+    }
+  }
+  return text;
+}
+
 /** The stated purpose: its text, null when absent, or a refusal saying what is wrong with it. */
 export function readPurpose(header: string | undefined): string | null | Refusal {
   if (header === undefined) return null;
-  const purpose = header.trim();
+  const purpose = headerText(header).trim();
   const bad = (why: string): Refusal => ({ status: 400, code: 'BAD_REQUEST', message: `X-Purpose header ${why}` });
   if (purpose === '') return bad('is empty: say why you read this data (a case number, the legal basis)');
   if (purpose.length > PURPOSE_CHARS) return bad(`is longer than ${PURPOSE_CHARS} characters (${purpose.length})`);
