@@ -100,10 +100,11 @@ const TOO_MANY_TOKENS = /Document contains more tha[nt] (\d+) tokens/;
  * Steps 2 to 4, in the gateway's request handler: Apollo Server turns an error thrown by a
  * plugin before `didResolveOperation` into a 500, and validates before any plugin could refuse.
  * Documents are parsed here once per distinct text (Apollo Server parses it again once, then
- * keeps it validated); the walk runs on every request, since its figures depend on variables.
+ * keeps it validated), and walked once per distinct text and variables.
  */
 export class RequestGuard {
   private readonly documents = new LRUCache<string, DocumentNode | GraphQLError>({ max: 1000 });
+  private readonly analyses = new LRUCache<string, OperationAnalysis>({ max: 1000 });
   private schema: GraphQLSchema | undefined;
 
   constructor(
@@ -115,6 +116,7 @@ export class RequestGuard {
   useSchema(schema: GraphQLSchema): void {
     this.schema = schema;
     this.documents.clear();
+    this.analyses.clear();
   }
 
   async check(params: GraphQLParams, identity: Identity): Promise<GuardedRequest> {
@@ -167,7 +169,11 @@ export class RequestGuard {
     }
     const variables = params.variables && typeof params.variables === 'object' && !Array.isArray(params.variables) ? (params.variables as Record<string, unknown>) : {};
     const operationName = typeof params.operationName === 'string' ? params.operationName : undefined;
-    const analysis = analyzeDocument(this.schema, document, operationName, variables, config);
+    // The same text with the same variables walks the same way: a dashboard's repeated query
+    // (a response cache hit, 0.9 ms of CPU for W1) is not walked again.
+    const key = `${operationName ?? ''}\u0000${JSON.stringify(variables)}\u0000${text}`;
+    let analysis = this.analyses.get(key);
+    if (!analysis) this.analyses.set(key, (analysis = analyzeDocument(this.schema, document, operationName, variables, config)));
     if (analysis.exceeded) return { text, analysis, refusal: { status: 400, code: 'QUERY_LIMIT_EXCEEDED', limit: analysis.exceeded.limit, message: analysis.exceeded.message } };
     return { text, analysis };
   }
