@@ -73,9 +73,14 @@ export class RecordLengthGuard extends Transform {
   }
 
   override _transform(chunk: string, _encoding: BufferEncoding, done: TransformCallback): void {
+    // The next quote and line break, searched again only once passed: a chunk without quotes
+    // is searched for one once, not once per line.
+    let quote = -2;
+    let lineBreak = -2;
     for (let i = 0; i < chunk.length; ) {
-      const quote = chunk.indexOf('"', i);
-      const newline = this.inQuotes ? -1 : chunk.indexOf('\n', i);
+      if (quote !== -1 && quote < i) quote = chunk.indexOf('"', i);
+      if (lineBreak !== -1 && lineBreak < i) lineBreak = chunk.indexOf('\n', i);
+      const newline = this.inQuotes ? -1 : lineBreak;
       const next = quote === -1 ? newline : newline === -1 ? quote : Math.min(quote, newline);
       const end = next === -1 ? chunk.length : next;
       this.length += end - i;
