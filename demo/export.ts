@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import Papa from 'papaparse';
 import { importDefinition } from '../lib/import/domains';
 import { cellsOf, type ColumnSet } from '../lib/import/columns';
-import { neutralizeFormula } from '../lib/spreadsheet-safety';
+import { safeRow } from '../lib/spreadsheet-safety';
 import { demoWorld, type DemoCommune, type DemoOptions, type DemoPart } from './world';
 
 /** What of the demo world each import domain holds (as each domain's `seedDemo` seeds it). */
@@ -38,13 +38,8 @@ export async function writeDemoCsv(domain: string, options: DemoOptions, file: s
     for (const commune of demoWorld(options, source.parts)) {
       const facts = source.of(commune);
       if (facts.length === 0) continue;
-      // Files written here are meant to be opened in spreadsheets: no text cell may read as a
-      // formula (demo names and codes never start with = + - @, so the files import back unchanged).
-      const cells = facts.map((f) => {
-        const row = cellsOf(definition, f);
-        for (const k in row) if (typeof row[k] === 'string') row[k] = neutralizeFormula(row[k] as string);
-        return row;
-      });
+      // Written as a spreadsheet would open them: no text cell may start a formula.
+      const cells = facts.map((f) => safeRow(cellsOf(definition, f)));
       rows += cells.length;
       // Leading zeros kept as written: codes are quoted text to a spreadsheet, digits to us.
       if (!out.write(`${Papa.unparse(cells, { columns, header: false, newline: '\r\n' })}\r\n`)) await once(out, 'drain');

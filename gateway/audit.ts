@@ -1,54 +1,55 @@
 /**
  * Auditing person-level reads. Every operation that selects person-level data (see
  * PERSON_LEVEL_TYPES) appends a record to the audit log (services/audit/log.ts) before its
- * answer leaves the gateway: who, with which roles, which operation, which personal IDs came
- * back, from where, and whether access was refused. If the record cannot be written, the
- * answer is replaced by an error: no person-level data goes out unaudited.
+ * answer leaves the gateway: who, with which roles and stated purpose, which operation (its text,
+ * or its hash when registered) with which variables, whom it asked for, whose data came back
+ * (as the subgraphs report it, whether or not an ID was selected), from where, and whether
+ * access was refused. If the record cannot be written, the answer is replaced by an error: no
+ * person-level data goes out unaudited.
  */
-import crypto from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Db } from '../lib/db';
 import { logger } from '../lib/logger';
 import { metrics } from '../lib/metrics';
+import { personalIdsIn } from '../lib/person-level';
 import { appendAudit, type AuditOutcome } from '../services/audit/log';
-import { analyzeOperation } from './operation-analysis';
+import { sha256 } from './persisted-operations';
+import { stableJson } from './response-cache';
 import type { GatewayContext } from './server';
 
-const PERSONAL_ID = /^\d{12}$/;
+/** Errors that mean access was refused (not a bad query). */
+const REFUSALS = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'PURPOSE_REQUIRED', 'REPLAY_GUARD_UNAVAILABLE']);
 
-/** Every 12-digit string in an answer: personal IDs are the only such values the graph returns. */
-export function personalIdsIn(data: unknown, out = new Set<string>()): Set<string> {
-  if (typeof data === 'string') {
-    if (PERSONAL_ID.test(data)) out.add(data);
-  } else if (Array.isArray(data)) {
-    for (const v of data) personalIdsIn(v, out);
-  } else if (data && typeof data === 'object') {
-    for (const v of Object.values(data)) personalIdsIn(v, out);
-  }
-  return out;
-}
-
-export function auditPlugin(db: Db): ApolloServerPlugin<GatewayContext> {
+export function auditPlugin(db: Db, isRegistered: (hash: string) => boolean): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse(rc) {
-          if (!rc.document || !rc.operation || rc.response.body.kind !== 'single') return;
-          const analysis = rc.contextValue.analysis ?? analyzeOperation(rc.schema, rc.document, rc.operation, (rc.request.variables ?? {}) as Record<string, unknown>);
-          if (!analysis.personLevel) return;
+          const analysis = rc.contextValue.analysis;
+          if (!analysis?.personLevel || rc.response.body.kind !== 'single') return;
           const result = rc.response.body.singleResult;
-          const ids = [...personalIdsIn(result.data)];
-          const refusals = (result.errors ?? []).filter((e) => e.extensions?.code === 'FORBIDDEN' || e.extensions?.code === 'UNAUTHENTICATED');
-          const outcome: AuditOutcome = refusals.length === 0 ? 'ALLOWED' : ids.length === 0 ? 'DENIED' : 'PARTIAL';
+          const variables = (rc.request.variables ?? {}) as Record<string, unknown>;
+          const requested = personalIdsIn(variables, new Set(analysis.requestedPersonalIds));
+          // Whose data came back: as the subgraphs say, and any ID the answer shows.
+          const returned = personalIdsIn(result.data, new Set(rc.contextValue.personsReturned ?? []));
+          const refusals = (result.errors ?? []).filter((e) => REFUSALS.has(String(e.extensions?.code)));
+          const outcome: AuditOutcome = refusals.length === 0 ? 'ALLOWED' : returned.size === 0 ? 'DENIED' : 'PARTIAL';
           const identity = rc.contextValue.identity;
+          const text = rc.source ?? '';
+          const hash = sha256(text);
           try {
             await appendAudit(db, {
               at: new Date().toISOString(),
               subject: identity.sub,
               roles: identity.roles,
               operationName: rc.operationName ?? null,
-              operationHash: crypto.createHash('sha256').update(rc.source ?? '').digest('hex'),
-              personalIds: ids,
+              operationHash: hash,
+              operationText: isRegistered(hash) ? null : text,
+              variables: Object.keys(variables).length ? stableJson(variables) : null,
+              purpose: rc.contextValue.purpose ?? null,
+              personalIds: [...new Set([...requested, ...returned])].sort(),
+              requestedPersonalIds: [...requested].sort(),
+              returnedPersonalIds: [...returned].sort(),
               clientAddress: identity.clientAddress,
               outcome,
               detail: refusals.length ? refusals.map((e) => e.message).join(' | ').slice(0, 4000) : null,

@@ -156,15 +156,16 @@ export function graphiqlPage(endpoint: string, headers: Record<string, string> |
  * sends it, a `?format=csv` link) is left to the graph. `examples` are its tabs; `headers`
  * prefill their Headers (a development token, so the examples run at once).
  */
-export function mountGraphiql(app: express.Express, endpoint: string, headers: Record<string, string> | undefined, examples: ExampleTab[]): void {
+export function mountGraphiql(app: express.Express, endpoint: string, headers: (() => Promise<Record<string, string>>) | undefined, examples: ExampleTab[]): void {
   for (const [name, modulePath] of Object.entries(ASSETS)) {
     // Not require.resolve: the packages do not export their UMD files.
     const file = path.join(projectRoot(), 'node_modules', modulePath);
     app.get(`/graphiql/${name}`, (_req, res) => res.sendFile(file, { maxAge: '1d' }));
   }
-  const page = graphiqlPage(endpoint, headers, examples);
-  app.get(endpoint, (req, res, next) => {
+  app.get(endpoint, async (req, res, next) => {
     if (!wantsGraphiql(req)) return next();
+    // Headers are made per page: a development token is short-lived (JWT_MAX_LIFETIME).
+    const page = graphiqlPage(endpoint, headers && (await headers()), examples);
     res.set({ vary: 'Accept', 'cache-control': 'no-cache' }).type('html').send(page);
   });
 }

@@ -128,7 +128,9 @@ export function persistedOperationsPlugin(persisted: PersistedOperations, regist
   return {
     async requestDidStart() {
       return {
-        async didResolveSource({ source }) {
+        // The gateway's RequestGuard refuses these first; this stands behind it. (A plugin's error
+        // is a 400 from didResolveOperation on; before it, Apollo Server answers 500.)
+        async didResolveOperation({ source }) {
           if (registeredOnly && !persisted.hashes.has(sha256(source))) {
             throw new GraphQLError('Only registered operations are accepted here (PERSISTED_OPERATIONS_ONLY): send the hash of an operation in operations/', {
               extensions: { code: 'PERSISTED_QUERY_NOT_REGISTERED', http: { status: 400 } },

@@ -152,6 +152,8 @@ export interface ResponseCacheOptions {
   accepts(text: string): boolean;
   /** The supergraph served: answers computed on another one are not served (hot reload). */
   schemaId?: () => string;
+  /** Parsing a text for its key stops there (MAX_QUERY_TOKENS): Apollo Server refuses it anyway. */
+  maxTokens?: number;
 }
 
 /** The first line of an entry; the answer's bytes follow. */
@@ -190,7 +192,7 @@ export class ResponseCache {
     let operation = this.normalized.get(text);
     if (operation === undefined) {
       try {
-        operation = sha256(print(parse(text, { noLocation: true })));
+        operation = sha256(print(parse(text, { noLocation: true, maxTokens: this.options.maxTokens })));
       } catch {
         return null; // Apollo Server answers the syntax error.
       }

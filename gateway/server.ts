@@ -13,7 +13,7 @@ import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -23,9 +23,10 @@ import { ANONYMOUS, createUserTokenVerifier, DEV_INTERNAL_SECRET, DEV_JWT_SECRET
 import type { Config } from '../lib/config';
 import { closeRedis, connectRedis, datasetId, openDataVersions, redisReady } from '../lib/data-versions';
 import { migrate, openDb, type Db } from '../lib/db';
+import { shortenMessage } from '../lib/errors';
 import { logger } from '../lib/logger';
 import { metrics, metricsText } from '../lib/metrics';
-import { formatError, listenOn, type ServiceHandle } from '../lib/subgraph';
+import { listenOn, type ServiceHandle } from '../lib/subgraph';
 import { serverSpan } from '../lib/tracing';
 import { auditMigrations } from '../services/audit/log';
 import { today } from '../lib/today';
@@ -33,9 +34,10 @@ import { auditPlugin } from './audit';
 import { answerFormatOf, exportNotesFor, exportPlugin, headersForExecution, sendExport, type ExportNotes } from './export';
 import { httpCacheHeaders } from './http-caching';
 import { EXAMPLE_QUERIES, mountGraphiql } from './graphiql';
-import { analyzeOperation, type OperationAnalysis } from './operation-analysis';
+import { accessPlugin, gatewayFormatError, PURPOSE_HEADER, readPurpose, RequestGuard, variablesDepthGuard, type Refusal } from './limits';
+import type { OperationAnalysis } from './operation-analysis';
 import { loadPersistedOperations, persistedOperationsPlugin, persistedQueryManifest, REGISTERED_AT_RUN_TIME_TTL, sha256, SharedPersistedCache } from './persisted-operations';
-import { graphqlParamsOf, MemoryCacheStore, RedisCacheStore, ResponseCache, subgraphsOfPlan, type CacheNotes, type CachedAnswer } from './response-cache';
+import { graphqlParamsOf, MemoryCacheStore, RedisCacheStore, ResponseCache, subgraphsOfPlan, type CacheNotes, type CachedAnswer, type GraphQLParams } from './response-cache';
 import { RateLimiter } from './rate-limit';
 import { GraphReadiness } from './readiness';
 import { measureRequests, outcomePlugin } from './request-metrics';
@@ -70,49 +72,14 @@ export interface GatewayContext {
   observed?: { outcome?: string; operationName?: string };
   /** Errors of subgraph fetches that failed, whose fields are null (gateway/subgraph-client.ts). */
   subgraphErrors?: GraphQLFormattedError[];
+  /** Personal IDs of the persons whose data the subgraphs returned, for the audit. */
+  personsReturned?: Set<string>;
+  /** Why the caller reads person-level data (the X-Purpose header), for the audit. */
+  purpose?: string | null;
 }
 
 export function readSupergraph(file = 'schema/supergraph.graphql'): string {
   return fs.readFileSync(path.resolve(projectRoot(), file), 'utf8');
-}
-
-function limitError(message: string, limit: string): GraphQLError {
-  // A refused query is the client's error: 400, not the 500 a throwing plugin gets by default.
-  return new GraphQLError(message, { extensions: { code: 'QUERY_LIMIT_EXCEEDED', limit, http: { status: 400 } } });
-}
-
-/** Refuses operations over the limits, anonymous reads of anything but names and the catalogue, and (in production) anonymous introspection. */
-function limitsPlugin(config: Config): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation(rc: GraphQLRequestContext<GatewayContext>) {
-          // No operation of that name in the document: Apollo Server says so next (not a 500 here).
-          if (!rc.operation) return;
-          // graphql-js 16 does not reject an operation type the schema lacks; the planner would fail with a 500.
-          if (rc.operation!.operation !== 'query') {
-            throw new GraphQLError(`This graph is read-only: it has no ${rc.operation!.operation} operations, only queries`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
-          }
-          const a = analyzeOperation(rc.schema, rc.document!, rc.operation!, (rc.request.variables ?? {}) as Record<string, unknown>);
-          rc.contextValue.analysis = a;
-          const anonymous = rc.contextValue.identity.roles.length === 0;
-          if (a.depth > config.MAX_QUERY_DEPTH) throw limitError(`Query depth ${a.depth} exceeds the limit of ${config.MAX_QUERY_DEPTH} (MAX_QUERY_DEPTH)`, 'MAX_QUERY_DEPTH');
-          if (a.aliases > config.MAX_ALIASES) throw limitError(`Query uses ${a.aliases} aliases, more than the limit of ${config.MAX_ALIASES} (MAX_ALIASES)`, 'MAX_ALIASES');
-          if (a.rootFields > config.MAX_ROOT_FIELDS) throw limitError(`Query asks for ${a.rootFields} root fields, more than the limit of ${config.MAX_ROOT_FIELDS} (MAX_ROOT_FIELDS)`, 'MAX_ROOT_FIELDS');
-          if (a.areaPeriods > config.MAX_AREA_PERIODS) throw limitError(`Query asks for about ${a.areaPeriods} area-periods, more than the limit of ${config.MAX_AREA_PERIODS} (MAX_AREA_PERIODS): ask for fewer areas or periods`, 'MAX_AREA_PERIODS');
-          if (a.cost > config.MAX_QUERY_COST) throw limitError(`Query's estimated cost ${a.cost} exceeds the limit of ${config.MAX_QUERY_COST} (MAX_QUERY_COST)`, 'MAX_QUERY_COST');
-          if (anonymous && a.introspection && config.NODE_ENV === 'production') {
-            throw new GraphQLError('Introspection needs authentication in production: send a bearer token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-          }
-          if (anonymous && a.notForAnonymous.length) {
-            throw new GraphQLError(`Authentication required to read ${[...new Set(a.notForAnonymous)].slice(0, 5).join(', ')}: without a token only area names and codes and indicatorCatalog are served`, {
-              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-            });
-          }
-        },
-      };
-    },
-  };
 }
 
 /** Marks an answer cacheable: a query without errors that selects no person-level data (those are audited one by one). */
@@ -177,17 +144,23 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
           accepts: (text) => !config.PERSISTED_OPERATIONS_ONLY || persisted.hashes.has(sha256(text)),
           // Answers computed on one supergraph are not served on another.
           schemaId: () => supergraph.status.id,
+          maxTokens: config.MAX_QUERY_TOKENS,
         })
       : undefined;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // The client's address is the socket's, unless a proxy the operator named forwarded it: anyone
+  // else's X-Forwarded-For would let them pick the address the audit and the anonymous rate
+  // limit see.
+  app.set('trust proxy', config.TRUSTED_PROXIES.length ? config.TRUSTED_PROXIES : false);
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError: (formatted, error) => formatError(formatted, error, 'gateway'),
+    formatError: gatewayFormatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // Parsing stops there, long before a 100 kB body's worth of tokens (gateway/limits.ts).
+    parseOptions: { maxTokens: config.MAX_QUERY_TOKENS },
     persistedQueries: { cache: persistedCache, ttl: REGISTERED_AT_RUN_TIME_TTL },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -195,13 +168,15 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
       // First among the plugins that read the answer's errors: the audit, the cache, the metrics.
       subgraphErrorsPlugin(),
       persistedOperationsPlugin(persisted, config.PERSISTED_OPERATIONS_ONLY),
-      limitsPlugin(config),
-      auditPlugin(auditDb),
+      accessPlugin(config),
+      auditPlugin(auditDb, (hash) => persisted.hashes.has(hash)),
       responseCachePlugin(),
       exportPlugin(),
       outcomePlugin(),
     ],
   });
+  const guard = new RequestGuard(config, { isRegistered: (hash) => persisted.hashes.has(hash), text: async (hash) => persistedCache.get(`apq:${hash}`) });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => guard.useSchema(apiSchema));
   await apollo.start();
 
   const identities = new WeakMap<express.Request, Identity>();
@@ -215,9 +190,10 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     res.type(contentType).send(body);
   });
   // On a development machine (development secret, not production) GraphiQL comes with an
-  // analyst's token in its Headers tab, so the example queries run as they are.
+  // analyst's token in its Headers tab, so the example queries run as they are; made afresh for
+  // each page, since tokens live at most JWT_MAX_LIFETIME.
   const devHeaders = config.NODE_ENV !== 'production' && !config.JWT_SECRET && !config.JWT_PUBLIC_KEY_FILE && !config.JWT_JWKS_FILE
-    ? { Authorization: `Bearer ${await signUserToken(DEV_JWT_SECRET, { sub: 'graphiql-analyst', roles: ['analyst'] }, '30d')}` }
+    ? async () => ({ Authorization: `Bearer ${await signUserToken(DEV_JWT_SECRET, { sub: 'graphiql-analyst', roles: ['analyst'] }, `${config.JWT_MAX_LIFETIME}s`)}` })
     : undefined;
   // Every registered operation is an example tab too, after the hand-written ones.
   mountGraphiql(app, '/graphql', devHeaders, [...EXAMPLE_QUERIES, ...persisted.operations.map((op) => ({ query: op.text, variables: op.exampleVariables }))]);
@@ -230,6 +206,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     serverSpan('gateway'),
     // While the graph starts: 503 STARTING, naming what is not ready yet.
     readiness.startupGate(),
+    variablesDepthGuard(config),
     // Who is asking: a valid bearer token, or nobody; a token that does not verify is refused.
     async (req, res, next) => {
       const header = req.get('authorization');
@@ -289,6 +266,9 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     res.end();
   };
 
+  const refuse = (res: express.Response, r: Refusal) =>
+    res.status(r.status).json({ errors: [{ message: r.message, extensions: { code: r.code, ...(r.limit ? { limit: r.limit } : {}) } }] });
+
   /** Sends a stored answer (a JSON one in the type the request accepts). */
   const sendStored = (req: express.Request, res: express.Response, stored: CachedAnswer, headers: Record<string, string>) => {
     const json = req.accepts(['application/json', 'application/graphql-response+json']) === 'application/graphql-response+json' ? 'application/graphql-response+json' : 'application/json';
@@ -297,15 +277,22 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   };
 
   /**
-   * Answers one request: from the response cache when it holds a valid answer, else through
-   * Apollo Server; as JSON, or as CSV or XLSX made from the JSON result (gateway/export).
+   * Answers one request: refused by the guard (limits, an officer's purpose) before anything
+   * expensive, from the response cache when it holds a valid answer, else through Apollo
+   * Server; as JSON, or as CSV or XLSX made from the JSON result (gateway/export).
    */
   const answer = async (req: express.Request, res: express.Response) => {
     const identity = identities.get(req) ?? ANONYMOUS;
-    const context: GatewayContext = { identity, cacheNotes: {}, export: exportNotesFor(answerFormatOf(req)) };
+    const purpose = readPurpose(req.get(PURPOSE_HEADER));
+    if (typeof purpose === 'object' && purpose !== null) return void refuse(res, purpose);
+    // The cache reads only requests that cannot be forged across sites (graphqlParamsOf); the guard reads every one.
+    const cacheParams = graphqlParamsOf(req.method, req.body, req.originalUrl, (name) => req.get(name));
+    const params = cacheParams ?? (req.method === 'GET' ? getParams(req) : undefined);
+    const guarded = params ? await guard.check(params, identity) : {};
+    if (guarded.refusal) return void refuse(res, guarded.refusal);
+    const context: GatewayContext = { identity, analysis: guarded.analysis, purpose, cacheNotes: {}, export: exportNotesFor(answerFormatOf(req)) };
     const caching = (cacheable: boolean, cacheStatus?: string) => httpCacheHeaders(identity, cacheable, config.HTTP_CACHE_MAX_AGE_SECONDS, cacheStatus);
-    const params = responseCache ? graphqlParamsOf(req.method, req.body, req.originalUrl, (name) => req.get(name)) : null;
-    const key = params ? await responseCache!.keyOf(params, identity, { format: context.export?.format ?? 'json', today: today() }) : null;
+    const key = responseCache && cacheParams ? await responseCache.keyOf(cacheParams, identity, { format: context.export?.format ?? 'json', today: today() }) : null;
     if (!responseCache || !key) {
       const response = await execute(req, res, context);
       const cacheable = context.cacheNotes!.cacheableFrom !== undefined;
@@ -342,7 +329,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     const message =
       err.type === 'entity.too.large' ? `Request body larger than ${config.MAX_BODY_BYTES} bytes (MAX_BODY_BYTES)`
-      : err.type === 'entity.parse.failed' ? `Request body is not valid JSON: ${err.message}`
+      : err.type === 'entity.parse.failed' ? shortenMessage(`Request body is not valid JSON: ${err.message}`)
       : status < 500 ? err.message : 'Internal server error';
     if (status === 500) logger.error({ err }, 'gateway request failed');
     res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
@@ -360,6 +347,18 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
       if (redis) await closeRedis(redis);
     },
   };
+}
+
+/** A GET request's GraphQL parameters (`variables` and `extensions` are JSON in the query string). */
+function getParams(req: express.Request): GraphQLParams {
+  const json = (v: unknown) => {
+    try {
+      return typeof v === 'string' ? JSON.parse(v) : undefined;
+    } catch {
+      return undefined; // Apollo Server answers the malformed JSON.
+    }
+  };
+  return { query: req.query.query, operationName: req.query.operationName, variables: json(req.query.variables), extensions: json(req.query.extensions) };
 }
 
 export const operationHash = (query: string) => crypto.createHash('sha256').update(query).digest('hex');

@@ -1,6 +1,8 @@
 /**
- * How the gateway talks to one subgraph: the caller's identity signed for each request's body,
- * identical requests in flight sent once, a timeout, a circuit breaker, and failures turned into
+ * How the gateway talks to one subgraph: the caller's identity signed for each request (its body,
+ * this subgraph as audience, a fresh `jti` the subgraph accepts once: a signature is never
+ * reused), identical requests in flight sent once, the persons a subgraph's answer holds noted
+ * for the audit, a timeout, a circuit breaker, and failures turned into
  * errors that name the subgraph, the fields left null and the cause.
  *
  * - Timeout (`SUBGRAPH_TIMEOUT_MS`): a subgraph that hangs costs a request that long, not more;
@@ -22,8 +24,8 @@ import CircuitBreaker from 'opossum';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import { GraphQLError, Kind, parse, type DocumentNode, type GraphQLFormattedError, type SelectionSetNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { LRUCache } from 'lru-cache';
-import { bodyHashOf, IDENTITY_HEADER, INTERNAL_TOKEN_SECONDS, signInternalIdentity, ANONYMOUS, type Identity } from '../lib/auth';
+import { bodyHashOf, IDENTITY_HEADER, signInternalIdentity, ANONYMOUS, type Identity } from '../lib/auth';
+import { PERSONS_RETURNED_EXTENSION } from '../lib/person-level';
 import { logger } from '../lib/logger';
 import { metrics } from '../lib/metrics';
 import { tracingEnabled } from '../lib/tracing';
@@ -33,6 +35,8 @@ interface IdentityContext {
   identity?: Identity;
   /** Errors of entity fetches that failed, added to the answer by `subgraphErrorsPlugin`. */
   subgraphErrors?: GraphQLFormattedError[];
+  /** Personal IDs of the persons whose data the subgraphs returned, for the audit. */
+  personsReturned?: Set<string>;
 }
 
 export interface SubgraphClientOptions {
@@ -71,7 +75,6 @@ const BREAKER_MIN_FETCHES = 5;
 const BREAKER_ERROR_PERCENT = 50;
 
 export class SubgraphClient extends RemoteGraphQLDataSource<IdentityContext> {
-  private readonly signatures = new LRUCache<string, string>({ max: 5000, ttl: (INTERNAL_TOKEN_SECONDS / 3) * 1000 });
   private readonly inFlight = new Map<string, Promise<SharedFetch>>();
   readonly breaker: CircuitBreaker<[string, RequestInit], SharedFetch>;
 
@@ -107,7 +110,8 @@ export class SubgraphClient extends RemoteGraphQLDataSource<IdentityContext> {
     const key = `${identityJson}\u0000${init.body}`;
     let shared = this.inFlight.get(key);
     if (!shared) {
-      shared = this.sign(identityJson, init.body).then((signature) => {
+      // Signed per HTTP request: the subgraph refuses a signature it has seen (a replay).
+      shared = signInternalIdentity(this.options.secret, JSON.parse(identityJson) as Identity, bodyHashOf(init.body), this.options.name).then((signature) => {
         const headers: Record<string, string> = { ...init.headers, [IDENTITY_HEADER]: signature };
         // W3C traceparent: the subgraph's spans join this request's trace.
         if (tracingEnabled()) propagation.inject(otelContext.active(), headers);
@@ -157,20 +161,20 @@ export class SubgraphClient extends RemoteGraphQLDataSource<IdentityContext> {
     return new SubgraphFailure('unavailable', `request to ${where} failed: ${e?.cause?.message ?? e?.message ?? String(err)}`);
   }
 
-  private async sign(identityJson: string, body: string): Promise<string> {
-    const bodyHash = bodyHashOf(body);
-    const key = `${identityJson}\u0000${bodyHash}`;
-    let signature = this.signatures.get(key);
-    if (!signature) {
-      signature = await signInternalIdentity(this.options.secret, JSON.parse(identityJson) as Identity, bodyHash);
-      this.signatures.set(key, signature);
-    }
-    return signature;
-  }
-
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<IdentityContext>): Promise<void> {
     const identity = context.identity ?? ANONYMOUS;
     request.http?.headers.set(PENDING_IDENTITY, JSON.stringify({ sub: identity.sub, roles: identity.roles, provinces: identity.provinces, clientAddress: identity.clientAddress }));
+  }
+
+  /** A subgraph's answer says whose person-level data it holds: noted for the audit, and taken out of the answer. */
+  override async didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<IdentityContext>['didReceiveResponse']>>[0]): Promise<GatewayGraphQLResponse> {
+    const persons = response.extensions?.[PERSONS_RETURNED_EXTENSION];
+    if (Array.isArray(persons)) {
+      const noted = ((context as IdentityContext).personsReturned ??= new Set());
+      for (const id of persons) if (typeof id === 'string') noted.add(id);
+      delete response.extensions![PERSONS_RETURNED_EXTENSION];
+    }
+    return response;
   }
 
   /**

@@ -5,13 +5,16 @@
  *   RS256/ES256 with JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE). Claims: `sub`, `roles` (analyst,
  *   officer, admin) and, for officers, `provinces`.
  * - The gateway forwards the identity to every subgraph in a short-lived token of its own
- *   (INTERNAL_SECRET) bound to that very request by a hash of its body; a subgraph refuses any
- *   request without one (401), so subgraphs are reachable only through the gateway.
+ *   (INTERNAL_SECRET) bound to that very request by a hash of its body, to that subgraph by its
+ *   audience, and usable once; a subgraph refuses any request without one, or with one made for
+ *   another body or subgraph or already used (401), so subgraphs are reachable only through the
+ *   gateway, and a captured request cannot be replayed.
  * - Every subgraph enforces the rules below itself (defence in depth): person-level data for
  *   admins, and for officers within their provinces; aggregates for all three roles.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import type { KeyObject } from 'node:crypto';
 import { createLocalJWKSet, importSPKI, jwtVerify, SignJWT, type JWTPayload, type KeyLike } from 'jose';
 import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
@@ -61,6 +64,27 @@ export interface UserTokenConfig {
   JWT_JWKS_FILE?: string;
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
+  /** Seconds a token may live, `exp` minus `iat`; 12 hours when absent. */
+  JWT_MAX_LIFETIME?: number;
+}
+
+export const DEFAULT_MAX_TOKEN_LIFETIME = 12 * 3600;
+
+/**
+ * What a verified token must also be: a string subject (the audit names it), an issue and an
+ * expiry time, and a lifetime within the maximum, so that a leaked token is worth hours, not
+ * forever. Answers why not, or null.
+ */
+export function tokenClaimsProblem(payload: JWTPayload, maxLifetime: number): string | null {
+  if (typeof payload.sub !== 'string' || payload.sub === '') {
+    return `the "sub" claim must be a non-empty string (got ${payload.sub === undefined ? 'none' : typeof payload.sub === 'string' ? 'an empty string' : `a ${typeof payload.sub}`})`;
+  }
+  if (typeof payload.exp !== 'number') return 'the token has no "exp" (expiry time) claim: tokens must expire';
+  if (typeof payload.iat !== 'number') return 'the token has no "iat" (issued at) claim: its lifetime cannot be checked';
+  if (payload.exp - payload.iat > maxLifetime) {
+    return `the token lives ${payload.exp - payload.iat} s (exp - iat), longer than the maximum of ${maxLifetime} s (JWT_MAX_LIFETIME)`;
+  }
+  return null;
 }
 
 /** Verifies callers' bearer tokens: HS256 with a secret, or RS256/ES256 with a public key or a JWKS file. */
@@ -82,21 +106,20 @@ export async function createUserTokenVerifier(config: UserTokenConfig): Promise<
   // A dashboard sends the same token with every request: its verified claims are kept for a
   // few minutes, never past the token's own expiry (checked again on every use).
   const verified = new LRUCache<string, JWTPayload>({ max: 10_000, ttl: 5 * 60 * 1000 });
+  const maxLifetime = config.JWT_MAX_LIFETIME ?? DEFAULT_MAX_TOKEN_LIFETIME;
   return async (token, clientAddress) => {
     const known = verified.get(token);
-    if (known && (known.exp === undefined || known.exp * 1000 > Date.now())) return identityFromClaims(known, clientAddress);
+    if (known && known.exp! * 1000 > Date.now()) return identityFromClaims(known, clientAddress);
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
-        algorithms,
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
-        requiredClaims: ['sub'],
-      });
-      verified.set(token, payload);
-      return identityFromClaims(payload, clientAddress);
+      ({ payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], { algorithms, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
     } catch (err) {
       throw unauthenticated(`Invalid bearer token: ${(err as Error).message}`);
     }
+    const problem = tokenClaimsProblem(payload, maxLifetime);
+    if (problem) throw unauthenticated(`Invalid bearer token: ${problem}`);
+    verified.set(token, payload);
+    return identityFromClaims(payload, clientAddress);
   };
 }
 
@@ -119,22 +142,53 @@ export function bodyHashOf(body: string | Uint8Array): string {
   return crypto.createHash('sha256').update(body).digest('base64url');
 }
 
-export async function signInternalIdentity(secret: string, identity: Identity, bodyHash: string): Promise<string> {
+/** HMAC keys by secret: made once, not for every request signed or verified. */
+const hmacKeys = new Map<string, KeyObject>();
+const hmacKey = (secret: string) => {
+  let key = hmacKeys.get(secret);
+  if (!key) hmacKeys.set(secret, (key = crypto.createSecretKey(Buffer.from(secret, 'utf8'))));
+  return key;
+};
+
+/**
+ * Signs the identity the gateway forwards with one subgraph request: for that subgraph alone
+ * (`aud`), that body alone (`bh`), once (`jti`, a random id the subgraph remembers until the
+ * token expires) and for INTERNAL_TOKEN_SECONDS. A new token for every request: a captured one
+ * can be neither replayed nor sent to another subgraph.
+ */
+export async function signInternalIdentity(secret: string, identity: Identity, bodyHash: string, audience: string): Promise<string> {
   return new SignJWT({ roles: identity.roles, provinces: identity.provinces, addr: identity.clientAddress, bh: bodyHash })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(identity.sub ?? '')
+    .setAudience(audience)
+    .setJti(crypto.randomBytes(12).toString('base64url'))
     .setIssuedAt()
     .setExpirationTime(`${INTERNAL_TOKEN_SECONDS}s`)
-    .sign(new TextEncoder().encode(secret));
+    .sign(hmacKey(secret));
 }
 
-/** The identity a subgraph request carries, or an Error saying why it carries none. */
-export async function verifyInternalIdentity(secret: string, token: string | undefined, bodyHash: string): Promise<Identity> {
+/** A verified forwarded identity, and what its single use is checked by. */
+export interface InternalIdentity {
+  identity: Identity;
+  /** The token's id, to be used once. */
+  jti: string;
+  /** When the token expires (ms since the epoch): its id need not be remembered longer. */
+  expiresAt: number;
+}
+
+/** The identity a subgraph request carries, or an Error saying why it carries none. Its single use is the caller's to check (lib/replay-guard.ts). */
+export async function verifyInternalIdentity(secret: string, token: string | undefined, bodyHash: string, audience: string): Promise<InternalIdentity> {
   if (!token) throw new Error(`missing ${IDENTITY_HEADER} header: subgraphs answer only the gateway`);
-  const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS256'], maxTokenAge: `${INTERNAL_TOKEN_SECONDS}s` });
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, hmacKey(secret), { algorithms: ['HS256'], audience, maxTokenAge: `${INTERNAL_TOKEN_SECONDS}s`, requiredClaims: ['jti', 'exp'] }));
+  } catch (err) {
+    const e = err as Error & { claim?: string };
+    throw new Error(e.claim === 'aud' ? `the identity was signed for another subgraph, not ${audience}` : e.message);
+  }
   if (payload.bh !== bodyHash) throw new Error('the identity was signed for another request');
   const identity = identityFromClaims(payload, typeof payload.addr === 'string' ? payload.addr : null);
-  return { ...identity, sub: identity.sub || null };
+  return { identity: { ...identity, sub: identity.sub || null }, jti: String(payload.jti), expiresAt: payload.exp! * 1000 };
 }
 
 /** A Citizen entity as other subgraphs receive it: its key and, through @requires, where it lives (a two-tier commune's id). */

@@ -44,6 +44,17 @@ const envSchema = z.object({
   JWT_JWKS_FILE: z.string().optional(),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
+  /** The longest a caller's token may live (its `exp` minus its `iat`): `12h`, `90m`, `3600s` or seconds. */
+  JWT_MAX_LIFETIME: duration('12h'),
+  /**
+   * Who may tell the gateway the client's address in X-Forwarded-For: addresses or CIDR ranges
+   * of the proxies in front of it, or `loopback`, `linklocal`, `uniquelocal`, comma-separated
+   * (Express's `trust proxy`). Empty: nobody; the address is the socket's.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
   /** Signs the identity the gateway forwards to the subgraphs; every service must share it. */
   INTERNAL_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   /**
@@ -53,6 +64,16 @@ const envSchema = z.object({
    */
   PERTURBATION_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(14),
+  /** Tokens of a query's text: parsing stops there, before validation reads any of it. */
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(3000),
+  /** Fields of a query once its fragments are expanded (list lengths do not multiply them). */
+  MAX_QUERY_FIELDS: z.coerce.number().int().min(10).default(1000),
+  /** Times one response name may be selected in one selection set, fragments included. */
+  MAX_FIELD_REPEATS: z.coerce.number().int().min(1).default(10),
+  /** Nesting of the variables (and extensions) object of a request. */
+  MAX_VARIABLES_DEPTH: z.coerce.number().int().min(1).default(10),
+  /** Bytes of a query an anonymous caller may send, unless it is a registered operation. */
+  ANONYMOUS_MAX_QUERY_BYTES: z.coerce.number().int().min(100).default(2000),
   MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),
   /** Estimated cost: every field counts once per object it is asked of (lists multiply). */
@@ -68,6 +89,16 @@ const envSchema = z.object({
   SUBGRAPH_BREAKER_RESET_MS: z.coerce.number().int().min(100).default(5_000),
   /** With true, only operations registered in operations/*.graphql are accepted (by hash or text). */
   PERSISTED_OPERATIONS_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Characters of one cell of an import file (lib/import/limits.ts). */
+  IMPORT_MAX_CELL_CHARS: z.coerce.number().int().min(100).default(4096),
+  /** Characters of one CSV record (a line, or several when a quoted value holds line breaks). */
+  IMPORT_MAX_LINE_CHARS: z.coerce.number().int().min(1000).default(65_536),
+  /** Unpacked size of any part of an XLSX workbook (MB), as declared and as read. */
+  IMPORT_MAX_XLSX_ENTRY_MB: z.coerce.number().int().min(1).default(1024),
+  /** Unpacked size of an XLSX workbook's shared strings (MB), which the reader keeps in memory whole. */
+  IMPORT_MAX_SHARED_STRINGS_MB: z.coerce.number().int().min(1).default(100),
+  /** Number of an XLSX workbook's shared strings. */
+  IMPORT_MAX_SHARED_STRINGS: z.coerce.number().int().min(1000).default(2_000_000),
   /** The gateway's response cache for aggregate answers (gateway/response-cache.ts). */
   RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
   /** A safety net only: entries are dropped as soon as a write changes their data, whatever this says. */
@@ -97,6 +128,21 @@ export const FETCH_BAD_PORTS = new Set([
 function checkPort(variable: string, port: number): string | undefined {
   if (FETCH_BAD_PORTS.has(port)) return `  ${variable}: port ${port} is on the fetch standard's list of blocked ports ("bad port"): Node's fetch, which the gateway and npm start use, refuses to connect to it; choose another`;
   return undefined;
+}
+
+/** A duration written `12h`, `90m`, `3600s`, `2d` or as seconds, in seconds. */
+function duration(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const m = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+      if (!m || Number(m[1]) === 0) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration: write it like 12h, 90m, 3600s or 3600 (seconds)` });
+        return z.NEVER;
+      }
+      return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+    });
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

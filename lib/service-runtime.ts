@@ -5,7 +5,8 @@
  */
 import type { Config } from './config';
 import { loadConfig, servicePort } from './config';
-import { dataChanged } from './data-versions';
+import { closeRedis, connectRedis, dataChanged, redisReady } from './data-versions';
+import { RedisReplayGuard } from './replay-guard';
 import { migrate, openDb, type Db } from './db';
 import type { DomainModule } from './domain';
 import { logger } from './logger';
@@ -53,12 +54,18 @@ export async function runService(module: DomainModule): Promise<ServiceHandle> {
     const config = loadConfig();
     const tracing = startTracing(module.name);
     const started = Date.now();
-    const shell = await openSubgraphShell(module.name, { port: servicePort(module.name), host: config.HOST, internalSecret: config.INTERNAL_SECRET });
+    // Every replica of this subgraph shares the identities already used through Redis; without
+    // it, this process remembers them (lib/replay-guard.ts).
+    const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, { failFast: true }) : undefined;
+    if (redis && !(await redisReady(redis, 2000))) logger.warn({ service: module.name }, 'Redis is not reachable: person-level data is refused until it is');
+    const replayGuard = redis ? new RedisReplayGuard(redis, `${config.REDIS_KEY_PREFIX}jti:`) : undefined;
+    const shell = await openSubgraphShell(module.name, { port: servicePort(module.name), host: config.HOST, internalSecret: config.INTERNAL_SECRET, replayGuard });
     let stopping = false;
     const shutdown = async () => {
       if (stopping) return;
       stopping = true;
       await shell.handle.stop();
+      if (redis) await closeRedis(redis);
       await tracing?.shutdown();
       process.exit(0);
     };

@@ -17,7 +17,10 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type GraphQLFormattedError } from 'graphql';
 import { projectRoot } from './areas';
 import { logger } from './logger';
-import { ANONYMOUS, bodyHashOf, DEV_INTERNAL_SECRET, IDENTITY_HEADER, verifyInternalIdentity, type Identity } from './auth';
+import { shortenMessage, shortenValue } from './errors';
+import { ANONYMOUS, bodyHashOf, DEV_INTERNAL_SECRET, IDENTITY_HEADER, verifyInternalIdentity, type Identity, type InternalIdentity } from './auth';
+import { instrumentPersonLevel, PERSONS_RETURNED_EXTENSION, personLevelState, withPersonLevelState } from './person-level';
+import { MemoryReplayGuard, ReplayGuardUnavailable, type ReplayGuard } from './replay-guard';
 import { metrics, metricsText, operationLabel, outcomeOf } from './metrics';
 import { Readiness, startingError } from './readiness';
 import { serverSpan } from './tracing';
@@ -65,7 +68,8 @@ function databaseFailure(error: unknown): string | undefined {
 }
 
 /**
- * Keeps user errors (BAD_USER_INPUT and other coded errors) as they are; says so when the
+ * Keeps user errors (BAD_USER_INPUT and other coded errors), long values they quote cut short
+ * (graphql-js quotes the variables it cannot coerce); says so when the
  * service's database cannot be reached (`DATABASE_UNAVAILABLE`, naming the service: an operator
  * can act on it), and replaces anything else unexpected by a generic message, logged with its
  * stack on the server.
@@ -87,7 +91,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, se
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', ...(service ? { serviceName: service } : {}) } };
   }
   const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-  return { ...formatted, extensions };
+  if ('value' in extensions) extensions.value = shortenValue(extensions.value);
+  return { ...formatted, message: shortenMessage(formatted.message), extensions };
 }
 
 /** Listens on host:port (0 for any free port) and resolves with the port taken. */
@@ -107,6 +112,32 @@ export interface SubgraphOptions<C extends BaseContext> {
   plugins?: ApolloServerPlugin<C>[];
   /** Verifies the gateway's signature; the development secret by default. */
   internalSecret?: string;
+  /** Remembers the forwarded identities already used; this process's memory by default (one replica). */
+  replayGuard?: ReplayGuard;
+}
+
+/** Adds to a subgraph's answer the persons whose data it holds, for the gateway's audit. */
+function personsReturnedPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const persons = personLevelState(contextValue)?.persons;
+          if (!persons?.size || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, [PERSONS_RETURNED_EXTENSION]: [...persons].sort() };
+        },
+      };
+    },
+  };
+}
+
+let replayGuardWarnedAt = 0;
+/** One line a minute while the replay guard's store is down (every request meets it). */
+function warnReplayGuardDown(service: string, err: unknown): void {
+  if (Date.now() - replayGuardWarnedAt < 60_000) return;
+  replayGuardWarnedAt = Date.now();
+  logger.warn({ service, err }, 'replay guard unavailable: person-level data refused until it is back (repeats within a minute are not logged)');
 }
 
 /**
@@ -164,8 +195,10 @@ export async function openSubgraphShell<C extends BaseContext>(name: string, opt
   const mount = async (prepared: SubgraphDefinition<C>) => {
     readiness.phase('starting the GraphQL server');
     def = prepared;
+    const schema = buildSubgraphSchema({ typeDefs: parse(prepared.typeDefs), resolvers: prepared.resolvers as GraphQLResolverMap<unknown> });
+    instrumentPersonLevel(schema);
     apollo = new ApolloServer<C>({
-      schema: buildSubgraphSchema({ typeDefs: parse(prepared.typeDefs), resolvers: prepared.resolvers as GraphQLResolverMap<unknown> }),
+      schema,
       formatError: (formatted, error) => formatError(formatted, error, name),
       includeStacktraceInErrorResponses: false,
       plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(),
@@ -175,21 +208,35 @@ export async function openSubgraphShell<C extends BaseContext>(name: string, opt
         // data versions), and the plugin ran a hook for every field of every entity.
         ApolloServerPluginCacheControlDisabled(),
         requestMetricsPlugin(name),
+        personsReturnedPlugin<C>(),
         ...(options.plugins ?? [])],
     });
     await apollo.start();
     const secret = options.internalSecret ?? DEV_INTERNAL_SECRET;
-    const identities = new WeakMap<express.Request, Identity>();
+    const replayGuard = options.replayGuard ?? new MemoryReplayGuard();
+    const identities = new WeakMap<express.Request, { identity: Identity; replayUnchecked: boolean }>();
     const bodyHashes = new WeakMap<express.Request, string>();
+    const refuse = (res: express.Response, reason: string) => res.status(401).json({ errors: [{ message: `Unauthorized: ${reason}`, extensions: { code: 'UNAUTHENTICATED' } }] });
     // Only the gateway may call a subgraph: a request without a valid signature, made for this
-    // very body, is refused before GraphQL sees it.
+    // very body and this subgraph, and never used before, is refused before GraphQL sees it.
     const requireGateway: express.RequestHandler = async (req, res, next) => {
+      let verified: InternalIdentity;
       try {
-        identities.set(req, await verifyInternalIdentity(secret, req.get(IDENTITY_HEADER), bodyHashes.get(req) ?? bodyHashOf('')));
-        next();
+        verified = await verifyInternalIdentity(secret, req.get(IDENTITY_HEADER), bodyHashes.get(req) ?? bodyHashOf(''), name);
       } catch (err) {
-        res.status(401).json({ errors: [{ message: `Unauthorized: ${(err as Error).message}`, extensions: { code: 'UNAUTHENTICATED' } }] });
+        return void refuse(res, (err as Error).message);
       }
+      let replayUnchecked = false;
+      try {
+        if (!(await replayGuard.firstUse(`${name}:${verified.jti}`, verified.expiresAt))) return void refuse(res, 'this identity was used before: a request is answered once');
+      } catch (err) {
+        if (!(err instanceof ReplayGuardUnavailable)) throw err;
+        // Fail closed for people, open for figures: the request goes on, refused person-level data.
+        replayUnchecked = true;
+        warnReplayGuardDown(name, err);
+      }
+      identities.set(req, { identity: verified.identity, replayUnchecked });
+      next();
     };
     const router = express.Router();
     router.use(
@@ -197,7 +244,12 @@ export async function openSubgraphShell<C extends BaseContext>(name: string, opt
       express.json({ limit: '5mb', verify: (req, _res, bytes) => void bodyHashes.set(req as express.Request, bodyHashOf(bytes)) }),
       serverSpan(name),
       requireGateway,
-      expressMiddleware(apollo, { context: async ({ req }) => prepared.context(identities.get(req) ?? ANONYMOUS) }),
+      expressMiddleware(apollo, {
+        context: async ({ req }) => {
+          const known = identities.get(req);
+          return withPersonLevelState(prepared.context(known?.identity ?? ANONYMOUS), known?.replayUnchecked ?? false);
+        },
+      }),
     );
     graphql = router;
     readiness.markReady();

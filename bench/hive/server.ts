@@ -8,7 +8,7 @@
  * When the graph authenticates (lib/auth.ts), the subgraphs answer only requests carrying the
  * identity the gateway signs for each one; a team running Hive in front of them would have to
  * do the same, so this does it with the graph's own functions, as ours does: verify the
- * caller's bearer token once per request, sign each subgraph request.
+ * caller's bearer token once per request, sign each subgraph request (for that subgraph, once).
  */
 import http from 'node:http';
 import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway';
@@ -24,6 +24,7 @@ function authPlugins(): GatewayPlugin[] {
   // The harness sets JWT_SECRET and INTERNAL_SECRET for every process (bench/lib/auth.ts).
   const verifier = auth.createUserTokenVerifier({ JWT_SECRET: process.env.JWT_SECRET });
   type Identity = Awaited<ReturnType<Awaited<typeof verifier>>>;
+  const subgraphByUrl = new Map(SUBGRAPHS.map((name) => [subgraphUrl(name as Domain), name]));
   const identities = new WeakMap<object, Identity>();
   return [
     {
@@ -32,9 +33,10 @@ function authPlugins(): GatewayPlugin[] {
         const token = header.replace(/^Bearer\s+/i, '');
         if (token) identities.set(context, await (await verifier)(token, null));
       },
-      async onFetch({ context, options, setOptions }) {
+      async onFetch({ context, url, options, setOptions }) {
         const identity = identities.get(context as object) ?? { sub: null, roles: [], provinces: [], clientAddress: null };
-        const signed = await auth.signInternalIdentity(internalSecret, identity, auth.bodyHashOf(String(options.body ?? '')));
+        // Each signature names the subgraph it is for and is used once, as ours are.
+        const signed = await auth.signInternalIdentity(internalSecret, identity, auth.bodyHashOf(String(options.body ?? '')), subgraphByUrl.get(url) ?? '');
         setOptions({ ...options, headers: { ...(options.headers as Record<string, string>), [auth.IDENTITY_HEADER]: signed } });
       },
     },

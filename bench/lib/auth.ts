@@ -19,7 +19,8 @@ export interface AuthModule {
   IDENTITY_HEADER: string;
   signUserToken(secret: string, claims: { sub: string; roles: string[]; provinces?: string[] }, expiresIn?: string): Promise<string>;
   createUserTokenVerifier(config: { JWT_SECRET?: string }): Promise<(token: string, clientAddress: string | null) => Promise<Identity>>;
-  signInternalIdentity(secret: string, identity: Identity, bodyHash: string): Promise<string>;
+  /** `audience`: the subgraph the request goes to (ignored by trees whose signatures name none). */
+  signInternalIdentity(secret: string, identity: Identity, bodyHash: string, audience: string): Promise<string>;
   bodyHashOf(body: string): string;
 }
 

@@ -78,16 +78,29 @@ function calendarDay(text: string): number {
   return VALID_DAY;
 }
 
+// eslint-disable-next-line no-control-regex
+const HIDDEN_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const NUMBER_SHAPE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 export const col = {
-  /** Free text, NFC-normalized so that the same name typed on two systems is the same value. */
+  /**
+   * Free text, NFC-normalized so that the same name typed on two systems is the same value.
+   * Control characters (line breaks, tabs, bells, escapes, C1 codes) and the invisible marks
+   * that reorder displayed text are refused: no name holds them, and served back they can
+   * corrupt a screen, a log line or an export.
+   */
   text(options: { maxLength: number }): Required<string> {
     return {
       required: true,
       parse: (text) => {
         const value = text.normalize('NFC');
-        return value.length > options.maxLength ? new Invalid(`longer than ${options.maxLength} characters (${value.length})`) : value;
+        if (value.length > options.maxLength) return new Invalid(`longer than ${options.maxLength} characters (${value.length})`);
+        const hidden = HIDDEN_CHARACTER.exec(value);
+        if (hidden) {
+          const code = `U+${hidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+          return new Invalid(`contains the invisible character ${code} at character ${hidden.index + 1}: text may not hold control or text-direction characters`);
+        }
+        return value;
       },
     };
   },

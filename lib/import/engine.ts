@@ -27,6 +27,7 @@ import { isIsoDate } from '../periods';
 import { todayInVietnam, type AnyImportDefinition } from './columns';
 import { importDefinition } from './domains';
 import { ImportError, ImportRejected, type Problem } from './problems';
+import { importLimits } from './limits';
 import { openRowSource } from './rows';
 
 export interface ImportProgress {
@@ -149,6 +150,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   // unknown or missing columns is refused without touching anything, even an empty start.
   const source = await openRowSource({
     domain: definition.domain, file, today, dataThrough, structure: options.structure ?? structureOn(today), batchSize, deleting: options.delete ?? false,
+    limits: importLimits(config),
   });
   const summary: ImportSummary = {
     domain: definition.domain, file, format: source.format, rows: 0, dryRun: options.dryRun ?? false,

@@ -12,6 +12,7 @@ import type { AreaStructure } from '../areas';
 import { Invalid, locationProblem, type AnyImportDefinition, type ColumnSet, type ParseContext } from './columns';
 import { importDefinition } from './domains';
 import { IdLines } from './ids';
+import type { ImportLimits } from './limits';
 import { ProblemLog } from './problems';
 import { openTable, type TableRow } from './table';
 
@@ -36,6 +37,7 @@ export interface RowSourceOptions {
   batchSize: number;
   /** A file of records to delete: its one column is the domain's id column; batches hold `{ id, line, position }`. */
   deleting?: boolean;
+  limits: ImportLimits;
 }
 
 export interface RowSource {
@@ -72,6 +74,8 @@ function rowValidator(definition: AnyImportDefinition, ctx: ParseContext) {
     if (row.problems) for (const p of row.problems) (log.add(p), (ok = false));
     const values: Record<string, unknown> = {};
     for (const [name, column] of columns) {
+      // A cell refused as read (too long, not UTF-8) has said what is wrong with it.
+      if (row.problems?.some((p) => p.column === name)) continue;
       const text = row.cells[name];
       if (text === null) {
         values[name] = null;
@@ -104,7 +108,7 @@ export function checkRows(options: RowSourceOptions, log: ProblemLog) {
   const definition: AnyImportDefinition = options.deleting
     ? { ...full, columns: { [full.idColumn]: (full.columns as ColumnSet)[full.idColumn] }, checkRow: undefined, locatedOn: undefined, toFact: (row) => row }
     : full;
-  const table = openTable(options.file, Object.entries(definition.columns as ColumnSet).map(([name, c]) => ({ name, digits: c.digits, mayBeAbsent: c.mayBeAbsent })));
+  const table = openTable(options.file, Object.entries(definition.columns as ColumnSet).map(([name, c]) => ({ name, digits: c.digits, mayBeAbsent: c.mayBeAbsent })), options.limits);
   const validate = rowValidator(definition, { today: options.today, dataThrough: options.dataThrough ?? options.today, structure: options.structure });
   async function* batches(): AsyncGenerator<CheckedBatch> {
     const ids = new IdLines();

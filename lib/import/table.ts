@@ -1,7 +1,8 @@
 /**
  * Reading a CSV or XLSX file as a stream of rows keyed by column name: `{ line, cells }` with
  * every cell as trimmed text or null. Both formats stream (Papa Parse; exceljs's streaming
- * workbook reader), so memory does not grow with the file. Rows come in chunks, whatever was
+ * workbook reader), so memory does not grow with the file; what could make a parser hold too
+ * much at once (one huge record, cell or shared-strings table) is refused first (./limits.ts). Rows come in chunks, whatever was
  * parsed at once, because a promise per row would cost more than the parsing itself.
  *
  * The header is checked before any row is read: every expected column must be present, and no
@@ -11,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
+import { inspectXlsx, RecordLengthGuard, RecordTooLong, refuseFile, type ImportLimits } from './limits';
 import { columnLetter, ImportError, ImportRejected, ProblemLog, type Problem } from './problems';
 
 export type TableFormat = 'csv' | 'xlsx';
@@ -56,7 +58,7 @@ export function tableFormat(file: string): TableFormat {
   throw new ImportError(`${file}: unsupported file type "${ext || '(none)'}"; expected .csv (UTF-8, comma-separated) or .xlsx`);
 }
 
-export function openTable(file: string, columns: readonly ColumnShape[]): Table {
+export function openTable(file: string, columns: readonly ColumnShape[], limits: ImportLimits): Table {
   const format = tableFormat(file);
   let stat: fs.Stats;
   try {
@@ -76,8 +78,9 @@ export function openTable(file: string, columns: readonly ColumnShape[]): Table 
       const opened = input;
       try {
         let sheet: string | undefined;
-        const raw = format === 'csv' ? csvRows(file, opened) : xlsxRows(file, opened, (name) => (sheet = name));
-        yield* keyedRows(file, raw, columns, () => (sheet === undefined ? '' : `; read from the workbook's first sheet, "${sheet}"`));
+        if (format === 'xlsx') await inspectXlsx(file, limits);
+        const raw = format === 'csv' ? csvRows(file, opened, limits.maxLineChars) : xlsxRows(file, opened, (name) => (sheet = name));
+        yield* keyedRows(file, raw, columns, () => (sheet === undefined ? '' : `; read from the workbook's first sheet, "${sheet}"`), limits.maxCellChars);
       } finally {
         opened.destroy();
       }
@@ -85,7 +88,7 @@ export function openTable(file: string, columns: readonly ColumnShape[]): Table 
   };
 }
 
-async function* csvRows(file: string, input: fs.ReadStream): AsyncGenerator<RawRow[]> {
+async function* csvRows(file: string, input: fs.ReadStream, maxLineChars: number): AsyncGenerator<RawRow[]> {
   // Papa Parse hands over what it parsed from each piece of the file, synchronously as the
   // piece arrives; pausing the file stream while chunks wait is the backpressure. (csv-parse,
   // a record at a time through an object stream, took four times as long: 7.5 s against 1.7 s
@@ -101,7 +104,10 @@ async function* csvRows(file: string, input: fs.ReadStream): AsyncGenerator<RawR
   // Records, not physical lines, are counted: a quoted cell may hold a line break, and a
   // spreadsheet shows such a record as one row.
   let line = 0;
-  Papa.parse<string[]>(input, {
+  // Papa Parse keeps a record whole until it ends: a record past the limit stops the read here.
+  const guarded = input.pipe(new RecordLengthGuard(maxLineChars));
+  input.on('error', (err) => guarded.destroy(err));
+  Papa.parse<string[]>(guarded, {
     delimiter: ',',
     skipEmptyLines: false,
     chunk(results) {
@@ -112,7 +118,7 @@ async function* csvRows(file: string, input: fs.ReadStream): AsyncGenerator<RawR
         if (e.type === 'Quotes' && row) row.problem = `not readable as CSV: ${e.message.toLowerCase()}`;
       }
       queue.push(rows);
-      if (queue.length >= 2) input.pause();
+      if (queue.length >= 2) guarded.pause();
       notify();
     },
     complete() {
@@ -134,10 +140,11 @@ async function* csvRows(file: string, input: fs.ReadStream): AsyncGenerator<RawR
         const cell = chunk[0].values[0];
         if (typeof cell === 'string' && cell.startsWith('\uFEFF')) chunk[0].values[0] = cell.slice(1);
       }
-      if (queue.length === 0 && !finished) input.resume();
+      if (queue.length === 0 && !finished) guarded.resume();
       yield chunk;
       continue;
     }
+    if (failure instanceof RecordTooLong) throw refuseFile(file, failure.line, failure.message);
     if (failure) throw new ImportError(`${file}: cannot read the file (${(failure as Error).message ?? failure})`);
     if (finished) break;
     await new Promise<void>((resolve) => (wake = resolve));
@@ -237,7 +244,7 @@ function readHeader(file: string, row: RawRow, columns: readonly ColumnShape[], 
   return byPosition;
 }
 
-async function* keyedRows(file: string, raw: AsyncGenerator<RawRow[]>, columns: readonly ColumnShape[], source: () => string): AsyncGenerator<TableRow[]> {
+async function* keyedRows(file: string, raw: AsyncGenerator<RawRow[]>, columns: readonly ColumnShape[], source: () => string, maxCellChars: number): AsyncGenerator<TableRow[]> {
   // Per row this is the hot loop of both passes: columns by position in an array, and every
   // row's cells cloned from one template so that all rows share one object shape.
   let byPosition: (ColumnShape | undefined)[] | undefined;
@@ -265,7 +272,9 @@ async function* keyedRows(file: string, raw: AsyncGenerator<RawRow[]>, columns: 
           (problems ??= []).push({ line: row.line, position: p, value: text, reason: 'a value in a column without a header' });
           continue;
         }
-        if (text.includes('\uFFFD')) {
+        if (text.length > maxCellChars) {
+          (problems ??= []).push({ line: row.line, column: column.name, position: p, value: text, reason: `longer than ${maxCellChars.toLocaleString('en-US')} characters (IMPORT_MAX_CELL_CHARS): ${text.length.toLocaleString('en-US')}` });
+        } else if (text.includes('\uFFFD')) {
           (problems ??= []).push({ line: row.line, column: column.name, position: p, value: text, reason: 'not UTF-8 text (save the file as "CSV UTF-8")' });
         }
         cells[column.name] = text;

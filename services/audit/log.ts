@@ -1,8 +1,16 @@
 /**
  * The audit log of person-level reads: an append-only table in the audit domain's own
  * database. The gateway appends one record per operation that reads person-level data, before
- * it returns any (lib: gateway/audit.ts); this subgraph lets admins read the log back.
+ * it returns any (gateway/audit.ts); this subgraph lets admins read the log back, by time,
+ * subject or person.
+ *
+ * Records are chained: each stores the hash of the one before it, and a one-row head table holds
+ * the last record's id and hash, updated in the same transaction. Appending starts by updating
+ * the head, which takes its lock (the row's in MySQL, the database's in SQLite), so gateways
+ * writing at once append one after the other. A record altered, deleted or inserted afterwards
+ * breaks the chain, and `npm run audit:verify` (./verify.ts) says where.
  */
+import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { isMysql, type Db } from '../../lib/db';
 
@@ -16,18 +24,97 @@ export interface AuditRecord {
   operationName: string | null;
   /** SHA-256 of the operation's text. */
   operationHash: string;
-  /** The personal IDs the answer contained. */
+  /** The operation's text; null for a registered operation (operations/), which its hash names. */
+  operationText: string | null;
+  /** The variables, as JSON with sorted keys; null when there were none. */
+  variables: string | null;
+  /** The purpose the caller stated (X-Purpose). */
+  purpose: string | null;
+  /** Every person the read concerned: asked for or returned. */
   personalIds: string[];
+  /** Personal IDs among the operation's arguments and variables. */
+  requestedPersonalIds: string[];
+  /** Persons whose data the answer held, whether or not it showed their ID. */
+  returnedPersonalIds: string[];
   clientAddress: string | null;
   outcome: AuditOutcome;
   /** The errors that denied access, if any. */
   detail: string | null;
 }
 
+export interface StoredAuditRecord extends AuditRecord {
+  id: number;
+  /** The hash of the record before this one (64 zeros for the first). */
+  previousHash: string;
+  /** SHA-256 of the previous hash and this record's content. */
+  hash: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+const TABLE = 'audit_log';
+const PERSONS = 'audit_log_persons';
+const HEAD = 'audit_chain_head';
+
+/** Limits of the columns: longer values are cut before hashing, so the row stored is the row hashed. */
+const COLUMN_CHARS = { subject: 200, operation_name: 200, client_address: 64, purpose: 500 } as const;
+
+/** A record as its table row (without id and hashes): the form that is hashed and stored. */
+function toRow(r: AuditRecord) {
+  const cut = (v: string | null, n: number) => (v === null ? null : v.slice(0, n));
+  return {
+    at: r.at,
+    subject: cut(r.subject, COLUMN_CHARS.subject),
+    roles: r.roles.join(','),
+    operation_name: cut(r.operationName, COLUMN_CHARS.operation_name),
+    operation_hash: r.operationHash,
+    operation_text: r.operationText,
+    variables: r.variables,
+    purpose: cut(r.purpose, COLUMN_CHARS.purpose),
+    personal_ids: r.personalIds.join(';'),
+    requested_ids: r.requestedPersonalIds.join(';'),
+    returned_ids: r.returnedPersonalIds.join(';'),
+    client_address: cut(r.clientAddress, COLUMN_CHARS.client_address),
+    outcome: r.outcome,
+    detail: r.detail,
+  };
+}
+type AuditRow = ReturnType<typeof toRow>;
+
+/** The hash that chains a row (as stored, id included) to the one before it. */
+export function chainHash(previousHash: string, id: number, row: AuditRow): string {
+  const content = JSON.stringify([
+    id,
+    row.at,
+    row.subject ?? null,
+    row.roles,
+    row.operation_name ?? null,
+    row.operation_hash,
+    row.operation_text ?? null,
+    row.variables ?? null,
+    row.purpose ?? null,
+    row.personal_ids,
+    row.requested_ids ?? '',
+    row.returned_ids ?? '',
+    row.client_address ?? null,
+    row.outcome,
+    row.detail ?? null,
+  ]);
+  return crypto.createHash('sha256').update(previousHash).update('\n').update(content).digest('hex');
+}
+
+/** UPDATE and DELETE refused by the database itself, whoever connects (`ops`: which). */
+async function appendOnly(db: Knex, table: string, ops: ('UPDATE' | 'DELETE')[]): Promise<void> {
+  for (const op of ops) {
+    const name = `${table}_no_${op.toLowerCase()}`;
+    if (isMysql(db as Db)) await db.raw(`CREATE TRIGGER ${name} BEFORE ${op} ON ${table} FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${table} is append-only'`);
+    else await db.raw(`CREATE TRIGGER ${name} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`);
+  }
+}
+
 export const auditMigrations: Record<string, Knex.Migration> = {
   '001_audit_log': {
     async up(db) {
-      await db.schema.createTable('audit_log', (t) => {
+      await db.schema.createTable(TABLE, (t) => {
         t.bigIncrements('id').primary();
         t.string('at', 24).notNullable().index();
         t.string('subject', 200).nullable().index();
@@ -39,54 +126,125 @@ export const auditMigrations: Record<string, Knex.Migration> = {
         t.string('outcome', 10).notNullable();
         t.text('detail').nullable();
       });
-      // Append-only in the database itself, whoever connects.
-      if (isMysql(db as Db)) {
-        for (const op of ['UPDATE', 'DELETE']) {
-          await db.raw(`CREATE TRIGGER audit_log_no_${op.toLowerCase()} BEFORE ${op} ON audit_log FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit_log is append-only'`);
-        }
-      } else {
-        for (const op of ['UPDATE', 'DELETE']) {
-          await db.raw(`CREATE TRIGGER audit_log_no_${op.toLowerCase()} BEFORE ${op} ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`);
-        }
-      }
+      await appendOnly(db, TABLE, ['UPDATE', 'DELETE']);
     },
     async down(db) {
-      await db.schema.dropTable('audit_log');
+      await db.schema.dropTable(TABLE);
+    },
+  },
+  '002_who_read_whom_chained': {
+    async up(db) {
+      await db.schema.alterTable(TABLE, (t) => {
+        t.text('operation_text', 'mediumtext').nullable();
+        t.text('variables', 'mediumtext').nullable();
+        t.string('purpose', COLUMN_CHARS.purpose).nullable();
+        t.text('requested_ids').nullable();
+        t.text('returned_ids').nullable();
+        t.string('prev_hash', 64).nullable();
+        t.string('hash', 64).nullable();
+      });
+      // Every read of one person, by the index of the persons each record names.
+      await db.schema.createTable(PERSONS, (t) => {
+        t.string('personal_id', 12).notNullable();
+        t.bigInteger('audit_id').notNullable();
+        t.primary(['personal_id', 'audit_id']);
+      });
+      await db.schema.createTable(HEAD, (t) => {
+        t.integer('id').primary();
+        t.bigInteger('last_id').notNullable();
+        t.string('hash', 64).notNullable();
+      });
+      // Records written before the chain existed are chained now, in id order (the triggers
+      // make way for it, then come back).
+      for (const op of ['update', 'delete']) await db.raw(`DROP TRIGGER IF EXISTS ${TABLE}_no_${op}`);
+      let previous = GENESIS_HASH;
+      let lastId = 0;
+      for (let after = 0; ; ) {
+        const rows = await db(TABLE).where('id', '>', after).orderBy('id').limit(1000);
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          const id = Number(row.id);
+          const hash = chainHash(previous, id, { ...row, requested_ids: '', returned_ids: String(row.personal_ids) });
+          await db(TABLE).where({ id }).update({ requested_ids: '', returned_ids: row.personal_ids, prev_hash: previous, hash });
+          const persons = String(row.personal_ids).split(';').filter(Boolean);
+          if (persons.length) await db(PERSONS).insert(persons.map((p) => ({ personal_id: p, audit_id: id })));
+          previous = hash;
+          lastId = id;
+        }
+        after = lastId;
+      }
+      await db(HEAD).insert({ id: 1, last_id: lastId, hash: previous });
+      await appendOnly(db, TABLE, ['UPDATE', 'DELETE']);
+      await appendOnly(db, PERSONS, ['UPDATE', 'DELETE']);
+      await appendOnly(db, HEAD, ['DELETE']);
+    },
+    async down(db) {
+      await db.schema.dropTable(HEAD);
+      await db.schema.dropTable(PERSONS);
     },
   },
 };
 
-export async function appendAudit(db: Db, record: AuditRecord): Promise<void> {
-  await db('audit_log').insert({
-    at: record.at,
-    subject: record.subject,
-    roles: record.roles.join(','),
-    operation_name: record.operationName,
-    operation_hash: record.operationHash,
-    personal_ids: record.personalIds.join(';'),
-    client_address: record.clientAddress,
-    outcome: record.outcome,
-    detail: record.detail,
+/** Appends a record at the end of the chain; answers it as stored. */
+export async function appendAudit(db: Db, record: AuditRecord): Promise<StoredAuditRecord> {
+  const row = toRow(record);
+  return db.transaction(async (trx) => {
+    // A write first: it takes the head's lock before anything is read, so that two gateways
+    // never chain two records to the same predecessor.
+    await trx(HEAD).where({ id: 1 }).increment('last_id', 1);
+    const head = await trx(HEAD).where({ id: 1 }).first();
+    const id = Number(head.last_id);
+    const previousHash = String(head.hash);
+    const hash = chainHash(previousHash, id, row);
+    await trx(TABLE).insert({ id, ...row, prev_hash: previousHash, hash });
+    if (record.personalIds.length) await trx(PERSONS).insert(record.personalIds.map((p) => ({ personal_id: p, audit_id: id })));
+    await trx(HEAD).where({ id: 1 }).update({ hash });
+    return { ...record, id, previousHash, hash };
   });
 }
 
 export const AUDIT_PAGE_LIMIT = 1000;
 
-/** Records from `from` to `to` (ISO timestamps, `to` exclusive), optionally of one subject, oldest first. */
-export async function readAudit(db: Db, from: string, to: string, subject?: string | null): Promise<(AuditRecord & { id: number })[]> {
-  const q = db('audit_log').where('at', '>=', from).andWhere('at', '<', to).orderBy('id').limit(AUDIT_PAGE_LIMIT);
-  if (subject) q.andWhere('subject', subject);
-  const rows = await q;
-  return rows.map((r) => ({
+const ids = (v: unknown) => String(v ?? '').split(';').filter(Boolean);
+
+/** A stored row as a record. */
+export function fromRow(r: Record<string, any>): StoredAuditRecord {
+  return {
     id: Number(r.id),
     at: r.at,
     subject: r.subject ?? null,
     roles: String(r.roles).split(',').filter(Boolean),
     operationName: r.operation_name ?? null,
     operationHash: r.operation_hash,
-    personalIds: String(r.personal_ids).split(';').filter(Boolean),
+    operationText: r.operation_text ?? null,
+    variables: r.variables ?? null,
+    purpose: r.purpose ?? null,
+    personalIds: ids(r.personal_ids),
+    requestedPersonalIds: ids(r.requested_ids),
+    returnedPersonalIds: ids(r.returned_ids),
     clientAddress: r.client_address ?? null,
     outcome: r.outcome,
     detail: r.detail ?? null,
-  }));
+    previousHash: r.prev_hash ?? GENESIS_HASH,
+    hash: r.hash ?? '',
+  };
 }
+
+export interface AuditFilter {
+  /** ISO timestamps, `to` exclusive. */
+  from: string;
+  to: string;
+  subject?: string | null;
+  /** Records that asked for or returned this person. */
+  personalId?: string | null;
+}
+
+/** Records matching the filter, oldest first, at most AUDIT_PAGE_LIMIT. */
+export async function readAudit(db: Db, filter: AuditFilter): Promise<StoredAuditRecord[]> {
+  const q = db(`${TABLE} as a`).select('a.*').where('a.at', '>=', filter.from).andWhere('a.at', '<', filter.to).orderBy('a.id').limit(AUDIT_PAGE_LIMIT);
+  if (filter.subject) q.andWhere('a.subject', filter.subject);
+  if (filter.personalId) q.join(`${PERSONS} as p`, 'p.audit_id', 'a.id').andWhere('p.personal_id', filter.personalId);
+  return (await q).map(fromRow);
+}
+
+export const AUDIT_TABLES = { log: TABLE, persons: PERSONS, head: HEAD } as const;

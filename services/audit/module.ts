@@ -3,6 +3,7 @@ import { databaseSubgraph, type DomainModule } from '../../lib/domain';
 import { forbidden, isAdmin, requireAnyRole, type Identity } from '../../lib/auth';
 import { badInput } from '../../lib/errors';
 import { isIsoDate } from '../../lib/periods';
+import { assertPersonalId } from '../../lib/personal-id';
 import type { Db } from '../../lib/db';
 import { auditMigrations, readAudit } from './log';
 
@@ -18,16 +19,26 @@ function instant(text: string, argumentName: string, endOfDay: boolean): string 
   return new Date(ms).toISOString();
 }
 
+/** Bounds of a search without `from` or `to`: every record. */
+const EARLIEST = '0000-01-01T00:00:00.000Z';
+const LATEST = '9999-12-31T23:59:59.999Z';
+
 export const auditModule: DomainModule = {
   name: 'audit',
   migrations: auditMigrations,
   createSubgraph: ({ db }) =>
     databaseSubgraph('audit', db!, {
       Query: {
-        auditLog: (_: unknown, args: { from: string; to: string; subject?: string | null }, ctx: { identity: Identity; db: Db }) => {
+        auditLog: (_: unknown, args: { from?: string | null; to?: string | null; subject?: string | null; personalId?: string | null }, ctx: { identity: Identity; db: Db }) => {
           requireAnyRole(ctx.identity, 'the audit log');
           if (!isAdmin(ctx.identity)) throw forbidden('Only admins may read the audit log');
-          return readAudit(ctx.db, instant(args.from, 'from', false), instant(args.to, 'to', true), args.subject);
+          if (args.personalId != null) assertPersonalId(args.personalId, 'personalId');
+          return readAudit(ctx.db, {
+            from: args.from == null ? EARLIEST : instant(args.from, 'from', false),
+            to: args.to == null ? LATEST : instant(args.to, 'to', true),
+            subject: args.subject,
+            personalId: args.personalId,
+          });
         },
       },
     }, (identity) => ({ identity, db: db! })),

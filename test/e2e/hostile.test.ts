@@ -9,6 +9,7 @@ import { startGateway } from '../../gateway/server';
 import { citizenFacts } from '../../services/residency/facts';
 import { startGraph, testDatabases, tokenFor, type RunningGraph } from '../helpers/graph';
 import { makeFixture } from '../helpers/fixture';
+import { attacks, bodyText } from '../helpers/attacks';
 
 const fixture = makeFixture('hostile', 4);
 const someone = fixture.citizens[0].personalId;
@@ -45,7 +46,11 @@ function corpus(): Case[] {
     { name: 'mutation on a read-only graph', body: json('mutation { deleteEverything }') },
     { name: 'subscription', body: json('subscription { nation { code } }') },
     { name: 'GET with a query', body: '', method: 'GET' },
+    { name: 'persisted-query hash that is not its text', body: JSON.stringify({ query: '{ nation { code } }', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } }) },
+    { name: 'unknown persisted-query hash alone', body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } } }) },
   ];
+  // The attacks on the gateway's own work (test/helpers/attacks.ts), as their bodies.
+  for (const attack of attacks()) cases.push({ name: attack.name, body: bodyText(attack) });
   for (const value of SQL) {
     cases.push(
       { name: `SQL in a province code: ${value.slice(0, 20)}`, body: json('query($v: String!) { province(code: $v) { name } }', { v: value }) },
@@ -97,6 +102,9 @@ describe.each(testDatabases())('hostile requests on $label', (database) => {
       expect({ case: c.name, status: res.status < 500 }).toEqual({ case: c.name, status: true });
       expect({ case: c.name, refused }).toEqual({ case: c.name, refused: true });
       expect(text).not.toMatch(/at .+\.(ts|js):\d+|stacktrace/);
+      // No refusal echoes a large input back (a 90 kB argument, 10,000 levels of variables).
+      const longest = Math.max(0, ...((body?.errors ?? []) as { message: string }[]).map((e) => e.message.length));
+      expect({ case: c.name, longestMessage: longest <= 1100 }).toEqual({ case: c.name, longestMessage: true });
     }
     expect(await counts()).toEqual(before);
     const after = await graph.queryGateway(`{ nation { code } citizen(id: "${someone}") { id } }`);

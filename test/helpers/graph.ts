@@ -13,6 +13,7 @@ import { loadConfig } from '../../lib/config';
 import { dataChanged } from '../../lib/data-versions';
 import { dropAllTables, openDb, type Db } from '../../lib/db';
 import { prepareDomain } from '../../lib/service-runtime';
+import type { ReplayGuard } from '../../lib/replay-guard';
 import { startSubgraph, type ServiceHandle } from '../../lib/subgraph';
 import { startGateway } from '../../gateway/server';
 import { DOMAIN_MODULES } from '../../services/registry';
@@ -89,7 +90,12 @@ export interface RunningGraph {
 export async function startGraph(
   config: Config,
   seed?: (dbs: Record<string, Db>) => Promise<void>,
-  options: { /** Where the gateway finds each subgraph (a fault proxy in front of one, say); the subgraphs' own URLs by default. */ gatewayUrls?: (urls: Record<string, string>) => Promise<Record<string, string>> } = {},
+  options: {
+    /** Where the gateway finds each subgraph (a fault proxy in front of one, say); the subgraphs' own URLs by default. */
+    gatewayUrls?: (urls: Record<string, string>) => Promise<Record<string, string>>;
+    /** Each subgraph's store of identities already used; this process's memory by default. */
+    replayGuard?: (subgraph: string) => ReplayGuard;
+  } = {},
 ): Promise<RunningGraph> {
   const dbs: Record<string, Db> = {};
   for (const m of DOMAIN_MODULES) {
@@ -119,6 +125,7 @@ export async function startGraph(
       await startSubgraph(p.definition, {
         port: 0,
         plugins: [{ requestDidStart: async () => void subgraphRequests[name]++ }],
+        replayGuard: options.replayGuard?.(name),
       }),
     );
   }
@@ -150,13 +157,13 @@ export async function startGraph(
   };
 }
 
-/** Posts to a subgraph directly, as the gateway would: with an identity signed for that request. */
-export async function postToSubgraph(url: string, query: string, variables: Record<string, unknown> | undefined, identity: Partial<Identity> = { roles: ['admin'] }): Promise<any> {
+/** Posts to a subgraph directly, as the gateway would: with an identity signed for that request and that subgraph. */
+export async function postToSubgraph(url: string, subgraph: string, query: string, variables: Record<string, unknown> | undefined, identity: Partial<Identity> = { roles: ['admin'] }): Promise<any> {
   const full: Identity = { sub: 'test', roles: [], provinces: [], clientAddress: '127.0.0.1', ...identity };
   const body = JSON.stringify({ query, variables });
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signInternalIdentity(DEV_INTERNAL_SECRET, full, bodyHashOf(body)) },
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signInternalIdentity(DEV_INTERNAL_SECRET, full, bodyHashOf(body), subgraph) },
     body,
   });
   return res.json();

@@ -33,7 +33,7 @@ afterAll(async () => {
   for (const h of Object.values(handles)) await h.stop();
 });
 
-const post = (name: string, query: string, variables?: Record<string, unknown>) => postToSubgraph(handles[name].url, query, variables);
+const post = (name: string, query: string, variables?: Record<string, unknown>) => postToSubgraph(handles[name].url, name, query, variables);
 
 const ENTITIES = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on AreaStats { areaId period FIELDS } } }';
 
