@@ -41,6 +41,7 @@ import { graphqlParamsOf, MemoryCacheStore, RedisCacheStore, ResponseCache, subg
 import { RateLimiter } from './rate-limit';
 import { GraphReadiness } from './readiness';
 import { measureRequests, outcomePlugin } from './request-metrics';
+import { PersonScope, personScopePlugin } from './person-scope';
 import { SubgraphClient, subgraphErrorsPlugin } from './subgraph-client';
 import { SupergraphSource } from './supergraph-watch';
 
@@ -115,10 +116,20 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
 
   const supergraphFile = options.supergraphSdl === undefined ? path.resolve(projectRoot(), config.SUPERGRAPH_FILE) : null;
   const supergraph = new SupergraphSource(supergraphFile, options.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_FILE), config.SUPERGRAPH_POLL_MS);
+  // Officers read the persons registered in their provinces, whatever the path (gateway/person-scope.ts).
+  const personScope = new PersonScope(options.subgraphUrls.residency ?? '', internalSecret, config.SUBGRAPH_TIMEOUT_MS);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.hook(),
     buildService: ({ name, url }) =>
-      new SubgraphClient({ name, url: options.subgraphUrls[name] ?? url!, secret: internalSecret, timeoutMs: config.SUBGRAPH_TIMEOUT_MS, breakerResetMs: config.SUBGRAPH_BREAKER_RESET_MS }),
+      new SubgraphClient({
+        name,
+        url: options.subgraphUrls[name] ?? url!,
+        secret: internalSecret,
+        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        breakerResetMs: config.SUBGRAPH_BREAKER_RESET_MS,
+        // Residency applies the rule to the citizens it serves; every other answer naming persons is checked.
+        personScope: name === 'residency' ? undefined : personScope,
+      }),
     // What an answer depends on, for the response cache's invalidation.
     experimental_didResolveQueryPlan: ({ queryPlan, requestContext }) => {
       (requestContext.context as GatewayContext).planSubgraphs = [...subgraphsOfPlan(queryPlan.node)];
@@ -169,6 +180,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
       subgraphErrorsPlugin(),
       persistedOperationsPlugin(persisted, config.PERSISTED_OPERATIONS_ONLY),
       accessPlugin(config),
+      personScopePlugin(personScope),
       auditPlugin(auditDb, (hash) => persisted.hashes.has(hash)),
       responseCachePlugin(),
       exportPlugin(),

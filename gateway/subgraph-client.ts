@@ -26,12 +26,13 @@ import { GraphQLError, Kind, parse, type DocumentNode, type GraphQLFormattedErro
 import type { ApolloServerPlugin } from '@apollo/server';
 import { bodyHashOf, IDENTITY_HEADER, signInternalIdentity, ANONYMOUS, type Identity } from '../lib/auth';
 import { PERSONS_RETURNED_EXTENSION } from '../lib/person-level';
+import { outOfScopeError, type PersonScope, type PersonScopeContext } from './person-scope';
 import { logger } from '../lib/logger';
 import { metrics } from '../lib/metrics';
 import { tracingEnabled } from '../lib/tracing';
 
 /** What a `GatewayContext` must hold for the client: who is asking, and where to leave errors. */
-interface IdentityContext {
+interface IdentityContext extends PersonScopeContext {
   identity?: Identity;
   /** Errors of entity fetches that failed, added to the answer by `subgraphErrorsPlugin`. */
   subgraphErrors?: GraphQLFormattedError[];
@@ -47,6 +48,8 @@ export interface SubgraphClientOptions {
   timeoutMs: number;
   /** How long an open circuit refuses before it lets one fetch probe the subgraph. */
   breakerResetMs: number;
+  /** Checks the persons an answer names against an officer's provinces (all but residency's answers, which it checks itself). */
+  personScope?: PersonScope;
 }
 
 /** A subgraph's answer, kept as text so that every request sharing it parses its own copy. */
@@ -166,14 +169,20 @@ export class SubgraphClient extends RemoteGraphQLDataSource<IdentityContext> {
     request.http?.headers.set(PENDING_IDENTITY, JSON.stringify({ sub: identity.sub, roles: identity.roles, provinces: identity.provinces, clientAddress: identity.clientAddress }));
   }
 
-  /** A subgraph's answer says whose person-level data it holds: noted for the audit, and taken out of the answer. */
+  /**
+   * A subgraph's answer says whose person-level data it holds: taken out of the answer, checked
+   * against an officer's provinces (an answer naming anyone outside them is replaced by the
+   * refusal, nothing of it used), and noted for the audit.
+   */
   override async didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<IdentityContext>['didReceiveResponse']>>[0]): Promise<GatewayGraphQLResponse> {
     const persons = response.extensions?.[PERSONS_RETURNED_EXTENSION];
-    if (Array.isArray(persons)) {
-      const noted = ((context as IdentityContext).personsReturned ??= new Set());
-      for (const id of persons) if (typeof id === 'string') noted.add(id);
-      delete response.extensions![PERSONS_RETURNED_EXTENSION];
-    }
+    if (!Array.isArray(persons)) return response;
+    delete response.extensions![PERSONS_RETURNED_EXTENSION];
+    const ids = persons.filter((id): id is string => typeof id === 'string');
+    const ctx = context as IdentityContext;
+    if (this.options.personScope && (await this.options.personScope.refuses(ctx, ids))) return refusedAnswer(response);
+    const noted = (ctx.personsReturned ??= new Set());
+    for (const id of ids) noted.add(id);
     return response;
   }
 
@@ -226,6 +235,26 @@ export class SubgraphClient extends RemoteGraphQLDataSource<IdentityContext> {
       extensions: { code, serviceName: name, reason, ...(kind === 'circuit_open' ? { circuit: 'open' } : {}), responsePath: fields.map((f) => f.join('.')) },
     });
   }
+}
+
+/**
+ * A subgraph's answer replaced by the person-scope refusal: every field it answered null, with
+ * one error at each, as the subgraph's own refusal of an unknown ID reads, so that an officer
+ * cannot tell the two apart. Errors the subgraph gave stay.
+ */
+function refusedAnswer(response: GatewayGraphQLResponse): GatewayGraphQLResponse {
+  const data = (response.data ?? {}) as Record<string, unknown>;
+  const errors = [...(response.errors ?? [])];
+  if (Array.isArray(data._entities)) {
+    data._entities.forEach((e, i) => e !== null && errors.push({ ...outOfScopeError(), path: ['_entities', i] }));
+    return { data: { _entities: data._entities.map(() => null) }, errors };
+  }
+  const nulls: Record<string, null> = {};
+  for (const [field, value] of Object.entries(data)) {
+    nulls[field] = null;
+    if (value !== null) errors.push({ ...outOfScopeError(), path: [field] });
+  }
+  return { data: nulls, errors };
 }
 
 function httpReason(r: { status: number; statusText: string; text?: string; body?: unknown }): string {

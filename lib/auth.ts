@@ -240,13 +240,43 @@ export function mayReadPersonIn(identity: Identity, area: Area): boolean {
   return isAdmin(identity) || withinScope(identity, area);
 }
 
-/** Throws UNAUTHENTICATED or FORBIDDEN unless the caller may read person-level data of this commune. */
+/**
+ * The one refusal of person-level data outside an officer's provinces, whatever the path: a
+ * citizen, a record naming a person, an unknown personal or record ID. It names no commune or
+ * province and reads the same for an unknown ID as for someone registered elsewhere, so that
+ * refusals tell nothing about where a person lives, or whether they exist.
+ */
+export const OUT_OF_SCOPE_MESSAGE =
+  'Not allowed: person-level data is for admins, and for officers of the provinces where every person it names is registered (an ID that is unknown is refused the same way)';
+
+export const outOfScope = (): GraphQLError => forbidden(OUT_OF_SCOPE_MESSAGE);
+
+/** An officer's answer may not hold this unit's people: refused alike whether known or not. */
+export const isOfficerOnly = (identity: Identity) => identity.roles.includes('officer') && !isAdmin(identity);
+
+/** Throws UNAUTHENTICATED or FORBIDDEN unless the caller may read person-level data of people living in this unit. */
 export function requirePersonAccess(identity: Identity, area: Area, what: string): void {
   if (identity.roles.length === 0) throw unauthenticated(`Authentication required to read ${what}`);
-  if (!mayReadPersonIn(identity, area)) {
-    const scope = identity.roles.includes('officer') ? `outside your provinces (${identity.provinces.join(', ') || 'none'})` : `with roles ${identity.roles.join(', ')}`;
-    throw forbidden(`Not allowed to read ${what} ${scope}: person-level data is for officers of the province and admins`);
+  if (!identity.roles.includes('officer') && !isAdmin(identity)) {
+    throw forbidden(`Not allowed to read ${what} with roles ${identity.roles.join(', ')}: person-level data is for officers and admins`);
   }
+  if (!mayReadPersonIn(identity, area)) throw outOfScope();
+}
+
+/**
+ * A record that names persons (a parcel's owner, a marriage's spouses, an e-health book's or a
+ * request's holder), as a subgraph may hand it to the gateway. Whether the persons are registered
+ * in an officer's provinces is known to residency alone: the gateway checks every person a
+ * subgraph's answer names before any of it reaches an officer (gateway/person-scope.ts). Here: an
+ * unknown record is refused to an officer as one outside their scope would be, and a record that
+ * names nobody is an officer's when its place is in their provinces.
+ */
+export function readableRecord<R>(identity: Identity, record: R | null, persons: (r: R) => readonly (string | null)[], place: (r: R) => Area): R | null {
+  if (!isOfficerOnly(identity)) return record;
+  if (!record) throw outOfScope();
+  if (persons(record).some((p) => p)) return record;
+  if (!mayReadPersonIn(identity, place(record))) throw outOfScope();
+  return record;
 }
 
 /** Throws unless the caller may read person-level data at all (before knowing whose). */

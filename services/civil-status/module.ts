@@ -6,7 +6,7 @@ import { getFacts } from '../../lib/fact-store';
 import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields } from '../../lib/figures';
 import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
-import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
+import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { seedFromDemo } from '../../lib/seed';
 import { type CivilStatusMetric, civilRecordFacts, civilStatusMigrations, civilStatusSummary, type CivilRecord, civilRecordPlacement } from './facts';
 
@@ -46,9 +46,7 @@ const resolvers = {
   Query: {
     civilStatusRecord: async (_: unknown, { id }: { id: string }, ctx: Context) => {
       requirePersonRole(ctx.identity, 'civil status records');
-      const record = await ctx.records.load(id);
-      if (record) requirePersonAccess(ctx.identity, civilRecordPlacement(record).newUnit, `civil status record ${id}`);
-      return record;
+      return readableRecord(ctx.identity, await ctx.records.load(id), (r) => r.personalIds, (r) => civilRecordPlacement(r).newUnit);
     },
   },
   CivilStatusRecord: {

@@ -7,7 +7,7 @@ import { factsByColumn } from '../../lib/lookup';
 import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields } from '../../lib/figures';
 import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
-import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
+import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { seedFromDemo } from '../../lib/seed';
 import { type HealthMetric, healthMigrations, healthRecordFacts, healthSummary, type HealthRecord, healthRecordPlacement } from './facts';
 
@@ -33,9 +33,7 @@ const resolvers = {
   Query: {
     eHealthRecord: async (_: unknown, { id }: { id: string }, ctx: Context) => {
       requirePersonRole(ctx.identity, 'e-health books');
-      const record = await ctx.records.load(id);
-      if (record) requirePersonAccess(ctx.identity, healthRecordPlacement(record).newUnit, `e-health book ${id}`);
-      return record;
+      return readableRecord(ctx.identity, await ctx.records.load(id), (r) => [r.personalId], (r) => healthRecordPlacement(r).newUnit);
     },
   },
   EHealthRecord: {

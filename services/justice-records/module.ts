@@ -7,7 +7,7 @@ import { factsByColumn } from '../../lib/lookup';
 import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields } from '../../lib/figures';
 import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
-import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
+import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { seedFromDemo } from '../../lib/seed';
 import { type JusticeMetric, daysColumn, justiceMigrations, justiceSummary, MAX_TRACKED_DAYS, medianDays, requestFacts, type CriminalRecordRequest, requestPlacement } from './facts';
 
@@ -39,9 +39,7 @@ const resolvers = {
   Query: {
     criminalRecordRequest: async (_: unknown, { id }: { id: string }, ctx: Context) => {
       requirePersonRole(ctx.identity, 'criminal record certificate requests');
-      const request = await ctx.requests.load(id);
-      if (request) requirePersonAccess(ctx.identity, requestPlacement(request).newUnit, `criminal record certificate request ${id}`);
-      return request;
+      return readableRecord(ctx.identity, await ctx.requests.load(id), (r) => [r.personalId], (r) => requestPlacement(r).newUnit);
     },
   },
   CriminalRecordRequest: {

@@ -7,7 +7,7 @@ import { factsByColumn } from '../../lib/lookup';
 import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields } from '../../lib/figures';
 import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
-import { requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
+import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { seedFromDemo } from '../../lib/seed';
 import { type LandMetric, landMigrations, landSummary, parcelFacts, type Parcel, parcelPlacement } from './facts';
 
@@ -32,17 +32,12 @@ const resolvers = {
   Query: {
     parcel: async (_: unknown, { id }: { id: string }, ctx: Context) => {
       requirePersonRole(ctx.identity, 'parcels and their owners');
-      const parcel = await ctx.parcels.load(id);
-      if (parcel) requirePersonAccess(ctx.identity, parcelPlacement(parcel).newUnit, `parcel ${id}`);
-      return parcel;
+      return readableRecord(ctx.identity, await ctx.parcels.load(id), (p) => [p.ownerPersonalId], (p) => parcelPlacement(p).newUnit);
     },
   },
   Parcel: {
-    __resolveReference: async (ref: { id: string }, ctx: Context) => {
-      const parcel = await ctx.parcels.load(ref.id);
-      if (parcel) requirePersonAccess(ctx.identity, parcelPlacement(parcel).newUnit, `parcel ${ref.id}`);
-      return parcel;
-    },
+    __resolveReference: async (ref: { id: string }, ctx: Context) =>
+      readableRecord(ctx.identity, await ctx.parcels.load(ref.id), (p) => [p.ownerPersonalId], (p) => parcelPlacement(p).newUnit),
     id: (p: Parcel) => p.parcelId,
     commune: (p: Parcel) => ({ id: parcelPlacement(p).newUnit.id }),
   },

@@ -9,7 +9,7 @@ import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields
 import { assertPersonalId } from '../../lib/personal-id';
 import { badInput } from '../../lib/errors';
 import { todayFor } from '../../lib/today';
-import { requirePersonAccess, requirePersonRole, type Identity } from '../../lib/auth';
+import { isOfficerOnly, outOfScope, requirePersonAccess, requirePersonRole, type Identity } from '../../lib/auth';
 import { citizenFacts, citizenPlacement, residencyMigrations, residencySummary, type Citizen, type ResidencyMetric } from './facts';
 
 const MAX_PAGE = 500;
@@ -80,11 +80,19 @@ function createContext(db: Db, identity: Identity, today: string) {
 }
 type Context = ReturnType<typeof createContext>;
 
-/** A citizen, if the caller may read them: FORBIDDEN for one registered outside an officer's provinces. */
+/**
+ * A citizen, if the caller may read them. An officer is refused, in the same words, a citizen
+ * registered outside their provinces and an ID nobody holds: the refusal says neither where the
+ * person lives nor whether they exist. An admin gets null for an unknown ID.
+ */
 async function readableCitizen(ctx: Context, id: string): Promise<Citizen | null> {
   requirePersonRole(ctx.identity, 'citizens');
   const citizen = await ctx.citizens.load(id);
-  if (citizen) requirePersonAccess(ctx.identity, citizenPlacement(citizen).newUnit, `citizen ${id}, registered in commune ${citizen.communeCode},`);
+  if (!citizen) {
+    if (isOfficerOnly(ctx.identity)) throw outOfScope();
+    return null;
+  }
+  requirePersonAccess(ctx.identity, citizenPlacement(citizen).newUnit, 'this citizen');
   return citizen;
 }
 
