@@ -21,12 +21,15 @@ import { parcelFacts, type Parcel } from '../../services/land/facts';
 import { countLand, countResidency, countsOf, type Fixture } from '../helpers/fixture';
 import { oldCommunesOfProvince } from '../helpers/reference';
 import { startGraph, testDatabases, type RunningGraph } from '../helpers/graph';
+import { NO_CACHE, snapshotDatabases } from '../helpers/db-snapshot';
 import {
   citizenCells, generateCitizens, generateParcels, LAND_COLUMNS, parcelCells, RESIDENCY_COLUMNS, RESIDENCY_HISTORY_COLUMNS, writeCsv, writeXlsx, type Cells,
 } from '../helpers/import-files';
 
 /** Every commune of Hải Dương (province 30), and two elsewhere so that the nation differs from it. */
 const COMMUNES = [...oldCommunesOfProvince('30'), '00004', '26734'];
+/** The day the imports take as today (the "in the future" and "after the reform" rows depend on it), whatever the clock says. */
+const TODAY = '2026-11-29';
 const PERIODS = ['2024', '2024-Q3', '2024-05', '2024-02-29', '2023-12-31', '2025-06'];
 
 const asFixture = (citizens: Citizen[], parcels: Parcel[]) =>
@@ -42,10 +45,10 @@ describe.each(testDatabases())('importing files on $label', (database) => {
   let config: Config;
   let dir: string;
   const file = (name: string) => path.join(dir, name);
-  const importInto = (domain: string, f: string) => importFile({ config, domain, file: f });
+  const importInto = (domain: string, f: string) => importFile({ config, domain, file: f, today: TODAY });
 
   /** The residency and land figures of the nation, province 30, its districts and communes, in one query. */
-  async function readProvince(period: string) {
+  async function readProvince(period: string, headers: Record<string, string> = {}) {
     const fixture = asFixture([], []);
     const r = Object.keys(countsOf(countResidency(fixture, 'VN', '2024-01-01', '2024-12-31'))).join(' ');
     const l = Object.keys(countsOf(countLand(fixture, 'VN', '2024-01-01', '2024-12-31'))).join(' ');
@@ -53,6 +56,8 @@ describe.each(testDatabases())('importing files on $label', (database) => {
     const res = await graph.queryGateway(
       `query($p: String!) { nation { code ${figures} } province(code: "30", structure: THREE_TIER) { code ${figures} districts { code ${figures} communes { code ${figures} } } } }`,
       { p: period },
+      { role: 'admin' },
+      headers,
     );
     expect(res.errors).toBeUndefined();
     const districts = res.data.province.districts;
@@ -70,10 +75,10 @@ describe.each(testDatabases())('importing files on $label', (database) => {
     }
   }
 
-  const tableRows = async () => ({
-    citizens: Number((await graph.dbs.residency('citizens').count({ n: '*' }))[0].n),
-    parcels: Number((await graph.dbs.land('parcels').count({ n: '*' }))[0].n),
-  });
+  /** Every table's rows and every summary, read from the databases themselves. */
+  const tableRows = () => snapshotDatabases(graph.dbs);
+  /** The province's figures past the gateway's response cache (a refused import bumps no data version). */
+  const freshProvince = (period: string) => readProvince(period, NO_CACHE);
 
   async function rejection(domain: string, f: string): Promise<ImportRejected> {
     const err = await importInto(domain, f).then(
@@ -188,10 +193,10 @@ describe.each(testDatabases())('importing files on $label', (database) => {
     const rows = [...generateCitizens('many', 3000, COMMUNES)].map(citizenCells);
     rows[1999].eid_level2_on = '2024-13-01';
     writeCsv(file('many.csv'), RESIDENCY_COLUMNS, rows);
-    const before = { rows: await tableRows(), figures: await readProvince('2025') };
+    const before = { rows: await tableRows(), figures: await freshProvince('2025') };
     const err = await rejection('residency', file('many.csv'));
     expect(err.problems).toEqual([{ line: 2001, column: 'eid_level2_on', position: 9, value: '2024-13-01', reason: 'no such day in the calendar' }]);
-    expect({ rows: await tableRows(), figures: await readProvince('2025') }).toEqual(before);
+    expect({ rows: await tableRows(), figures: await freshProvince('2025') }).toEqual(before);
   });
 
   test('a large file with bad rows near its end writes nothing and names them', async () => {
@@ -199,11 +204,11 @@ describe.each(testDatabases())('importing files on $label', (database) => {
     rows[65_000].birth_date = '1990-02-30';
     rows[69_998] = { ...rows[10], full_name: 'Nguyễn Văn Khác' };
     writeCsv(file('large-bad.csv'), RESIDENCY_COLUMNS, rows);
-    const before = { rows: await tableRows(), figures: await readProvince('2025') };
+    const before = { rows: await tableRows(), figures: await freshProvince('2025') };
     const err = await rejection('residency', file('large-bad.csv'));
     expect(err.problems.map((p) => [p.line, p.column])).toEqual([[65_002, 'birth_date'], [70_000, 'personal_id']]);
     expect(err.problems[1].reason).toBe('the same personal_id as line 12');
-    expect({ rows: await tableRows(), figures: await readProvince('2025') }).toEqual(before);
+    expect({ rows: await tableRows(), figures: await freshProvince('2025') }).toEqual(before);
   });
 
   test('every bad row is reported, the first 100 listed and the rest counted', async () => {
@@ -218,12 +223,12 @@ describe.each(testDatabases())('importing files on $label', (database) => {
   });
 
   test('re-importing the same files changes nothing', async () => {
-    const before = await readProvince('2024-Q3');
+    const before = { rows: await tableRows(), figures: await freshProvince('2024-Q3') };
     for (const [domain, name] of [['residency', 'residency-1.csv'], ['residency', 'residency-2.xlsx'], ['land', 'land-1.xlsx'], ['land', 'land-2.csv']]) {
       const s = await importInto(domain, file(name));
       expect({ name, inserted: s.inserted, updated: s.updated, unchanged: s.unchanged }).toEqual({ name, inserted: 0, updated: 0, unchanged: half });
     }
-    expect(await readProvince('2024-Q3')).toEqual(before);
+    expect({ rows: await tableRows(), figures: await freshProvince('2024-Q3') }).toEqual(before);
   });
 
   test('a dry run counts what a file would insert and update, and writes nothing', async () => {
@@ -239,22 +244,22 @@ describe.each(testDatabases())('importing files on $label', (database) => {
         await versions.close();
       }
     };
-    const before = { rows: await tableRows(), figures: await readProvince('2025'), version: await landVersion() };
-    const s = await importFile({ config, domain: 'land', file: file('land-dry.csv'), dryRun: true });
+    const before = { rows: await tableRows(), figures: await freshProvince('2025'), version: await landVersion() };
+    const s = await importFile({ config, domain: 'land', file: file('land-dry.csv'), dryRun: true, today: TODAY });
     expect(s).toMatchObject({ dryRun: true, rows: half + 3, inserted: 3, updated: 1, unchanged: half - 1 });
     // Nothing written, and the gateways' cached answers are still current.
-    expect({ rows: await tableRows(), figures: await readProvince('2025'), version: await landVersion() }).toEqual(before);
+    expect({ rows: await tableRows(), figures: await freshProvince('2025'), version: await landVersion() }).toEqual(before);
     // A dry run of a bad file is refused like an import.
     const bad = [...generateParcels('dry-run-bad', 5, COMMUNES)].map(parcelCells);
     bad[2].digitized_on = '2999-01-01';
     writeCsv(file('land-dry-bad.csv'), LAND_COLUMNS, bad);
-    const err = await importFile({ config, domain: 'land', file: file('land-dry-bad.csv'), dryRun: true }).catch((e: unknown) => e);
+    const err = await importFile({ config, domain: 'land', file: file('land-dry-bad.csv'), dryRun: true, today: TODAY }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImportRejected);
     expect((err as ImportRejected).problems.map((p) => [p.line, p.column])).toEqual([[4, 'digitized_on']]);
   });
 
   test('the command line: a refused file exits 1 naming the row; a good one exits 0 with its summary; --dry-run tells what it would do', () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, DB_CLIENT: config.DB_CLIENT, DATA_DIR: config.DATA_DIR, MYSQL_DATABASE_PREFIX: config.MYSQL_DATABASE_PREFIX, MYSQL_URL: config.MYSQL_URL ?? '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, TODAY, DB_CLIENT: config.DB_CLIENT, DATA_DIR: config.DATA_DIR, MYSQL_DATABASE_PREFIX: config.MYSQL_DATABASE_PREFIX, MYSQL_URL: config.MYSQL_URL ?? '' };
     if (!config.MYSQL_URL) delete env.MYSQL_URL;
     const run = (...args: string[]) => spawnSync(path.join('node_modules', '.bin', 'tsx'), ['scripts/import.ts', ...args], { env, encoding: 'utf8' });
     const rows = [...generateCitizens('cli', 3, COMMUNES)].map(citizenCells);
@@ -314,7 +319,7 @@ describe.each(testDatabases())('importing files on $label', (database) => {
           yield citizenCells(c);
         }
       })());
-      const s = await importFile({ config: large, domain: 'residency', file: file('large.csv') });
+      const s = await importFile({ config: large, domain: 'residency', file: file('large.csv'), today: TODAY });
       expect({ n, rows: s.rows, inserted: s.inserted }).toEqual({ n: 200_000, rows: 200_000, inserted: 200_000 });
       expect(Number((await db('citizens').count({ n: '*' }))[0].n)).toBe(200_000);
       const [nation] = await readFigures(db, residencySummary, [{ areaKey: 'VN', period: parsePeriod('2025') }]);
