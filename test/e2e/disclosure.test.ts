@@ -67,6 +67,8 @@ describe.each(testDatabases())('disclosure control on $label', (database) => {
         districts { stats(period: "${period}") { residency { ${RESIDENCY} } } communes { stats(period: "${period}") { residency { ${RESIDENCY} } civilStatus { births deaths records digitizedRecords protected } health { eHealthRecords integratedIntoVneid protected } } } } } }`;
     let cells = 0;
     let changed = 0;
+    /** Per figure: a figure left out of the perturbation would hide among the others in the overall share. */
+    const byFigure: Record<string, { nonzero: number; moved: number }> = {};
     for (const period of ['2024-06', '2025-Q3']) {
       const exact = (await graph.queryGateway(q(period))).data;
       const shown = (await graph.queryGateway(q(period), undefined, analyst)).data;
@@ -83,6 +85,9 @@ describe.each(testDatabases())('disclosure control on $label', (database) => {
             const p = s[part][figure] as number;
             if (v !== 0) cells++;
             if (p !== v) changed++;
+            const each = (byFigure[`${part}.${figure}`] ??= { nonzero: 0, moved: 0 });
+            if (v !== 0) each.nonzero++;
+            if (p !== v) each.moved++;
             // eidAccounts is published as the sum of two protected counts: within 4.
             const bound = figure === 'eidAccounts' ? 4 : 2;
             expect({ where, figure, ok: v === 0 ? p === 0 : p >= 0 && Math.abs(p - v) <= bound }).toEqual({ where, figure, ok: true });
@@ -97,6 +102,10 @@ describe.each(testDatabases())('disclosure control on $label', (database) => {
     report.bounded = { nonzeroCells: cells, moved: +(changed / cells).toFixed(3) };
     // The noise is there: about 6 in 10 nonzero counts move (zeros never do).
     expect(changed / cells).toBeGreaterThan(0.45);
+    // And every figure of people is perturbed, each on its own (at 6 in 10, 20 unmoved nonzero cells would happen once in 10^8).
+    const unmoved = Object.entries(byFigure).filter(([, f]) => f.nonzero >= 20 && f.moved === 0).map(([name]) => name);
+    expect(unmoved).toEqual([]);
+    expect(Object.values(byFigure).filter((f) => f.nonzero >= 20).length).toBeGreaterThanOrEqual(14);
     // Officers of the province see exact counts, and say so.
     const officer = await graph.queryGateway(q('2024-06'), undefined, { role: 'officer', provinces: ['30'] });
     const exact = await graph.queryGateway(q('2024-06'));
