@@ -76,9 +76,10 @@ function main() {
         const jest = run(path.join(scratch, 'node_modules', '.bin', 'jest'), args.slice(1), { cwd: scratch, env: process.env, maxBuffer: 64 * 2 ** 20 });
         // Caught only when a test failed: a suite that did not run (no test matched, a crash on load) proves nothing.
         outcome = jest.status === 0 ? 'SURVIVED' : /^Tests:.*\d+ failed/m.test(jest.out) ? 'caught' : 'NO TEST FAILED';
-        const failed = [...jest.out.matchAll(/^\s+✕ (.+?)(?: \(\d+ ms\))?$/gm)].map((m) => m[1]);
-        if (outcome !== 'SURVIVED' && failed.length === 0) process.stdout.write(`\n${jest.out.split('\n').slice(-30).join('\n')}\n`);
+        // The failing tests' names (jest prints "● suite › test" for each), or the end of the output when none failed.
+        const failed = [...new Set([...jest.out.matchAll(/^\s+● (.+)$/gm)].map((m) => m[1]))];
         if (failed.length) process.stdout.write(`\n    failing: ${failed.slice(0, 3).join('; ')}${failed.length > 3 ? ` (and ${failed.length - 3} more)` : ''}\n  `);
+        else if (outcome !== 'SURVIVED') process.stdout.write(`\n${jest.out.split('\n').slice(-30).join('\n')}\n`);
       }
       must('git', ['checkout', '--', '.'], { cwd: scratch });
       must('git', ['clean', '-fdq', '-e', 'node_modules'], { cwd: scratch });
