@@ -11,7 +11,7 @@
  * this tree (a detached git worktree of the working tree's state, node_modules hard-linked):
  * apply it, run that jest file, and reset. A patch is caught when the test fails; the command
  * fails if any patch survives, does not apply, or names no test. Not part of `npm test`: it runs
- * a test file per patch (about 15 minutes in all).
+ * a test file per patch (about five minutes in all on SQLite).
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import fs from 'node:fs';
