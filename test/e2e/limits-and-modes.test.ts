@@ -3,10 +3,12 @@
  * that one request on either side of it shows the setting is what decides: the request body
  * (MAX_BODY_BYTES), aliases (MAX_ALIASES), estimated cost (MAX_QUERY_COST), introspection without
  * a token in production, PERSISTED_OPERATIONS_ONLY (with the response cache and registration by
- * hash), and the response cache with its Redis gone (never a stale answer). SUBGRAPH_TIMEOUT_MS
+ * hash), and the response cache with its Redis gone, or with an import committing while an answer
+ * is being computed (never a stale answer after it). SUBGRAPH_TIMEOUT_MS
  * is tested by test/e2e/partial-answers.test.ts (a hanging subgraph costs its timeout).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -203,5 +205,68 @@ describe('the response cache with its Redis gone', () => {
     expect({ status: after.status, hit: after.cache === 'HIT', parcels: parcels(after) }).toEqual({ status: 200, hit: false, parcels: countLand(withAdded, '30', '2024-01-01', '2024-12-31').parcels });
     // The stale answer would differ: the added parcel counts in the province.
     expect(countLand(withAdded, '30', '2024-01-01', '2024-12-31').parcels).toBe(expected + 1);
+  });
+});
+
+describe('an import committing while an answer is being computed', () => {
+  test('the answer computed from the data before it is not served after it', async () => {
+    // A proxy in front of land that, once land has answered, holds the answer until the test lets it go.
+    let hold = false;
+    let answered!: () => void;
+    const landAnswered = new Promise<void>((r) => (answered = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let target = '';
+    const proxy = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+        const upstream = await fetch(new URL(req.url ?? '/', target), { method: req.method, headers, body: req.method === 'POST' ? Buffer.concat(chunks) : undefined });
+        const body = Buffer.from(await upstream.arrayBuffer());
+        if (hold && req.method === 'POST') {
+          answered();
+          await released;
+        }
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(body);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const graph = await startGraph(
+      { ...testDatabases()[0].config('import-during-answer'), RATE_LIMIT_PER_MINUTE: 0 },
+      async (dbs) => {
+        await dbs.land.transaction((trx) => upsertFacts(trx, parcelFacts, fixture.parcels));
+      },
+      {
+        gatewayUrls: async (urls) => {
+          target = urls.land;
+          return { ...urls, land: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}/graphql` };
+        },
+      },
+    );
+    try {
+      const query = JSON.stringify({ query: '{ province(code: "30", structure: THREE_TIER) { stats(period: "2024") { land { parcels } } } }' });
+      const parcels = (r: Awaited<ReturnType<typeof post>>) => r.body?.data?.province?.stats?.land?.parcels;
+      const before = countLand(fixture, '30', '2024-01-01', '2024-12-31').parcels;
+      hold = true;
+      const pending = post(graph.gatewayUrl, query, await admin());
+      await landAnswered;
+      // Land has computed its answer from the data before the import; the import commits now.
+      const added: Parcel = { parcelId: 'DURING-1', communeCode: oldCommunesOfProvince('30')[0], communeStructure: 'THREE_TIER', areaM2: 50, landUse: 'ONT', ownerPersonalId: null, digitizedOn: '2024-06-01' };
+      await graph.dbs.land.transaction((trx) => upsertFacts(trx, parcelFacts, [added]));
+      await graph.dataChanged('land');
+      hold = false;
+      release();
+      const first = await pending;
+      expect({ cache: first.cache, parcels: parcels(first) }).toEqual({ cache: 'MISS', parcels: before });
+      const next = await post(graph.gatewayUrl, query, await admin());
+      expect({ hit: next.cache === 'HIT', parcels: parcels(next) }).toEqual({ hit: false, parcels: countLand({ ...fixture, parcels: [...fixture.parcels, added] }, '30', '2024-01-01', '2024-12-31').parcels });
+      expect(parcels(next)).not.toBe(before);
+    } finally {
+      release();
+      await graph.stop();
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
   });
 });
