@@ -1,0 +1,271 @@
+/*
+ * The dashboard's behaviour: reads the graph through its registered operations (by hash only),
+ * keeps the view in the URL (measure, period, structure, province drilled into, unit of the
+ * series) so that a view can be shared and Back goes back, and fills the four panels.
+ * Plain browser script, no build step; the charts are in charts.js.
+ */
+'use strict';
+(function () {
+  const CONFIG = window.DASHBOARD;
+  const TOKEN_KEY = 'p06:dashboard:token';
+  const $ = (id) => document.getElementById(id);
+
+  /** Figures offered besides the indicators: path under AreaStats, name, unit and how to print it. */
+  const FIGURES = [
+    ['residency.population', 'Population (people; stock at the period end)'],
+    ['residency.chipIdCards', 'Chip ID cards (cards; stock)'],
+    ['residency.eidLevel2', 'eID level 2 accounts (accounts; stock)'],
+    ['land.parcels', 'Parcels (parcels; stock)'],
+    ['land.digitizedParcels', 'Digitized parcels (parcels; stock)'],
+    ['justiceRecords.requests', 'Criminal record requests (requests; flow in the period)'],
+    ['justiceRecords.requestsViaVneid', 'Criminal record requests via VNeID (requests; flow)'],
+    ['justiceRecords.medianDaysToIssue', 'Median days to issue a criminal record certificate (days)'],
+  ].map(([path, name]) => ({ id: path, path: path.split('.'), name, format: (v) => (path.endsWith('Days') || path.endsWith('ToIssue') ? `${v} d` : Number(v).toLocaleString('en')) }));
+
+  const percent = (v) => `${(v * 100).toFixed(1)} %`;
+  let measures = [];
+  let today = null;
+
+  // ---- The graph -------------------------------------------------------------------------
+  const token = () => sessionStorage.getItem(TOKEN_KEY) || CONFIG.developmentToken || null;
+
+  /** One registered operation, sent by its hash; `accept` asks for CSV or XLSX (the Response is returned). */
+  async function graph(name, variables, accept) {
+    const headers = { 'content-type': 'application/json', accept: accept || 'application/json' };
+    if (token()) headers.authorization = `Bearer ${token()}`;
+    const body = JSON.stringify({ operationName: name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: CONFIG.operations[name] } } });
+    let res;
+    try {
+      res = await fetch(CONFIG.endpoint, { method: 'POST', headers, body });
+    } catch (err) {
+      throw new Error(`${name}: the graph did not answer (${err.message}).`);
+    }
+    const type = res.headers.get('content-type') || '';
+    if (accept && res.ok && !/json/.test(type)) return res;
+    const json = /json/.test(type) ? await res.json().catch(() => null) : null;
+    if (!json) throw new Error(`${name}: the graph answered HTTP ${res.status} ${res.statusText} without a GraphQL answer.`);
+    if (json.errors && json.errors.length) {
+      const said = json.errors.map((e) => `${(e.extensions && e.extensions.code) || 'ERROR'}: ${e.message}`).join('; ');
+      const hint = json.errors.some((e) => e.extensions && e.extensions.code === 'UNAUTHENTICATED') ? ' Sign in with a valid token.' : '';
+      throw new Error(`${name} failed (HTTP ${res.status}): ${said}.${hint}`);
+    }
+    return json.data;
+  }
+
+  // ---- The view, in the URL ---------------------------------------------------------------
+  function readState() {
+    const q = new URLSearchParams(location.search);
+    return {
+      measure: q.get('measure') || 'eidLevel2Coverage',
+      period: q.get('period') || 'LAST_MONTH',
+      structure: q.get('structure') === 'THREE_TIER' ? 'THREE_TIER' : 'TWO_TIER',
+      province: q.get('province') || null,
+      unit: q.get('unit') || null,
+    };
+  }
+  function go(change) {
+    const next = { ...readState(), ...change };
+    const q = new URLSearchParams();
+    for (const key of ['measure', 'period', 'structure', 'province', 'unit']) if (next[key]) q.set(key, next[key]);
+    history.pushState(null, '', `${location.pathname}?${q}`);
+    render();
+  }
+  window.addEventListener('popstate', () => render());
+
+  /** A relative period resolved against the graph's today (Viet Nam's date); other labels as written. */
+  function resolvePeriod(period) {
+    const [y, m] = today.split('-').map(Number);
+    const month = (year, mon) => `${year}-${String(mon).padStart(2, '0')}`;
+    switch (period) {
+      case 'THIS_MONTH': return month(y, m);
+      case 'LAST_MONTH': return m === 1 ? month(y - 1, 12) : month(y, m - 1);
+      case 'THIS_YEAR': return String(y);
+      case 'LAST_YEAR': return String(y - 1);
+      default: return period;
+    }
+  }
+  /** The 12 months up to the period's last month (or today's month, if earlier). */
+  function seriesRange(periodEnd) {
+    const end = periodEnd.slice(0, 7) < today.slice(0, 7) ? periodEnd.slice(0, 7) : today.slice(0, 7);
+    const [y, m] = end.split('-').map(Number);
+    const start = new Date(Date.UTC(y, m - 12, 1));
+    return { from: start.toISOString().slice(0, 7), to: end };
+  }
+
+  // ---- Values --------------------------------------------------------------------------
+  const valueOf = (stats, measure) => measure.path.reduce((o, k) => (o == null ? null : o[k]), stats);
+  /** True when the value is computed from protected (perturbed) counts. */
+  function isProtected(stats, measure) {
+    if (measure.path[0] !== 'indicators') return Boolean(stats[measure.path[0]] && stats[measure.path[0]].protected);
+    return ['residency', 'land', 'justiceRecords'].some((d) => stats[d] && stats[d].protected);
+  }
+  const shownValue = (value, prot, measure) => (value === null || value === undefined ? 'suppressed' : `${prot ? '≈ ' : ''}${measure.format(value)}`);
+
+  /** Units with their value, ranked: highest first, units without a value last and unranked. */
+  function rank(units, measure) {
+    const rows = units.map((u) => {
+      const value = valueOf(u.stats, measure);
+      const prot = isProtected(u.stats, measure);
+      return { code: u.code, name: u.name, stats: u.stats, value: value === undefined ? null : value, protected: prot, shown: shownValue(value, prot, measure) };
+    });
+    rows.sort((a, b) => (a.value === null) - (b.value === null) || (b.value ?? 0) - (a.value ?? 0) || a.code.localeCompare(b.code));
+    rows.forEach((r, i) => (r.rank = r.value === null ? null : i + 1));
+    return rows;
+  }
+
+  // ---- Panels -------------------------------------------------------------------------
+  const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+  function drawTable(rows, measure, level, onRow) {
+    const population = FIGURES[0];
+    const head = `<thead><tr><th>Rank</th><th>Code</th><th>${level}</th><th>${esc(measure.name)}</th><th>Population</th><th>Final</th></tr></thead>`;
+    const cell = (value, prot, m, cls) => `<td class="${cls}${value === null ? ' no-value' : ''}" data-value="${value === null ? '' : value}" title="${value === null ? 'no value: withheld or not yet delivered' : ''}">${esc(shownValue(value, prot, m))}</td>`;
+    const body = rows.map((r) => `<tr data-code="${esc(r.code)}"><td>${r.rank ?? '–'}</td><td>${esc(r.code)}</td><td class="unit">${esc(r.name)}</td>${cell(r.value, r.protected, measure, 'value')}${cell(valueOf(r.stats, population) ?? null, isProtected(r.stats, population), population, 'population')}<td>${r.stats.complete ? 'yes' : 'not yet'}</td></tr>`).join('');
+    $('table').innerHTML = `${head}<tbody>${body}</tbody>`;
+    for (const tr of $('table').querySelectorAll('tbody tr')) tr.addEventListener('click', () => onRow(tr.dataset.code));
+  }
+
+  let download = null;
+  async function downloadAs(format) {
+    if (!download) return;
+    const accept = format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    try {
+      const res = await graph(download.name, download.variables, accept);
+      const blob = await res.blob();
+      const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') || '');
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = named ? named[1] : `${download.name}.${format}`;
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  function showError(err) {
+    $('error').hidden = false;
+    $('error').textContent = err.message;
+  }
+  function busy(text) {
+    $('status').textContent = text || '';
+    document.body.classList.toggle('loading', Boolean(text));
+    document.body.setAttribute('aria-busy', text ? 'true' : 'false');
+  }
+
+  // ---- Rendering one view ----------------------------------------------------------------
+  let generation = 0;
+  async function render() {
+    const mine = ++generation;
+    const state = readState();
+    const measure = measures.find((m) => m.id === state.measure) || measures[0];
+    syncControls(state);
+    $('error').hidden = true;
+    busy('Loading…');
+    try {
+      const period = resolvePeriod(state.period);
+      const structure = state.structure;
+      const provincesAsked = graph('DashboardProvinces', { period, structure });
+      const communesAsked = state.province ? graph('DashboardCommunes', { province: state.province, period, structure }) : null;
+      const provinces = (await provincesAsked).provinces;
+      if (mine !== generation) return;
+      const provinceRows = rank(provinces, measure);
+      const drilled = state.province && provinces.find((p) => p.code === state.province);
+      const units = communesAsked ? (await communesAsked).communes : provinces;
+      if (mine !== generation) return;
+      const rows = communesAsked ? rank(units, measure) : provinceRows;
+      const periodNote = period === state.period ? period : `${labelOf(state.period)}: ${period}`;
+      const where = drilled ? `communes of ${drilled.name}` : `${provinces.length} provinces`;
+      $('crumbs').innerHTML = drilled ? `<a href="#" id="back">All provinces</a> › ${esc(drilled.name)}` : 'All provinces (click a province for its communes)';
+      if (drilled) $('back').addEventListener('click', (e) => { e.preventDefault(); go({ province: null, unit: null }); });
+      $('map-title').textContent = `${measure.name}, ${periodNote}`;
+      $('ranking-title').textContent = `Ranking of the ${where}`;
+      $('table-title').textContent = `Table: ${where}, ${periodNote}`;
+      download = communesAsked
+        ? { name: 'DashboardCommunes', variables: { province: state.province, period, structure } }
+        : { name: 'DashboardProvinces', variables: { period, structure } };
+      const drill = (code) => go(drilled ? { unit: code } : { province: code, unit: null });
+      await DashboardCharts.drawMap(structure, provinceRows, measure, state.province, (code) => go({ province: code, unit: null }));
+      DashboardCharts.drawRanking(rows, measure, 40, drill);
+      drawTable(rows, measure, drilled ? 'Commune' : 'Province', drill);
+      // The series: the unit asked for, else the drilled province, else the first in the ranking.
+      const unit = state.unit || state.province || (rows[0] && rows[0].code);
+      const unitName = (rows.find((r) => r.code === unit) || provinceRows.find((r) => r.code === unit) || { name: unit }).name;
+      if (unit && units[0]) {
+        const range = seriesRange(units[0].stats.periodEnd);
+        $('series-title').textContent = `${unitName}, ${range.from} to ${range.to}`;
+        const series = (await graph('DashboardSeries', { code: unit, ...range, structure })).area;
+        if (mine !== generation) return;
+        DashboardCharts.drawSeries(series.series.map((s) => {
+          const value = valueOf(s, measure);
+          return { period: s.period, value: value ?? null, shown: shownValue(value, isProtected(s, measure), measure) };
+        }), measure);
+      } else {
+        $('series-title').textContent = 'Series';
+        DashboardCharts.clearSeries();
+      }
+      busy('');
+      document.body.dataset.ready = String(mine);
+    } catch (err) {
+      if (mine !== generation) return;
+      busy('');
+      showError(err);
+      document.body.dataset.ready = `error-${mine}`;
+    }
+  }
+
+  const labelOf = (p) => ({ LAST_MONTH: 'Last month', THIS_MONTH: 'This month', LAST_YEAR: 'Last year', THIS_YEAR: 'This year' })[p] || p;
+
+  // ---- Controls and sign-in -------------------------------------------------------------
+  function syncControls(state) {
+    $('measure').value = state.measure;
+    const relative = ['LAST_MONTH', 'THIS_MONTH', 'LAST_YEAR', 'THIS_YEAR'].includes(state.period);
+    $('period-kind').value = relative ? state.period : 'CUSTOM';
+    $('period-custom').hidden = relative;
+    if (!relative) $('period-custom').value = state.period;
+    $('structure').value = state.structure;
+    const own = sessionStorage.getItem(TOKEN_KEY);
+    $('who').textContent = own ? 'Signed in with a pasted token' : CONFIG.developmentToken ? 'Development token (analyst)' : 'Not signed in';
+    $('sign-out').hidden = !own;
+  }
+
+  function wire() {
+    $('measure').addEventListener('change', (e) => go({ measure: e.target.value }));
+    $('period-kind').addEventListener('change', (e) => {
+      if (e.target.value === 'CUSTOM') { $('period-custom').hidden = false; $('period-custom').focus(); } else go({ period: e.target.value });
+    });
+    $('period-custom').addEventListener('change', (e) => e.target.value.trim() && go({ period: e.target.value.trim() }));
+    $('structure').addEventListener('change', (e) => go({ structure: e.target.value, province: null, unit: null }));
+    $('download-csv').addEventListener('click', () => downloadAs('csv'));
+    $('download-xlsx').addEventListener('click', () => downloadAs('xlsx'));
+    $('sign-in').addEventListener('click', () => { $('token-input').value = ''; $('token-dialog').showModal(); });
+    $('token-dialog').addEventListener('close', () => {
+      const pasted = $('token-input').value.trim().replace(/^Bearer\s+/i, '');
+      if ($('token-dialog').returnValue === 'save' && pasted) { sessionStorage.setItem(TOKEN_KEY, pasted); start(); }
+    });
+    $('sign-out').addEventListener('click', () => { sessionStorage.removeItem(TOKEN_KEY); start(); });
+  }
+
+  /** Reads the catalogue and the graph's today, then draws the view in the URL. */
+  async function start() {
+    $('error').hidden = true;
+    busy('Loading…');
+    try {
+      const catalog = await graph('DashboardCatalog', {});
+      today = catalog.today;
+      measures = [
+        ...catalog.indicatorCatalog.map((i) => ({ id: i.id, path: ['indicators', i.id], name: `${i.name} (${i.unit === 'fraction' ? '%' : i.unit})`, description: i.description, format: i.unit === 'fraction' ? percent : String })),
+        ...FIGURES,
+      ];
+      $('measure').innerHTML = measures.map((m) => `<option value="${esc(m.id)}">${esc(m.name)}</option>`).join('');
+      await render();
+    } catch (err) {
+      busy('');
+      showError(err);
+      document.body.dataset.ready = 'error-start';
+    }
+  }
+
+  wire();
+  start();
+})();
