@@ -69,7 +69,7 @@ export function dashboardPage(settings: DashboardSettings): string {
   <section id="series-panel"><h2 id="series-title">Series</h2><div id="series" class="chart"></div></section>
   <section id="table-panel"><h2 id="table-title">Table</h2>
     <p class="downloads">Download this table's operation: <button id="download-csv" type="button">CSV</button> <button id="download-xlsx" type="button">XLSX</button></p>
-    <p class="legend"><span class="no-value">suppressed</span>: no value (withheld to protect the people counted, or not yet delivered), never zero.
+    <p class="legend"><span class="no-value">suppressed</span>: withheld to protect the few people behind it; <span class="no-value">no value</span>: not yet delivered or nothing to divide by; neither is zero, and neither is drawn (grey on the map).
       <span class="protected">≈</span>: a protected count (published with a small noise) or a rate computed from such counts.</p>
     <div id="table-wrap"><table id="table"></table></div></section>
 </main>

@@ -28,7 +28,6 @@ const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-output', 'dashboard')
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SKIP = process.env.SKIP_BROWSER_TESTS === '1';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const isLocal = (url: string) => {
   const { protocol, hostname } = new URL(url);
@@ -165,7 +164,7 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     // Provinces the fixture has no people in: no value, shown as suppressed, never as 0.
     const empty = rows.filter((r) => r.raw === '');
     expect(empty.length).toBeGreaterThan(0);
-    for (const r of empty) expect(r.text).toBe('suppressed');
+    for (const r of empty) expect(r.text).toBe('no value');
 
     // The series is the first province's, the 12 months to last month, as the graph answers it.
     const series = (await data('DashboardSeries', { code: order[0].code, from: '2025-11', to: LAST_MONTH, structure: 'TWO_TIER' })).area;
@@ -177,6 +176,167 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     expect(failures).toEqual([]);
     expect(requests.filter((u) => !isLocal(u))).toEqual([]);
     expect(requests).toEqual(expect.arrayContaining(['echarts.js', 'dashboard.js', 'provinces-34.geojson'].map((a) => new URL(`/dashboard/${a}`, graph!.gatewayUrl).href)));
+  }, 60_000);
+
+  test('a click on Hải Phòng on the map drills down to its communes (table and ranking), a commune to its series, and Back comes back', async () => {
+    await page.goto(new URL('/dashboard', graph!.gatewayUrl).href);
+    await ready();
+    // A point inside Hải Phòng (31) on the map (in the former Hải Dương), where a person would click.
+    const at = await page.evaluate(() => {
+      const g = globalThis as any;
+      const el = g.document.getElementById('map');
+      const [x, y] = g.echarts.getInstanceByDom(el).convertToPixel({ seriesIndex: 0 }, [106.35, 20.95]);
+      const box = el.getBoundingClientRect();
+      return { x: box.left + x, y: box.top + y };
+    });
+    await expect(nextView(() => page.mouse.click(at.x, at.y))).resolves.toMatch(/^\d+$/);
+    expect(new URL(page.url()).searchParams.get('province')).toBe('31');
+
+    const answer = (await data('DashboardCommunes', { province: '31', period: LAST_MONTH, structure: 'TWO_TIER' })).communes as any[];
+    expect(answer.length).toBeGreaterThan(50);
+    const order = ranked(answer.map((c) => ({ code: c.code, name: c.name, value: c.stats.indicators.eidLevel2Coverage as number | null })));
+    const rows = await table();
+    expect(rows.map((r) => r.code)).toEqual(order.map((r) => r.code));
+    expect(rows.map((r) => (r.raw === '' ? null : Number(r.raw)))).toEqual(order.map((r) => r.value));
+    // An analyst sees communes' figures protected: each rate is marked as computed from protected counts.
+    expect(answer.every((c) => c.stats.residency.protected)).toBe(true);
+    for (const r of rows.filter((x) => x.raw !== '')) expect(r.text).toBe(`≈ ${(Number(r.raw) * 100).toFixed(1)} %`);
+    await expect(page.locator('#ranking-title').innerText()).resolves.toBe('Ranking of the communes of Thành phố Hải Phòng');
+    await expect(page.locator('#crumbs').innerText()).resolves.toBe('All provinces › Thành phố Hải Phòng');
+    const drawn = await charts();
+    const withValue = order.filter((r) => r.value !== null).slice(0, 40);
+    expect(drawn.ranking).toEqual({ labels: withValue.map((r, i) => `${i + 1}. ${r.name}`), values: withValue.map((r) => r.value) });
+    // The province's own series, and the map still shows the provinces.
+    await expect(page.locator('#series-title').innerText()).resolves.toBe(`Thành phố Hải Phòng, 2025-11 to ${LAST_MONTH}`);
+    expect(drawn.map).toHaveLength(34);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'communes-of-31.png'), fullPage: true });
+
+    // A commune's row: its series.
+    const commune = order[0];
+    await nextView(() => page.locator(`#table tbody tr[data-code="${commune.code}"]`).click());
+    expect(new URL(page.url()).searchParams.get('unit')).toBe(commune.code);
+    const series = (await data('DashboardSeries', { code: commune.code, from: '2025-11', to: LAST_MONTH, structure: 'TWO_TIER' })).area;
+    expect(series.level).toBe('COMMUNE');
+    await expect(page.locator('#series-title').innerText()).resolves.toBe(`${commune.name}, 2025-11 to ${LAST_MONTH}`);
+    expect((await charts()).series).toEqual({ periods: series.series.map((s: any) => s.period), values: series.series.map((s: any) => s.indicators.eidLevel2Coverage) });
+
+    // Back: the province's view, then all provinces.
+    await nextView(() => page.goBack());
+    expect(new URL(page.url()).searchParams.get('unit')).toBeNull();
+    await expect(page.locator('#series-title').innerText()).resolves.toBe(`Thành phố Hải Phòng, 2025-11 to ${LAST_MONTH}`);
+    await nextView(() => page.goBack());
+    expect(new URL(page.url()).searchParams.get('province')).toBeNull();
+    expect(await table()).toHaveLength(34);
+    // And the link back in the page does the same.
+    await nextView(() => page.goForward());
+    await nextView(() => page.locator('#back').click());
+    expect(await table()).toHaveLength(34);
+    expect(failures).toEqual([]);
+  }, 60_000);
+
+  test("a shared link opens its view: Hải Phòng's communes by median days to issue last year, the withheld medians shown as suppressed", async () => {
+    const shared = await context.newPage();
+    const previous = page;
+    page = shared;
+    try {
+      await page.goto(new URL('/dashboard?measure=justiceRecords.medianDaysToIssue&period=LAST_YEAR&province=31', graph!.gatewayUrl).href);
+      await expect(ready()).resolves.toMatch(/^\d+$/);
+      await expect(page.locator('#measure').inputValue()).resolves.toBe('justiceRecords.medianDaysToIssue');
+      await expect(page.locator('#period-kind').inputValue()).resolves.toBe('LAST_YEAR');
+      await expect(page.locator('#table-title').innerText()).resolves.toBe('Table: communes of Thành phố Hải Phòng, Last year: 2025');
+      const answer = (await data('DashboardCommunes', { province: '31', period: '2025', structure: 'TWO_TIER' })).communes as any[];
+      const order = ranked(answer.map((c) => ({ code: c.code, value: c.stats.justiceRecords.medianDaysToIssue as number | null })));
+      const rows = await table();
+      expect(rows.map((r) => ({ code: r.code, value: r.raw === '' ? null : Number(r.raw) }))).toEqual(order);
+      // Communes where certificates were issued but the analyst's median is withheld (fewer than 20 issued).
+      const withheld = answer.filter((c) => c.stats.justiceRecords.issued > 0 && c.stats.justiceRecords.medianDaysToIssue === null);
+      expect(withheld.length).toBeGreaterThan(0);
+      // An admin sees those medians: they are withheld for the analyst, not missing.
+      const admin = await graph!.queryGateway(registered.get('DashboardCommunes')!.text, { province: '31', period: '2025' }, { role: 'admin' });
+      const adminMedian = new Map((admin.data.communes as any[]).map((c) => [c.code, c.stats.justiceRecords.medianDaysToIssue]));
+      expect(withheld.filter((c) => typeof adminMedian.get(c.code) === 'number').length).toBeGreaterThan(0);
+      for (const c of withheld) {
+        const row = rows.find((r) => r.code === c.code)!;
+        expect({ code: c.code, text: row.text }).toEqual({ code: c.code, text: 'suppressed' });
+      }
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'shared-link-median-days.png'), fullPage: true });
+    } finally {
+      page = previous;
+      await shared.close();
+    }
+    expect(failures).toEqual([]);
+  }, 60_000);
+
+  test('the CSV and XLSX downloads are the table\'s operation answered as a table: they parse back to the same values', async () => {
+    await page.goto(new URL('/dashboard?province=31', graph!.gatewayUrl).href);
+    await ready();
+    const answer = (await data('DashboardCommunes', { province: '31', period: LAST_MONTH, structure: 'TWO_TIER' })).communes as any[];
+
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#download-csv').click()]);
+    expect(csvDownload.suggestedFilename()).toBe('DashboardCommunes.csv');
+    const csvFile = path.join(SCREENSHOTS, 'DashboardCommunes.csv');
+    await csvDownload.saveAs(csvFile);
+    const csv = parseCsv(fs.readFileSync(csvFile), { bom: true, columns: true }) as Record<string, string>[];
+    expect(csv.map((r) => r['communes.code'])).toEqual(answer.map((c) => c.code));
+    expect(csv.map((r) => r['communes.name'])).toEqual(answer.map((c) => c.name));
+    for (const column of ['indicators.eidLevel2Coverage', 'residency.population', 'justiceRecords.medianDaysToIssue']) {
+      const [domain, figure] = column.split('.');
+      expect({ column, values: csv.map((r) => r[`communes.stats.${column}`]) }).toEqual({ column, values: answer.map((c) => (c.stats[domain][figure] === null ? '' : String(c.stats[domain][figure]))) });
+    }
+
+    const [xlsxDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#download-xlsx').click()]);
+    expect(xlsxDownload.suggestedFilename()).toBe('DashboardCommunes.xlsx');
+    const xlsxFile = path.join(SCREENSHOTS, 'DashboardCommunes.xlsx');
+    await xlsxDownload.saveAs(xlsxFile);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(xlsxFile);
+    const sheet = workbook.worksheets[0];
+    const header = (sheet.getRow(1).values as unknown[]).slice(1) as string[];
+    const column = (name: string) => {
+      const i = header.indexOf(name) + 1;
+      expect(i).toBeGreaterThan(0);
+      return answer.map((_c, r) => sheet.getRow(r + 2).getCell(i).value ?? null);
+    };
+    expect(sheet.rowCount).toBe(answer.length + 1);
+    expect(column('communes.code')).toEqual(answer.map((c) => c.code));
+    expect(column('communes.stats.indicators.eidLevel2Coverage')).toEqual(answer.map((c) => c.stats.indicators.eidLevel2Coverage));
+    expect(column('communes.stats.residency.population')).toEqual(answer.map((c) => c.stats.residency.population));
+    // And they are what the page showed.
+    const shown = new Map((await table()).map((r) => [r.code, r.raw === '' ? null : Number(r.raw)]));
+    expect(answer.map((c) => shown.get(c.code))).toEqual(column('communes.stats.indicators.eidLevel2Coverage'));
+    expect(failures).toEqual([]);
+  }, 60_000);
+
+  test('a failing request says why: a period after today, a token the graph refuses; signing out returns to the development token', async () => {
+    await page.goto(new URL('/dashboard', graph!.gatewayUrl).href);
+    await ready();
+    await page.locator('#period-kind').selectOption('CUSTOM');
+    await expect(nextView(() => page.locator('#period-custom').fill('2027-03').then(() => page.locator('#period-custom').press('Enter')))).resolves.toMatch(/^error-/);
+    const said = await page.locator('#error').innerText();
+    expect(said).toMatch(/^DashboardProvinces failed \(HTTP \d+\): BAD_USER_INPUT: .*2027-03/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'error-future-period.png') });
+
+    // A pasted token: kept in the tab's session storage only, and sent.
+    await nextView(async () => {
+      await page.locator('#sign-in').click();
+      await page.locator('#token-input').fill('Bearer not-a-valid-token');
+      await page.locator('#token-save').click();
+    });
+    await expect(page.evaluate(() => (globalThis as any).sessionStorage.getItem('p06:dashboard:token'))).resolves.toBe('not-a-valid-token');
+    await expect(page.evaluate(() => (globalThis as any).localStorage.length)).resolves.toBe(0);
+    await expect(page.locator('#error').innerText()).resolves.toMatch(/^DashboardCatalog failed \(HTTP 401\): UNAUTHENTICATED: .*Sign in with a valid token\.$/);
+    await expect(page.locator('#who').innerText()).resolves.toBe('Signed in with a pasted token');
+
+    // Signed out: the development token again, and the view in the URL is still the refused period.
+    await expect(nextView(() => page.locator('#sign-out').click())).resolves.toMatch(/^error-/);
+    await expect(page.locator('#who').innerText()).resolves.toBe('Development token (analyst)');
+    await expect(page.locator('#error').innerText()).resolves.toMatch(/^DashboardProvinces failed \(HTTP \d+\): BAD_USER_INPUT: .*2027-03/);
+    await expect(nextView(() => page.locator('#period-kind').selectOption('LAST_MONTH'))).resolves.toMatch(/^\d+$/);
+    await expect(page.locator('#error').isHidden()).resolves.toBe(true);
+    expect(await table()).toHaveLength(34);
+    // Only the refused token's 401 and the refused period failed.
+    expect(failures.filter((f) => !/HTTP (400|401)$/.test(f))).toEqual([]);
+    failures.length = 0;
   }, 60_000);
 
   test('loads in under 2 s', async () => {

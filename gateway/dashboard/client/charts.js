@@ -89,7 +89,7 @@
     const without = ranked.length - withValue.length;
     const notes = [];
     if (withValue.length > shown.length) notes.push(`the first ${shown.length} of ${withValue.length} with a value (all in the table)`);
-    if (without) notes.push(`${without} without a value (suppressed), not drawn`);
+    if (without) notes.push(`${without} without a value (suppressed or none), not drawn`);
     document.getElementById('ranking').style.height = `${Math.max(260, 60 + shown.length * 20)}px`;
     chart.resize();
     chart.setOption({

@@ -99,7 +99,12 @@
     if (measure.path[0] !== 'indicators') return Boolean(stats[measure.path[0]] && stats[measure.path[0]].protected);
     return ['residency', 'land', 'justiceRecords'].some((d) => stats[d] && stats[d].protected);
   }
-  const shownValue = (value, prot, measure) => (value === null || value === undefined ? 'suppressed' : `${prot ? '≈ ' : ''}${measure.format(value)}`);
+  /**
+   * A value as printed. Null is never printed as zero: `suppressed` where the caller sees
+   * protected figures (a value withheld to protect the few people behind it), `no value`
+   * elsewhere (not yet delivered, or nothing to divide by).
+   */
+  const shownValue = (value, prot, measure) => (value === null || value === undefined ? (prot ? 'suppressed' : 'no value') : `${prot ? '≈ ' : ''}${measure.format(value)}`);
 
   /** Units with their value, ranked: highest first, units without a value last and unranked. */
   function rank(units, measure) {
@@ -118,7 +123,7 @@
   function drawTable(rows, measure, level, onRow) {
     const population = FIGURES[0];
     const head = `<thead><tr><th>Rank</th><th>Code</th><th>${level}</th><th>${esc(measure.name)}</th><th>Population</th><th>Final</th></tr></thead>`;
-    const cell = (value, prot, m, cls) => `<td class="${cls}${value === null ? ' no-value' : ''}" data-value="${value === null ? '' : value}" title="${value === null ? 'no value: withheld or not yet delivered' : ''}">${esc(shownValue(value, prot, m))}</td>`;
+    const cell = (value, prot, m, cls) => `<td class="${cls}${value === null ? ' no-value' : ''}" data-value="${value === null ? '' : value}" title="${value === null ? 'no value: withheld, not yet delivered or nothing to divide by; never zero' : ''}">${esc(shownValue(value, prot, m))}</td>`;
     const body = rows.map((r) => `<tr data-code="${esc(r.code)}"><td>${r.rank ?? '–'}</td><td>${esc(r.code)}</td><td class="unit">${esc(r.name)}</td>${cell(r.value, r.protected, measure, 'value')}${cell(valueOf(r.stats, population) ?? null, isProtected(r.stats, population), population, 'population')}<td>${r.stats.complete ? 'yes' : 'not yet'}</td></tr>`).join('');
     $('table').innerHTML = `${head}<tbody>${body}</tbody>`;
     for (const tr of $('table').querySelectorAll('tbody tr')) tr.addEventListener('click', () => onRow(tr.dataset.code));
@@ -224,6 +229,9 @@
     $('period-custom').hidden = relative;
     if (!relative) $('period-custom').value = state.period;
     $('structure').value = state.structure;
+    showAccount();
+  }
+  function showAccount() {
     const own = sessionStorage.getItem(TOKEN_KEY);
     $('who').textContent = own ? 'Signed in with a pasted token' : CONFIG.developmentToken ? 'Development token (analyst)' : 'Not signed in';
     $('sign-out').hidden = !own;
@@ -248,6 +256,7 @@
 
   /** Reads the catalogue and the graph's today, then draws the view in the URL. */
   async function start() {
+    showAccount();
     $('error').hidden = true;
     busy('Loading…');
     try {
