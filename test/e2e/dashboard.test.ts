@@ -313,7 +313,9 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     await page.locator('#period-kind').selectOption('CUSTOM');
     await expect(nextView(() => page.locator('#period-custom').fill('2027-03').then(() => page.locator('#period-custom').press('Enter')))).resolves.toMatch(/^error-/);
     const said = await page.locator('#error').innerText();
-    expect(said).toMatch(/^DashboardProvinces failed \(HTTP \d+\): BAD_USER_INPUT: .*2027-03/);
+    expect(said).toMatch(/^DashboardProvinces failed: BAD_USER_INPUT: Period "2027-03" starts after today/);
+    // What is still drawn is the earlier view: faded under the error.
+    await expect(page.evaluate(() => (globalThis as any).document.body.classList.contains('failed'))).resolves.toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'error-future-period.png') });
 
     // A pasted token: kept in the tab's session storage only, and sent.
@@ -330,12 +332,40 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     // Signed out: the development token again, and the view in the URL is still the refused period.
     await expect(nextView(() => page.locator('#sign-out').click())).resolves.toMatch(/^error-/);
     await expect(page.locator('#who').innerText()).resolves.toBe('Development token (analyst)');
-    await expect(page.locator('#error').innerText()).resolves.toMatch(/^DashboardProvinces failed \(HTTP \d+\): BAD_USER_INPUT: .*2027-03/);
+    await expect(page.locator('#error').innerText()).resolves.toMatch(/^DashboardProvinces failed: BAD_USER_INPUT: Period "2027-03" starts after today/);
     await expect(nextView(() => page.locator('#period-kind').selectOption('LAST_MONTH'))).resolves.toMatch(/^\d+$/);
     await expect(page.locator('#error').isHidden()).resolves.toBe(true);
     expect(await table()).toHaveLength(34);
     // Only the refused token's 401 and the refused period failed.
     expect(failures.filter((f) => !/HTTP (400|401)$/.test(f))).toEqual([]);
+    failures.length = 0;
+  }, 60_000);
+
+  test('shows that it is loading, and says so when the graph cannot be reached', async () => {
+    await page.goto(new URL('/dashboard', graph!.gatewayUrl).href);
+    await ready();
+    // The graph slow to answer: the page says it is loading meanwhile.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/graphql', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.evaluate(() => delete (globalThis as any).document.body.dataset.ready);
+    await page.locator('#measure').selectOption('chipIdCoverage');
+    await expect(page.locator('#status').innerText()).resolves.toBe('Loading…');
+    await expect(page.locator('body').getAttribute('aria-busy')).resolves.toBe('true');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'loading.png') });
+    release();
+    await expect(ready()).resolves.toMatch(/^\d+$/);
+    await expect(page.locator('#status').innerText()).resolves.toBe('');
+    await page.unroute('**/graphql');
+    // The graph unreachable: the error names the operation and says the graph did not answer.
+    await page.route('**/graphql', (route) => route.abort('connectionrefused'));
+    await expect(nextView(() => page.locator('#measure').selectOption('eidLevel2Coverage'))).resolves.toMatch(/^error-/);
+    await expect(page.locator('#error').innerText()).resolves.toMatch(/^DashboardProvinces: the graph did not answer \(.+\)\.$/);
+    await page.unroute('**/graphql');
+    expect(failures.filter((f) => !/graphql: net::ERR_CONNECTION_REFUSED$/.test(f))).toEqual([]);
     failures.length = 0;
   }, 60_000);
 

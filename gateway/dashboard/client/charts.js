@@ -90,6 +90,7 @@
     const notes = [];
     if (withValue.length > shown.length) notes.push(`the first ${shown.length} of ${withValue.length} with a value (all in the table)`);
     if (without) notes.push(`${without} without a value (suppressed or none), not drawn`);
+    if (!shown.length) notes.unshift('No unit has a value');
     document.getElementById('ranking').style.height = `${Math.max(260, 60 + shown.length * 20)}px`;
     chart.resize();
     chart.setOption({

@@ -47,7 +47,8 @@
     if (json.errors && json.errors.length) {
       const said = json.errors.map((e) => `${(e.extensions && e.extensions.code) || 'ERROR'}: ${e.message}`).join('; ');
       const hint = json.errors.some((e) => e.extensions && e.extensions.code === 'UNAUTHENTICATED') ? ' Sign in with a valid token.' : '';
-      throw new Error(`${name} failed (HTTP ${res.status}): ${said}.${hint}`);
+      // GraphQL answers a refused variable with HTTP 200; a status says more only when it is not.
+      throw new Error(`${name} failed${res.status === 200 ? '' : ` (HTTP ${res.status})`}: ${said}.${hint}`);
     }
     return json.data;
   }
@@ -149,6 +150,8 @@
   }
 
   function showError(err) {
+    // What is still drawn is an earlier view's: shown faded, under the error.
+    document.body.classList.add('failed');
     $('error').hidden = false;
     $('error').textContent = err.message;
   }
@@ -166,6 +169,7 @@
     const measure = measures.find((m) => m.id === state.measure) || measures[0];
     syncControls(state);
     $('error').hidden = true;
+    document.body.classList.remove('failed');
     busy('Loading…');
     try {
       const period = resolvePeriod(state.period);
@@ -258,6 +262,7 @@
   async function start() {
     showAccount();
     $('error').hidden = true;
+    document.body.classList.remove('failed');
     busy('Loading…');
     try {
       const catalog = await graph('DashboardCatalog', {});
