@@ -22,6 +22,7 @@ import { requestFacts } from '../../services/justice-records/facts';
 import { healthRecordFacts } from '../../services/health/facts';
 import { loadPersistedOperations } from '../../gateway/persisted-operations';
 import { expectedIndicators, makeFixture } from '../helpers/fixture';
+import { signUserToken } from '../../lib/auth';
 import { startGraph, testDatabases, tokenFor, type RunningGraph } from '../helpers/graph';
 
 const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-output', 'dashboard');
@@ -368,6 +369,50 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     expect(failures.filter((f) => !/graphql: net::ERR_CONNECTION_REFUSED$/.test(f))).toEqual([]);
     failures.length = 0;
   }, 60_000);
+
+  test('outside development no token is in the page: a user signs in by pasting one, kept for this tab only', async () => {
+    // A deployment with its own secret: the gateway makes no development token.
+    const secret = 'dashboard-test-secret-not-the-development-one';
+    const deployed = await startGraph({ ...testDatabases()[0].config('dashboard-signin'), JWT_SECRET: secret, PERSISTED_OPERATIONS_ONLY: true });
+    const tab = await context.newPage();
+    try {
+      const url = new URL('/dashboard', deployed.gatewayUrl).href;
+      const html = await (await fetch(url)).text();
+      expect(html).toContain('"developmentToken":null');
+      expect(html).not.toMatch(/eyJ[\w-]+\.eyJ/);
+
+      await tab.goto(url);
+      await tab.waitForFunction(() => /^error-/.test((globalThis as any).document.body.dataset.ready ?? ''), undefined, { timeout: 20_000 });
+      await expect(tab.locator('#who').innerText()).resolves.toBe('Not signed in');
+      await expect(tab.locator('#error').innerText()).resolves.toMatch(/^DashboardProvinces failed \(HTTP 401\): UNAUTHENTICATED: Authentication required to read .*Sign in with a valid token\.$/);
+      await tab.screenshot({ path: path.join(SCREENSHOTS, 'not-signed-in.png') });
+
+      const token = await signUserToken(secret, { sub: 'dashboard-user', roles: ['analyst'] });
+      await tab.evaluate(() => delete (globalThis as any).document.body.dataset.ready);
+      await tab.locator('#sign-in').click();
+      await tab.locator('#token-input').fill(token);
+      await tab.locator('#token-save').click();
+      await tab.waitForFunction(() => /^\d+$/.test((globalThis as any).document.body.dataset.ready ?? ''), undefined, { timeout: 20_000 });
+      await expect(tab.locator('#who').innerText()).resolves.toBe('Signed in with a pasted token');
+      await expect(tab.locator('#table tbody tr').count()).resolves.toBe(34);
+      // Kept across a reload of the tab, in session storage only; another tab starts signed out.
+      await tab.reload();
+      await tab.waitForFunction(() => /^\d+$/.test((globalThis as any).document.body.dataset.ready ?? ''), undefined, { timeout: 20_000 });
+      await expect(tab.locator('#who').innerText()).resolves.toBe('Signed in with a pasted token');
+      await expect(tab.evaluate(() => (globalThis as any).localStorage.length)).resolves.toBe(0);
+      const other = await context.newPage();
+      await other.goto(url);
+      await other.waitForFunction(() => /^error-/.test((globalThis as any).document.body.dataset.ready ?? ''), undefined, { timeout: 20_000 });
+      await expect(other.locator('#who').innerText()).resolves.toBe('Not signed in');
+      await other.close();
+    } finally {
+      await tab.close();
+      await deployed.stop();
+    }
+    // The refusals of the signed-out pages are expected; nothing else failed.
+    expect(failures.filter((f) => !/HTTP 401$/.test(f))).toEqual([]);
+    failures.length = 0;
+  }, 90_000);
 
   test('loads in under 2 s', async () => {
     const started = Date.now();

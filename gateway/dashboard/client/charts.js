@@ -15,6 +15,8 @@
   function chartIn(id) {
     if (!charts[id]) {
       charts[id] = echarts.init(document.getElementById(id), null, { renderer: 'svg' });
+      // No animation: each view is drawn at once and whole (a new view is a new answer, not a change).
+      charts[id].setOption({ animation: false });
       window.addEventListener('resize', () => charts[id].resize());
     }
     return charts[id];
@@ -76,6 +78,7 @@
           ...(r.code === selected ? { itemStyle: { borderColor: '#d62728', borderWidth: 2.5 } } : {}),
         })),
       }],
+      animation: false,
     }, { notMerge: true });
     chart.off('click');
     chart.on('click', (p) => names[p.name] && onClick(p.name));
@@ -105,6 +108,7 @@
         itemStyle: { color: '#3182bd' },
         label: { show: true, position: 'right', formatter: (p) => shown[p.dataIndex].shown },
       }],
+      animation: false,
     }, { notMerge: true });
     chart.off('click');
     chart.on('click', (p) => onClick(shown[p.dataIndex].code));
@@ -119,6 +123,7 @@
       xAxis: { type: 'category', data: points.map((p) => p.period) },
       yAxis: { type: 'value', scale: true, axisLabel: { formatter: (v) => measure.format(v) } },
       series: [{ type: 'line', connectNulls: false, showAllSymbol: true, data: points.map((p) => (p.value === null ? '-' : p.value)), itemStyle: { color: '#3182bd' } }],
+      animation: false,
     }, { notMerge: true });
   }
 
