@@ -6,12 +6,12 @@
  * counted from the fixture rows; a click on the map drills down to the communes and Back comes
  * back; the URL holds the view; the CSV and XLSX downloads parse back to the same values; a
  * value the graph does not give is shown as suppressed, never as zero; a failing request says
- * why. Screenshots go to test-output/dashboard/.
+ * why. Screenshots go to test-output/dashboard/. Signing in: dashboard-signin.test.ts.
  * Needs the system Chromium (`apt-get install -y chromium`); SKIP_BROWSER_TESTS=1 skips it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { upsertFacts } from '../../lib/fact-store';
@@ -22,25 +22,17 @@ import { requestFacts } from '../../services/justice-records/facts';
 import { healthRecordFacts } from '../../services/health/facts';
 import { loadPersistedOperations } from '../../gateway/persisted-operations';
 import { countResidency, expectedIndicators, makeFixture } from '../helpers/fixture';
-import { signUserToken } from '../../lib/auth';
+import { isLocal, launchChromium, SKIP_BROWSER } from '../helpers/browser';
 import { startGraph, testDatabases, tokenFor, type RunningGraph } from '../helpers/graph';
 
 const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-output', 'dashboard');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SKIP = process.env.SKIP_BROWSER_TESTS === '1';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-const isLocal = (url: string) => {
-  const { protocol, hostname } = new URL(url);
-  return protocol === 'data:' || protocol === 'blob:' || ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
-};
 
 const fixture = makeFixture();
 /** TEST_TODAY is 2026-11-29: "last month" is October 2026. */
 const LAST_MONTH = '2026-10';
 const registered = new Map(loadPersistedOperations().operations.map((op) => [op.name, op]));
 
-(SKIP ? describe.skip : describe)('the dashboard in a browser', () => {
+(SKIP_BROWSER ? describe.skip : describe)('the dashboard in a browser', () => {
   let graph: RunningGraph | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext;
@@ -102,7 +94,6 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     [...units].sort((a, b) => Number(a.value === null) - Number(b.value === null) || (b.value ?? 0) - (a.value ?? 0) || a.code.localeCompare(b.code));
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}. Install it (apt-get install -y chromium), point CHROMIUM_PATH at one, or set SKIP_BROWSER_TESTS=1.`);
     [graph, browser] = await Promise.all([
       startGraph({ ...testDatabases()[0].config('dashboard'), PERSISTED_OPERATIONS_ONLY: true }, async (dbs) => {
         await dbs.residency.transaction((trx) => upsertFacts(trx, citizenFacts, fixture.citizens));
@@ -111,7 +102,7 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
         await dbs['justice-records'].transaction((trx) => upsertFacts(trx, requestFacts, fixture.requests));
         await dbs.health.transaction((trx) => upsertFacts(trx, healthRecordFacts, fixture.healthRecords));
       }),
-      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+      launchChromium(),
     ]);
     analystToken = await tokenFor({ role: 'analyst', sub: 'dashboard-test' });
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
@@ -390,50 +381,6 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     expect(failures.filter((f) => !/graphql: net::ERR_CONNECTION_REFUSED$/.test(f))).toEqual([]);
     failures.length = 0;
   }, 60_000);
-
-  test('outside development no token is in the page: a user signs in by pasting one, kept for this tab only', async () => {
-    // A deployment with its own secret: the gateway makes no development token.
-    const secret = 'dashboard-test-secret-not-the-development-one';
-    const deployed = await startGraph({ ...testDatabases()[0].config('dashboard-signin'), JWT_SECRET: secret, PERSISTED_OPERATIONS_ONLY: true });
-    const tab = await context.newPage();
-    try {
-      const url = new URL('/dashboard', deployed.gatewayUrl).href;
-      const html = await (await fetch(url)).text();
-      expect(html).toContain('"developmentToken":null');
-      expect(html).not.toMatch(/eyJ[\w-]+\.eyJ/);
-
-      await tab.goto(url);
-      await tab.waitForFunction(() => /^error-/.test((globalThis as any).document.body.dataset.ready ?? ''), undefined, { timeout: 20_000 });
-      await expect(tab.locator('#who').innerText()).resolves.toBe('Not signed in');
-      await expect(tab.locator('#error').innerText()).resolves.toMatch(/^DashboardProvinces failed \(HTTP 401\): UNAUTHENTICATED: Authentication required to read .*Sign in with a valid token\.$/);
-      await tab.screenshot({ path: path.join(SCREENSHOTS, 'not-signed-in.png') });
-
-      const token = await signUserToken(secret, { sub: 'dashboard-user', roles: ['analyst'] });
-      await tab.evaluate(() => delete (globalThis as any).document.body.dataset.ready);
-      await tab.locator('#sign-in').click();
-      await tab.locator('#token-input').fill(token);
-      await tab.locator('#token-save').click();
-      await tab.waitForFunction(() => /^\d+$/.test((globalThis as any).document.body.dataset.ready ?? ''), undefined, { timeout: 20_000 });
-      await expect(tab.locator('#who').innerText()).resolves.toBe('Signed in with a pasted token');
-      await expect(tab.locator('#table tbody tr').count()).resolves.toBe(34);
-      // Kept across a reload of the tab, in session storage only; another tab starts signed out.
-      await tab.reload();
-      await tab.waitForFunction(() => /^\d+$/.test((globalThis as any).document.body.dataset.ready ?? ''), undefined, { timeout: 20_000 });
-      await expect(tab.locator('#who').innerText()).resolves.toBe('Signed in with a pasted token');
-      await expect(tab.evaluate(() => (globalThis as any).localStorage.length)).resolves.toBe(0);
-      const other = await context.newPage();
-      await other.goto(url);
-      await other.waitForFunction(() => /^error-/.test((globalThis as any).document.body.dataset.ready ?? ''), undefined, { timeout: 20_000 });
-      await expect(other.locator('#who').innerText()).resolves.toBe('Not signed in');
-      await other.close();
-    } finally {
-      await tab.close();
-      await deployed.stop();
-    }
-    // The refusals of the signed-out pages are expected; nothing else failed.
-    expect(failures.filter((f) => !/HTTP 401$/.test(f))).toEqual([]);
-    failures.length = 0;
-  }, 90_000);
 
   test('loads in under 2 s', async () => {
     const started = Date.now();
