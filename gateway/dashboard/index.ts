@@ -24,6 +24,8 @@ const ASSETS: Record<string, string> = {
   'echarts.js': 'node_modules/echarts/dist/echarts.min.js',
   'dashboard.js': 'gateway/dashboard/client/dashboard.js',
   'charts.js': 'gateway/dashboard/client/charts.js',
+  'oidc.js': 'gateway/dashboard/client/oidc.js',
+  'oauth4webapi.js': 'node_modules/oauth4webapi/build/index.js',
   'dashboard.css': 'gateway/dashboard/client/dashboard.css',
   'provinces-34.geojson': 'reference/boundaries/provinces-34.geojson',
   'provinces-63.geojson': 'reference/boundaries/provinces-63.geojson',
@@ -38,6 +40,8 @@ export interface DashboardOptions {
    * asks its user to sign in with a token of their own).
    */
   devHeaders?: () => Promise<Record<string, string>>;
+  /** The OpenID Connect provider the page signs in through (see DASHBOARD_OIDC_* in lib/config.ts); none: a pasted token. */
+  oidc?: DashboardSettings['oidc'];
 }
 
 export function mountDashboard(app: express.Express, options: DashboardOptions): void {
@@ -50,7 +54,7 @@ export function mountDashboard(app: express.Express, options: DashboardOptions):
   }
   for (const [name, file] of Object.entries(ASSETS)) {
     const full = path.join(projectRoot(), file);
-    if (!fs.existsSync(full)) throw new Error(`The dashboard's asset ${file} is missing (npm ci installs echarts)`);
+    if (!fs.existsSync(full)) throw new Error(`The dashboard's asset ${file} is missing (npm ci installs echarts and oauth4webapi)`);
     // Revalidated on each load (ETag): the page changes with the code, and a 304 costs little.
     app.get(`/dashboard/${name}`, (_req, res) => res.sendFile(full, { maxAge: 0, headers: { 'cache-control': 'no-cache' } }));
   }
@@ -60,6 +64,7 @@ export function mountDashboard(app: express.Express, options: DashboardOptions):
       endpoint: options.endpoint,
       operations: hashes,
       developmentToken: devHeaders?.Authorization?.replace(/^Bearer /, '') ?? null,
+      oidc: options.oidc ?? null,
     };
     // A page with a development token in it is not for any cache.
     res.set({ 'cache-control': 'no-store' }).type('html').send(dashboardPage(settings));

@@ -10,7 +10,11 @@ export interface DashboardSettings {
   operations: Record<string, string>;
   /** A development token (analyst), never set outside development. */
   developmentToken: string | null;
+  /** The OpenID Connect provider to sign in through, when one is configured. */
+  oidc: { issuer: string; clientId: string; scope: string; resource: string | null } | null;
 }
+
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** JSON that can sit inside a <script> element. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
@@ -48,6 +52,7 @@ export function dashboardPage(settings: DashboardSettings): string {
   </form>
   <div id="account">
     <span id="who"></span>
+    <button id="sign-in-oidc" type="button" hidden>Sign in${settings.oidc ? ` with ${escapeHtml(new URL(settings.oidc.issuer).host)}` : ''}</button>
     <button id="sign-in" type="button">Sign in with a token</button>
     <button id="sign-out" type="button" hidden>Sign out</button>
   </div>
@@ -77,6 +82,7 @@ export function dashboardPage(settings: DashboardSettings): string {
 <script src="/dashboard/echarts.js"></script>
 <script src="/dashboard/charts.js"></script>
 <script src="/dashboard/dashboard.js"></script>
+${settings.oidc ? '<script type="module" src="/dashboard/oidc.js"></script>' : ''}
 </body>
 </html>`;
 }

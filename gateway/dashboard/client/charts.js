@@ -55,6 +55,7 @@
       },
       visualMap: {
         type: 'continuous',
+        show: values.length > 0,
         min: values.length ? Math.min(...values) : 0,
         max: values.length ? Math.max(...values, Math.min(...values) + 1e-9) : 1,
         calculable: true,

@@ -8,6 +8,8 @@
 (function () {
   const CONFIG = window.DASHBOARD;
   const TOKEN_KEY = 'p06:dashboard:token';
+  /** How the token in TOKEN_KEY came: `oidc` (oidc.js) or pasted. */
+  const SOURCE_KEY = 'p06:dashboard:token-source';
   const $ = (id) => document.getElementById(id);
 
   /** Figures offered besides the indicators: path under AreaStats, name, unit and how to print it. */
@@ -237,8 +239,10 @@
   }
   function showAccount() {
     const own = sessionStorage.getItem(TOKEN_KEY);
-    $('who').textContent = own ? 'Signed in with a pasted token' : CONFIG.developmentToken ? 'Development token (analyst)' : 'Not signed in';
+    const through = CONFIG.oidc && sessionStorage.getItem(SOURCE_KEY) === 'oidc' ? `Signed in through ${new URL(CONFIG.oidc.issuer).host}` : 'Signed in with a pasted token';
+    $('who').textContent = own ? through : CONFIG.developmentToken ? 'Development token (analyst)' : 'Not signed in';
     $('sign-out').hidden = !own;
+    $('sign-in-oidc').hidden = !CONFIG.oidc || Boolean(own);
   }
 
   function wire() {
@@ -253,9 +257,10 @@
     $('sign-in').addEventListener('click', () => { $('token-input').value = ''; $('token-dialog').showModal(); });
     $('token-dialog').addEventListener('close', () => {
       const pasted = $('token-input').value.trim().replace(/^Bearer\s+/i, '');
-      if ($('token-dialog').returnValue === 'save' && pasted) { sessionStorage.setItem(TOKEN_KEY, pasted); start(); }
+      if ($('token-dialog').returnValue === 'save' && pasted) { sessionStorage.setItem(TOKEN_KEY, pasted); sessionStorage.setItem(SOURCE_KEY, 'pasted'); start(); }
     });
-    $('sign-out').addEventListener('click', () => { sessionStorage.removeItem(TOKEN_KEY); start(); });
+    $('sign-out').addEventListener('click', () => { sessionStorage.removeItem(TOKEN_KEY); sessionStorage.removeItem(SOURCE_KEY); start(); });
+    $('sign-in-oidc').addEventListener('click', () => window.DashboardOidc.signIn().catch((err) => showError(new Error(`Sign-in: ${err.message}`))));
   }
 
   /** Reads the catalogue and the graph's today, then draws the view in the URL. */
@@ -281,5 +286,15 @@
   }
 
   wire();
-  start();
+  const returned = new URLSearchParams(location.search);
+  if (CONFIG.oidc && returned.has('state') && (returned.has('code') || returned.has('error'))) {
+    // Back from the provider: oidc.js exchanges the code first (or says why it cannot).
+    busy('Signing in…');
+    window.addEventListener('p06:signed-in', (e) => {
+      if (!e.detail) sessionStorage.setItem(SOURCE_KEY, 'oidc');
+      start().then(() => e.detail && showError(e.detail));
+    }, { once: true });
+  } else {
+    start();
+  }
 })();
