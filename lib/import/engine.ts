@@ -22,7 +22,7 @@ import { dataChanged } from '../data-versions';
 import { databaseName, isMysql, migrate, openDb } from '../db';
 import { deleteFacts, upsertFacts } from '../fact-store';
 import { metrics } from '../metrics';
-import { DeltaBuffer } from '../summaries';
+import { DeltaBuffer, deltaTable } from '../summaries';
 import { isIsoDate } from '../periods';
 import { todayInVietnam, type AnyImportDefinition } from './columns';
 import { importDefinition } from './domains';
@@ -183,7 +183,9 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       // Into a table with rows, the key's index stays (rows are found by it), but the others
       // may be dropped too once the first batch shows how many rows the file adds.
       let indexesDecided = allNew || isMysql(trx);
-      const buffer = new DeltaBuffer(trx, definition.facts.summary, { maxBytes: SUMMARY_BUFFER_BYTES });
+      // Empty summaries (a first import) take the first flush as plain inserts.
+      const summariesEmpty = !(await trx(deltaTable(definition.facts.summary)).first('bucket'));
+      const buffer = new DeltaBuffer(trx, definition.facts.summary, { maxBytes: SUMMARY_BUFFER_BYTES, summariesEmpty });
       const write = async (facts: unknown[]) => {
         if (!options.delete) {
           const r = await upsertFacts(trx, definition.facts, facts, { allNew, summaries: buffer });

@@ -47,12 +47,18 @@ export class DeltaBuffer<M extends string = string> {
   private absoluteSum = 0;
   /** The cells deltas were added to (or facts written unchanged in), flushed or not. */
   private readonly touched: Uint8Array;
+  /**
+   * True while the summaries are known to hold none of the rows a flush writes (the first flush
+   * into empty summary tables): they go in as plain inserts, which MySQL loads in bulk.
+   */
+  private nextFlushInserts: boolean;
 
   constructor(
     private readonly trx: Knex.Transaction,
     private readonly spec: SummarySpec<M>,
-    options: { maxBytes?: number } = {},
+    options: { maxBytes?: number; summariesEmpty?: boolean } = {},
   ) {
+    this.nextFlushInserts = options.summariesEmpty ?? false;
     this.columns = columnsOf(spec);
     this.width = this.columns.length;
     this.stride = 1 + this.width;
@@ -131,7 +137,8 @@ export class DeltaBuffer<M extends string = string> {
         runs.push(start, i);
       }
     }
-    const writer = new SummaryWriter(this.trx, this.spec, width, this.isKey);
+    const writer = new SummaryWriter(this.trx, this.spec, width, this.isKey, this.nextFlushInserts ? 'fail' : 'add');
+    this.nextFlushInserts = false;
     const span = maxDay - minDay + 1;
     const dense = new Int32Array(span * width);
     const seen = new Uint8Array(span);
@@ -254,10 +261,10 @@ class SummaryWriter {
   private monthBuckets = new Int32Array(1024);
   private monthSums: Int32Array;
 
-  constructor(private readonly trx: Knex.Transaction, spec: SummarySpec, private readonly width: number, private readonly isKey: Uint8Array) {
+  constructor(private readonly trx: Knex.Transaction, spec: SummarySpec, private readonly width: number, private readonly isKey: Uint8Array, onConflict: 'add' | 'fail') {
     this.rowWidth = 2 + width;
     this.values = new Array(FLUSH_ROWS * this.rowWidth);
-    this.shape = { table: deltaTable(spec), key: ['area_code', 'bucket'], columns: ['area_code', 'bucket', ...columnsOf(spec)], onConflict: 'add' as const };
+    this.shape = { table: deltaTable(spec), key: ['area_code', 'bucket'], columns: ['area_code', 'bucket', ...columnsOf(spec)], onConflict };
     this.monthSums = new Int32Array(1024 * width);
   }
 
