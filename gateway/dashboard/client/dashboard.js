@@ -87,9 +87,16 @@
       default: return period;
     }
   }
+  /** The last month of a period label: `2024` → `2024-12`, `2024-Q3` → `2024-09`, `2024-11` and `2024-11-13` → `2024-11`. */
+  function lastMonthOf(label) {
+    const m = /^(\d{4})(?:-Q([1-4])|-(\d{2})(?:-\d{2})?)?$/.exec(label);
+    if (!m) return null;
+    const month = m[2] ? Number(m[2]) * 3 : m[3] ? Number(m[3]) : 12;
+    return `${m[1]}-${String(month).padStart(2, '0')}`;
+  }
   /** The 12 months up to the period's last month (or today's month, if earlier). */
-  function seriesRange(periodEnd) {
-    const end = periodEnd.slice(0, 7) < today.slice(0, 7) ? periodEnd.slice(0, 7) : today.slice(0, 7);
+  function seriesRange(lastMonth) {
+    const end = lastMonth < today.slice(0, 7) ? lastMonth : today.slice(0, 7);
     const [y, m] = end.split('-').map(Number);
     const start = new Date(Date.UTC(y, m - 12, 1));
     return { from: start.toISOString().slice(0, 7), to: end };
@@ -178,6 +185,13 @@
       const structure = state.structure;
       const provincesAsked = graph('DashboardProvinces', { period, structure });
       const communesAsked = state.province ? graph('DashboardCommunes', { province: state.province, period, structure }) : null;
+      // The series of a unit known from the URL is asked for at once, with the rest.
+      const lastMonth = lastMonthOf(period);
+      const range = lastMonth && seriesRange(lastMonth);
+      const askSeries = (code) => graph('DashboardSeries', { code, ...range, structure });
+      const early = range && (state.unit || state.province);
+      const seriesAsked = early ? askSeries(early) : null;
+      if (seriesAsked) seriesAsked.catch(() => undefined); // Said below, if the view gets that far.
       const provinces = (await provincesAsked).provinces;
       if (mine !== generation) return;
       const provinceRows = rank(provinces, measure);
@@ -202,10 +216,9 @@
       // The series: the unit asked for, else the drilled province, else the first in the ranking.
       const unit = state.unit || state.province || (rows[0] && rows[0].code);
       const unitName = (rows.find((r) => r.code === unit) || provinceRows.find((r) => r.code === unit) || { name: unit }).name;
-      if (unit && units[0]) {
-        const range = seriesRange(units[0].stats.periodEnd);
+      if (unit && range) {
         $('series-title').textContent = `${unitName}, ${range.from} to ${range.to}`;
-        const series = (await graph('DashboardSeries', { code: unit, ...range, structure })).area;
+        const series = (await (early === unit ? seriesAsked : askSeries(unit))).area;
         if (mine !== generation) return;
         DashboardCharts.drawSeries(series.series.map((s) => {
           const value = valueOf(s, measure);
