@@ -35,7 +35,9 @@ import {
   type ValueNode,
   valueFromASTUntyped,
 } from 'graphql';
-import { MAX_SERIES_LENGTH, periodSeries, type PeriodUnit } from '../lib/periods';
+import { MAX_SERIES_LENGTH, type PeriodUnit } from '../lib/periods';
+import { seriesPeriods } from '../lib/relative-periods';
+import { today } from '../lib/today';
 import { PERSON_LEVEL_TYPES, personalIdsIn } from '../lib/person-level';
 
 export { PERSON_LEVEL_TYPES };
@@ -143,7 +145,8 @@ export function analyzeDocument(schema: GraphQLSchema, document: DocumentNode, o
   const listSize = (args: readonly ArgumentNode[] | undefined, name: string): number => {
     if (name === 'series') {
       try {
-        return periodSeries(String(argValue(args, 'from')), String(argValue(args, 'to')), String(argValue(args, 'every')) as PeriodUnit).length;
+        const text = (k: string) => (argValue(args, k) == null ? null : String(argValue(args, k)));
+        return seriesPeriods({ from: text('from'), to: text('to'), every: text('every') as PeriodUnit | null, range: text('range') }, today()).length;
       } catch {
         return MAX_SERIES_LENGTH;
       }
