@@ -12,6 +12,7 @@ import { requireStarted } from '../../lib/figures';
 import { parsePeriod } from '../../lib/periods';
 import { resolvePeriod, seriesPeriods, type SeriesArgs } from '../../lib/relative-periods';
 import { requireAnyRole, type Identity } from '../../lib/auth';
+import { ranking, rankingResolvers, type RankingArgs } from './ranking';
 
 const TYPE_OF_LEVEL: Record<AreaLevel, string> = { NATION: 'Nation', PROVINCE: 'Province', DISTRICT: 'District', COMMUNE: 'Commune' };
 const MAX_SEARCH_RESULTS = 200;
@@ -103,7 +104,9 @@ export const geographyResolvers = {
         communes: areasOfLevel('COMMUNE', structure).length,
       })),
     today: (_: unknown, __: unknown, ctx: GeographyContext) => ctx.today,
+    ranking: (_: unknown, args: RankingArgs, ctx: GeographyContext) => ranking(args, ctx),
   },
+  ...rankingResolvers,
   Area: {
     __resolveType: (area: Area) => TYPE_OF_LEVEL[area.level],
   },

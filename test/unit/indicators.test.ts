@@ -3,7 +3,7 @@ import { computeIndicator, FIGURE_FIELD_DOMAIN, INDICATOR_CATALOG } from '../../
 const byId = (id: string) => INDICATOR_CATALOG.find((d) => d.id === id)!;
 
 test('an indicator divides the summed numerator by the summed denominator', () => {
-  expect(computeIndicator(byId('chipIdCoverage'), { residency: { chipIdCards: 3, population: 4, estimated: false, complete: true } })).toEqual({ id: 'chipIdCoverage', value: 0.75, numerator: 3, denominator: 4, suppressed: false, estimated: false, complete: true });
+  expect(computeIndicator(byId('chipIdCoverage'), { residency: { chipIdCards: 3, population: 4, estimated: false, complete: true } })).toEqual({ id: 'chipIdCoverage', value: 0.75, numerator: 3, denominator: 4, suppressed: false, estimated: false, complete: true, protected: false });
 });
 
 test('an indicator is estimated when a figure it reads is, and complete only when both are', () => {
@@ -11,7 +11,7 @@ test('an indicator is estimated when a figure it reads is, and complete only whe
     health: { integratedIntoVneid: 2, estimated: true, complete: false },
     residency: { population: 8, estimated: false, complete: true },
   });
-  expect(rate).toEqual({ id: 'eHealthIntegrationRate', value: 0.25, numerator: 2, denominator: 8, suppressed: false, estimated: true, complete: false });
+  expect(rate).toEqual({ id: 'eHealthIntegrationRate', value: 0.25, numerator: 2, denominator: 8, suppressed: false, estimated: true, complete: false, protected: false });
   const exact = computeIndicator(byId('eidLevel2Coverage'), { residency: { eidLevel2: 1, population: 2, estimated: false, complete: false } });
   expect([exact.estimated, exact.complete]).toEqual([false, false]);
 });
