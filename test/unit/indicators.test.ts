@@ -35,3 +35,26 @@ test('every catalogue entry names its source domains in its figure paths', () =>
     expect(d.sourceDomains).toContain(FIGURE_FIELD_DOMAIN[d.denominator.split('.')[0]]);
   }
 });
+
+test('every @requires of the indicators that read any figure fetches exactly the figures formulas may name', () => {
+  const { FIGURE_PATHS } = require('../../services/indicators/formula') as typeof import('../../services/indicators/formula');
+  const { readSchema } = require('../../lib/subgraph') as typeof import('../../lib/subgraph');
+  const sdl = readSchema('indicators');
+  const selections = [...sdl.matchAll(/@requires\(\s*fields: """([\s\S]*?)"""/g)].map((m) => m[1]);
+  // Ranking.entries, indicators (the built-in figures only, without `protected`), indicator, customIndicator.
+  expect(selections).toHaveLength(4);
+  const all = selections.filter((s) => s.includes('protected'));
+  expect(all).toHaveLength(3);
+  for (const selection of all) {
+    const paths = [...selection.matchAll(/(\w+) \{([^{}]*)\}/g)].flatMap(([, object, names]) => names.trim().split(/\s+/).filter((n) => !['estimated', 'complete', 'protected'].includes(n)).map((n) => `${object}.${n}`));
+    expect(paths.sort()).toEqual([...FIGURE_PATHS].sort());
+  }
+});
+
+test('a formula sums its figures, multiplies by its factor, and is protected when a figure it reads is', () => {
+  const { computeFormula } = require('../../services/indicators/formula') as typeof import('../../services/indicators/formula');
+  const figures = { land: { digitizedParcels: 6, protected: true, complete: true }, residency: { eidLevel1: 1, eidLevel2: 2, population: 12, protected: false, complete: false } };
+  expect(computeFormula('x', { numerator: ['land.digitizedParcels'], denominator: ['residency.population'], factor: 1000 }, figures)).toEqual({ id: 'x', value: 500, numerator: 6, denominator: 12, suppressed: false, estimated: false, complete: false, protected: true });
+  expect(computeFormula('y', { numerator: ['residency.eidLevel1', 'residency.eidLevel2'], denominator: ['residency.population'], factor: 100 }, figures).value).toBe(25);
+  expect(computeFormula('z', { numerator: ['health.integratedIntoVneid'], denominator: ['residency.population'], factor: 1 }, figures)).toMatchObject({ value: null, suppressed: true });
+});
