@@ -61,11 +61,23 @@ export interface Formula {
   factor: number;
 }
 
-/** The most similar known figure, for the error message: same name in another object, or same object. */
+/** Edit distance, for suggestions (paths are short). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** The known figure the caller probably meant: the same name in another object, or a path a few letters away. */
 function suggestion(path: string): string {
   const name = path.split('.').pop()!.toLowerCase();
   const same = FIGURE_PATHS.find((p) => p.split('.')[1].toLowerCase() === name);
-  return same ? ` (did you mean ${same}?)` : '';
+  const near = same ?? FIGURE_PATHS.map((p) => [p, distance(p.toLowerCase(), path.toLowerCase())] as const).filter(([, d]) => d <= 3).sort((a, b) => a[1] - b[1])[0]?.[0];
+  return near ? ` (did you mean ${near}?)` : '';
 }
 
 /** Refuses a figure path that is not a figure, naming it and where it was written. */

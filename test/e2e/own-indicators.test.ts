@@ -75,7 +75,7 @@ describe.each(testDatabases())('own indicators on $label', (database) => {
 
   test('a bad formula is a BAD_USER_INPUT naming the unknown figure', async () => {
     const cases: [string, string][] = [
-      [`customIndicator(numerator: ["land.digitisedParcels"], denominator: ["residency.population"])`, 'Unknown figure "land.digitisedParcels" in numerator'],
+      [`customIndicator(numerator: ["land.digitisedParcels"], denominator: ["residency.population"])`, 'Unknown figure "land.digitisedParcels" in numerator (did you mean land.digitizedParcels?)'],
       [`customIndicator(numerator: ["land.parcels"], denominator: ["population"])`, 'Unknown figure "population" in denominator (did you mean residency.population?)'],
       [`customIndicator(numerator: ["land.parcels"], denominator: ["residency.population"], factor: 0)`, 'Invalid factor 0: must be a positive number'],
       [`customIndicator(numerator: [], denominator: ["residency.population"])`, 'Missing numerator'],
