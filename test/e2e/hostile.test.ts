@@ -43,7 +43,7 @@ function corpus(): Case[] {
     { name: 'fragment cycle', body: json('{ nation { ...A } } fragment A on Nation { provinces { nation { ...B } } } fragment B on Nation { ...A }') },
     { name: 'directive abuse', body: json(`{ nation { code ${'@skip(if: false) '.repeat(300)} } }`) },
     { name: 'series over the limit', body: json('{ nation { series(from: "1900", to: "2100", every: DAY) { period } } }') },
-    { name: 'mutation on a read-only graph', body: json('mutation { deleteEverything }') },
+    { name: 'unknown mutation', body: json('mutation { deleteEverything }') },
     { name: 'subscription', body: json('subscription { nation { code } }') },
     { name: 'GET with a query', body: '', method: 'GET' },
     { name: 'persisted-query hash that is not its text', body: JSON.stringify({ query: '{ nation { code } }', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } }) },
