@@ -17,7 +17,7 @@ import type { PersistedOperations } from '../persisted-operations';
 import { dashboardPage, type DashboardSettings } from './page';
 
 /** The registered operations the page sends, by name. */
-export const DASHBOARD_OPERATIONS = ['DashboardCatalog', 'DashboardProvinces', 'DashboardCommunes', 'DashboardSeries'] as const;
+export const DASHBOARD_OPERATIONS = ['DashboardCatalog', 'DashboardRanking', 'DashboardSeries'] as const;
 
 /** What the page loads, by the name it asks for, and where it is on disk (relative to the project). */
 const ASSETS: Record<string, string> = {

@@ -40,6 +40,8 @@ export function dashboardPage(settings: DashboardSettings): string {
     <label>Period <select id="period-kind">
       <option value="LAST_MONTH">Last month</option>
       <option value="THIS_MONTH">This month (so far)</option>
+      <option value="LAST_QUARTER">Last quarter</option>
+      <option value="THIS_QUARTER">This quarter (so far)</option>
       <option value="LAST_YEAR">Last year</option>
       <option value="THIS_YEAR">This year (so far)</option>
       <option value="CUSTOM">Other…</option>

@@ -72,7 +72,7 @@ function startProvider(env: Record<string, string>): Promise<ChildProcess> {
       await tab.goto(url);
       await tab.waitForFunction(() => /^error-/.test((globalThis as any).document.body.dataset.ready ?? ''), undefined, { timeout: 20_000 });
       await expect(tab.locator('#who').innerText()).resolves.toBe('Not signed in');
-      await expect(tab.locator('#error').innerText()).resolves.toMatch(/^DashboardProvinces failed \(HTTP 401\): UNAUTHENTICATED: Authentication required to read .*Sign in with a valid token\.$/);
+      await expect(tab.locator('#error').innerText()).resolves.toMatch(/^DashboardRanking failed \(HTTP 401\): UNAUTHENTICATED: Authentication required to read .*Sign in with a valid token\.$/);
       await tab.screenshot({ path: path.join(SCREENSHOTS, 'not-signed-in.png') });
 
       const token = await signUserToken(secret, { sub: 'dashboard-user', roles: ['analyst'] });

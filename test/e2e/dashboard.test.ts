@@ -2,8 +2,8 @@
  * The dashboard at /dashboard in a real (headless) Chromium, against a gateway that accepts
  * registered operations only (PERSISTED_OPERATIONS_ONLY=true), over the fixture's rows:
  * the map of the 34 provinces, the ranking, the series and the table show the graph's answer to
- * the same registered operations (asked here directly, by hash) and, for Hải Phòng, the value
- * counted from the fixture rows; a click on the map drills down to the communes and Back comes
+ * the same registered operations (asked here directly, by hash: its ranking, relative periods
+ * resolved by the graph) and, for Hải Phòng, the value counted from the fixture rows; a click on the map drills down to the communes and Back comes
  * back; the URL holds the view; the CSV and XLSX downloads parse back to the same values; a
  * value the graph does not give is shown as suppressed, never as zero; a failing request says
  * why. Screenshots go to test-output/dashboard/. Signing in: dashboard-signin.test.ts.
@@ -70,7 +70,7 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
   /** The table as the page shows it: code, name, the raw value behind the chosen measure's cell and its text. */
   const table = () =>
     page.$$eval('#table tbody tr', (trs) =>
-      trs.map((tr: any) => ({ rank: tr.cells[0].textContent, code: tr.dataset.code, name: tr.cells[2].textContent, raw: tr.cells[3].dataset.value, text: tr.cells[3].textContent })),
+      trs.map((tr: any) => ({ rank: tr.cells[0].textContent, code: tr.dataset.code, name: tr.cells[2].textContent, raw: tr.cells[3].dataset.value, text: tr.cells[3].textContent, numerator: tr.querySelector('.numerator')?.dataset.value, denominator: tr.querySelector('.denominator')?.dataset.value })),
     );
   /** What the page gave ECharts: the map's data, the ranking's bars and the series' points. */
   const charts = () =>
@@ -89,9 +89,20 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
       };
     });
 
-  /** Units ranked as the page should: highest value first, ties by code, those without a value last. */
+  /** Units in the order a ranking must have: highest value first, ties by code, those without a value last (checked against the graph's). */
   const ranked = <T extends { code: string; value: number | null }>(units: T[]) =>
     [...units].sort((a, b) => Number(a.value === null) - Number(b.value === null) || (b.value ?? 0) - (a.value ?? 0) || a.code.localeCompare(b.code));
+  /** The graph's ranking, by the dashboard's own operation, as rows. */
+  async function rankingOf(variables: Record<string, unknown>) {
+    const ranking = (await data('DashboardRanking', { structure: 'TWO_TIER', ...variables })).ranking;
+    const rows = (ranking.entries as any[]).map((e) => ({ code: e.areaCode as string, name: e.areaName as string, value: e.value as number | null, rank: e.rank as number | null, protected: e.protected as boolean, numerator: e.numerator, denominator: e.denominator }));
+    // The order is the values' (a check of the graph, independent of the page).
+    expect(rows.map((r) => r.code)).toEqual(ranked(rows).map((r) => r.code));
+    return { period: ranking.period as string, rows };
+  }
+  /** What the table must hold: each unit's code, value and rank as the graph gives them. */
+  const asTable = (rows: { code: string; value: number | null; rank: number | null }[]) => rows.map((r) => ({ code: r.code, value: r.value, rank: r.rank === null ? '–' : String(r.rank) }));
+  const tableValues = async () => (await table()).map((r) => ({ code: r.code, value: r.raw === '' ? null : Number(r.raw), rank: r.rank }));
 
   beforeAll(async () => {
     [graph, browser] = await Promise.all([
@@ -126,9 +137,10 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     expect(nav?.status()).toBe(200);
     await expect(ready()).resolves.toMatch(/^\d+$/);
 
-    const answer = (await data('DashboardProvinces', { period: LAST_MONTH, structure: 'TWO_TIER' })).provinces as any[];
-    expect(answer).toHaveLength(34);
-    const expectedRows = answer.map((p) => ({ code: p.code, name: p.name, value: p.stats.indicators.eidLevel2Coverage as number | null }));
+    // Last month, as the graph resolves it.
+    const { period, rows: expectedRows } = await rankingOf({ level: 'PROVINCE', period: 'LAST_MONTH', by: 'eidLevel2Coverage' });
+    expect(period).toBe(LAST_MONTH);
+    expect(expectedRows).toHaveLength(34);
     // Independently of the graph: Hải Phòng's coverage counted from the fixture rows.
     const counted = expectedIndicators(fixture, { structure: 'TWO_TIER', code: '31' }, '2026-10-01', '2026-10-31').eidLevel2Coverage;
     expect(counted).not.toBeNull();
@@ -137,31 +149,33 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     await expect(page.locator('#map-title').innerText()).resolves.toBe('eID level 2 coverage (%), Last month: 2026-10');
     const drawn = await charts();
     expect(drawn.mapName).toBe('vn34');
-    expect(drawn.features.sort()).toEqual(answer.map((p) => p.code).sort());
+    expect(drawn.features.sort()).toEqual(expectedRows.map((p) => p.code).sort());
     const byCode = (a: { code: string }, b: { code: string }) => a.code.localeCompare(b.code);
     expect(drawn.map.sort(byCode)).toEqual(expectedRows.map(({ code, value }) => ({ code, value })).sort(byCode));
     // One SVG path at least per province.
     expect(await page.locator('#map svg path').count()).toBeGreaterThanOrEqual(34);
     await expect(page.locator('#map-credit').innerText()).resolves.toContain('Province boundaries: Open Development Mekong (CC BY-SA 4.0), simplified');
 
-    const order = ranked(expectedRows);
-    const withValue = order.filter((r) => r.value !== null);
+    const withValue = expectedRows.filter((r) => r.value !== null);
     expect(withValue.length).toBeGreaterThan(0);
-    expect(drawn.ranking).toEqual({ labels: withValue.map((r, i) => `${i + 1}. ${r.name}`), values: withValue.map((r) => r.value) });
+    expect(drawn.ranking).toEqual({ labels: withValue.map((r) => `${r.rank}. ${r.name}`), values: withValue.map((r) => r.value) });
 
+    await expect(tableValues()).resolves.toEqual(asTable(expectedRows));
     const rows = await table();
-    expect(rows.map((r) => r.code)).toEqual(order.map((r) => r.code));
-    expect(rows.map((r) => (r.raw === '' ? null : Number(r.raw)))).toEqual(order.map((r) => r.value));
-    expect(rows.find((r) => r.code === '31')!.text).toBe(`${(counted! * 100).toFixed(1)} %`);
-    // Provinces the fixture has no people in: no value, shown as suppressed, never as 0.
+    const haiPhong = rows.find((r) => r.code === '31')!;
+    expect(haiPhong.text).toBe(`${(counted! * 100).toFixed(1)} %`);
+    // Its numerator and denominator: the fixture's eID level 2 accounts and population.
+    const people = countResidency(fixture, { structure: 'TWO_TIER', code: '31' }, '2026-10-01', '2026-10-31');
+    expect({ numerator: Number(haiPhong.numerator), denominator: Number(haiPhong.denominator) }).toEqual({ numerator: people.eidLevel2, denominator: people.population });
+    // Provinces the fixture has no people in: no value (nothing to divide by), never 0.
     const empty = rows.filter((r) => r.raw === '');
     expect(empty.length).toBeGreaterThan(0);
     for (const r of empty) expect(r.text).toBe('no value');
 
     // The series is the first province's, the 12 months to last month, as the graph answers it.
-    const series = (await data('DashboardSeries', { code: order[0].code, from: '2025-11', to: LAST_MONTH, structure: 'TWO_TIER' })).area;
+    const series = (await data('DashboardSeries', { code: expectedRows[0].code, from: '2025-11', to: LAST_MONTH, structure: 'TWO_TIER', by: 'eidLevel2Coverage', indicator: true })).area;
     await expect(page.locator('#series-title').innerText()).resolves.toBe(`${series.name}, 2025-11 to ${LAST_MONTH}`);
-    expect(drawn.series).toEqual({ periods: series.series.map((s: any) => s.period), values: series.series.map((s: any) => s.indicators.eidLevel2Coverage) });
+    expect(drawn.series).toEqual({ periods: series.series.map((s: any) => s.period), values: series.series.map((s: any) => s.indicator.value) });
     expect(drawn.series!.periods).toHaveLength(12);
 
     await page.screenshot({ path: path.join(SCREENSHOTS, 'provinces.png'), fullPage: true });
@@ -184,20 +198,18 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     await expect(nextView(() => page.mouse.click(at.x, at.y))).resolves.toMatch(/^\d+$/);
     expect(new URL(page.url()).searchParams.get('province')).toBe('31');
 
-    const answer = (await data('DashboardCommunes', { province: '31', period: LAST_MONTH, structure: 'TWO_TIER' })).communes as any[];
-    expect(answer.length).toBeGreaterThan(50);
-    const order = ranked(answer.map((c) => ({ code: c.code, name: c.name, value: c.stats.indicators.eidLevel2Coverage as number | null })));
+    const { rows: order } = await rankingOf({ level: 'COMMUNE', period: 'LAST_MONTH', by: 'eidLevel2Coverage', parent: '31' });
+    expect(order.length).toBeGreaterThan(50);
+    await expect(tableValues()).resolves.toEqual(asTable(order));
     const rows = await table();
-    expect(rows.map((r) => r.code)).toEqual(order.map((r) => r.code));
-    expect(rows.map((r) => (r.raw === '' ? null : Number(r.raw)))).toEqual(order.map((r) => r.value));
     // An analyst sees communes' figures protected: each rate is marked as computed from protected counts.
-    expect(answer.every((c) => c.stats.residency.protected)).toBe(true);
+    expect(order.every((c) => c.protected)).toBe(true);
     for (const r of rows.filter((x) => x.raw !== '')) expect(r.text).toBe(`≈ ${(Number(r.raw) * 100).toFixed(1)} %`);
     await expect(page.locator('#ranking-title').innerText()).resolves.toBe('Ranking of the communes of Thành phố Hải Phòng');
     await expect(page.locator('#crumbs').innerText()).resolves.toBe('All provinces › Thành phố Hải Phòng');
     const drawn = await charts();
     const withValue = order.filter((r) => r.value !== null).slice(0, 40);
-    expect(drawn.ranking).toEqual({ labels: withValue.map((r, i) => `${i + 1}. ${r.name}`), values: withValue.map((r) => r.value) });
+    expect(drawn.ranking).toEqual({ labels: withValue.map((r) => `${r.rank}. ${r.name}`), values: withValue.map((r) => r.value) });
     // The province's own series, and the map still shows the provinces.
     await expect(page.locator('#series-title').innerText()).resolves.toBe(`Thành phố Hải Phòng, 2025-11 to ${LAST_MONTH}`);
     expect(drawn.map).toHaveLength(34);
@@ -207,10 +219,10 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     const commune = order[0];
     await nextView(() => page.locator(`#table tbody tr[data-code="${commune.code}"]`).click());
     expect(new URL(page.url()).searchParams.get('unit')).toBe(commune.code);
-    const series = (await data('DashboardSeries', { code: commune.code, from: '2025-11', to: LAST_MONTH, structure: 'TWO_TIER' })).area;
+    const series = (await data('DashboardSeries', { code: commune.code, from: '2025-11', to: LAST_MONTH, structure: 'TWO_TIER', by: 'eidLevel2Coverage', indicator: true })).area;
     expect(series.level).toBe('COMMUNE');
     await expect(page.locator('#series-title').innerText()).resolves.toBe(`${commune.name}, 2025-11 to ${LAST_MONTH}`);
-    expect((await charts()).series).toEqual({ periods: series.series.map((s: any) => s.period), values: series.series.map((s: any) => s.indicators.eidLevel2Coverage) });
+    expect((await charts()).series).toEqual({ periods: series.series.map((s: any) => s.period), values: series.series.map((s: any) => s.indicator.value) });
 
     // Back: the province's view, then all provinces.
     await nextView(() => page.goBack());
@@ -236,17 +248,16 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
       await expect(page.locator('#measure').inputValue()).resolves.toBe('justiceRecords.medianDaysToIssue');
       await expect(page.locator('#period-kind').inputValue()).resolves.toBe('LAST_YEAR');
       await expect(page.locator('#table-title').innerText()).resolves.toBe('Table: communes of Thành phố Hải Phòng, Last year: 2025');
-      const answer = (await data('DashboardCommunes', { province: '31', period: '2025', structure: 'TWO_TIER' })).communes as any[];
-      const order = ranked(answer.map((c) => ({ code: c.code, value: c.stats.justiceRecords.medianDaysToIssue as number | null })));
+      const variables = { level: 'COMMUNE', period: 'LAST_YEAR', by: 'justiceRecords.medianDaysToIssue', parent: '31' };
+      const { period, rows: order } = await rankingOf(variables);
+      expect(period).toBe('2025');
+      await expect(tableValues()).resolves.toEqual(asTable(order));
       const rows = await table();
-      expect(rows.map((r) => ({ code: r.code, value: r.raw === '' ? null : Number(r.raw) }))).toEqual(order);
-      // Communes where certificates were issued but the analyst's median is withheld (fewer than 20 issued).
-      const withheld = answer.filter((c) => c.stats.justiceRecords.issued > 0 && c.stats.justiceRecords.medianDaysToIssue === null);
+      // An admin sees medians the analyst's ranking withholds (fewer than 20 certificates issued): withheld, not missing.
+      const admin = await graph!.queryGateway(registered.get('DashboardRanking')!.text, { ...variables, structure: 'TWO_TIER' }, { role: 'admin' });
+      const adminMedian = new Map((admin.data.ranking.entries as any[]).map((e) => [e.areaCode, e.value]));
+      const withheld = order.filter((c) => c.value === null && typeof adminMedian.get(c.code) === 'number');
       expect(withheld.length).toBeGreaterThan(0);
-      // An admin sees those medians: they are withheld for the analyst, not missing.
-      const admin = await graph!.queryGateway(registered.get('DashboardCommunes')!.text, { province: '31', period: '2025' }, { role: 'admin' });
-      const adminMedian = new Map((admin.data.communes as any[]).map((c) => [c.code, c.stats.justiceRecords.medianDaysToIssue]));
-      expect(withheld.filter((c) => typeof adminMedian.get(c.code) === 'number').length).toBeGreaterThan(0);
       for (const c of withheld) {
         const row = rows.find((r) => r.code === c.code)!;
         expect({ code: c.code, text: row.text }).toEqual({ code: c.code, text: 'suppressed' });
@@ -262,19 +273,19 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
   test('the old structure: the map of the 63 provinces of June 2024 with the values of the graph', async () => {
     await page.goto(new URL('/dashboard?structure=THREE_TIER&period=2024-06&measure=residency.population', graph!.gatewayUrl).href);
     await expect(ready()).resolves.toMatch(/^\d+$/);
-    const answer = (await data('DashboardProvinces', { period: '2024-06', structure: 'THREE_TIER' })).provinces as any[];
+    const { rows: answer } = await rankingOf({ level: 'PROVINCE', period: '2024-06', by: 'residency.population', structure: 'THREE_TIER' });
     expect(answer).toHaveLength(63);
     const drawn = await charts();
     expect(drawn.mapName).toBe('vn63');
     expect(drawn.features.sort()).toEqual(answer.map((p) => p.code).sort());
     const byCode = (a: { code: string }, b: { code: string }) => a.code.localeCompare(b.code);
-    expect(drawn.map.sort(byCode)).toEqual(answer.map((p) => ({ code: p.code, value: p.stats.residency.population })).sort(byCode));
+    expect(drawn.map.sort(byCode)).toEqual(answer.map((p) => ({ code: p.code, value: p.value })).sort(byCode));
     // Hải Dương (30), abolished since: its people of June 2024, counted from the fixture rows.
     const counted = countResidency(fixture, '30', '2024-06-01', '2024-06-30').population;
     expect(counted).toBeGreaterThan(0);
-    expect(answer.find((p) => p.code === '30').stats.residency.population).toBe(counted);
+    expect(answer.find((p) => p.code === '30')!.value).toBe(counted);
+    await expect(tableValues()).resolves.toEqual(asTable(answer));
     const rows = await table();
-    expect(rows).toHaveLength(63);
     expect(rows[0].text).toBe(Number(rows[0].raw).toLocaleString('en'));
     await page.screenshot({ path: path.join(SCREENSHOTS, 'three-tier-2024-06.png'), fullPage: true });
     expect(failures).toEqual([]);
@@ -283,23 +294,33 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
   test('the CSV and XLSX downloads are the table\'s operation answered as a table: they parse back to the same values', async () => {
     await page.goto(new URL('/dashboard?province=31', graph!.gatewayUrl).href);
     await ready();
-    const answer = (await data('DashboardCommunes', { province: '31', period: LAST_MONTH, structure: 'TWO_TIER' })).communes as any[];
+    const answer = (await data('DashboardRanking', { level: 'COMMUNE', period: LAST_MONTH, by: 'eidLevel2Coverage', parent: '31', structure: 'TWO_TIER' })).ranking;
+    const entries = answer.entries as any[];
+    /** Each column of the file and the answer's value for it, per entry. */
+    const COLUMNS: Record<string, (e: any) => unknown> = {
+      'ranking.period': () => answer.period,
+      'ranking.entries.rank': (e) => e.rank,
+      'ranking.entries.areaCode': (e) => e.areaCode,
+      'ranking.entries.areaName': (e) => e.areaName,
+      'ranking.entries.value': (e) => e.value,
+      'ranking.entries.numerator': (e) => e.numerator,
+      'ranking.entries.denominator': (e) => e.denominator,
+      'ranking.entries.stats.residency.population': (e) => e.stats.residency.population,
+    };
 
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#download-csv').click()]);
-    expect(csvDownload.suggestedFilename()).toBe('DashboardCommunes.csv');
-    const csvFile = path.join(SCREENSHOTS, 'DashboardCommunes.csv');
+    expect(csvDownload.suggestedFilename()).toBe('DashboardRanking.csv');
+    const csvFile = path.join(SCREENSHOTS, 'DashboardRanking.csv');
     await csvDownload.saveAs(csvFile);
     const csv = parseCsv(fs.readFileSync(csvFile), { bom: true, columns: true }) as Record<string, string>[];
-    expect(csv.map((r) => r['communes.code'])).toEqual(answer.map((c) => c.code));
-    expect(csv.map((r) => r['communes.name'])).toEqual(answer.map((c) => c.name));
-    for (const column of ['indicators.eidLevel2Coverage', 'residency.population', 'justiceRecords.medianDaysToIssue']) {
-      const [domain, figure] = column.split('.');
-      expect({ column, values: csv.map((r) => r[`communes.stats.${column}`]) }).toEqual({ column, values: answer.map((c) => (c.stats[domain][figure] === null ? '' : String(c.stats[domain][figure]))) });
+    expect(csv).toHaveLength(entries.length);
+    for (const [column, of] of Object.entries(COLUMNS)) {
+      expect({ column, values: csv.map((r) => r[column]) }).toEqual({ column, values: entries.map((e) => (of(e) === null ? '' : String(of(e)))) });
     }
 
     const [xlsxDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#download-xlsx').click()]);
-    expect(xlsxDownload.suggestedFilename()).toBe('DashboardCommunes.xlsx');
-    const xlsxFile = path.join(SCREENSHOTS, 'DashboardCommunes.xlsx');
+    expect(xlsxDownload.suggestedFilename()).toBe('DashboardRanking.xlsx');
+    const xlsxFile = path.join(SCREENSHOTS, 'DashboardRanking.xlsx');
     await xlsxDownload.saveAs(xlsxFile);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(xlsxFile);
@@ -308,15 +329,13 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     const column = (name: string) => {
       const i = header.indexOf(name) + 1;
       expect(i).toBeGreaterThan(0);
-      return answer.map((_c, r) => sheet.getRow(r + 2).getCell(i).value ?? null);
+      return entries.map((_e, r) => sheet.getRow(r + 2).getCell(i).value ?? null);
     };
-    expect(sheet.rowCount).toBe(answer.length + 1);
-    expect(column('communes.code')).toEqual(answer.map((c) => c.code));
-    expect(column('communes.stats.indicators.eidLevel2Coverage')).toEqual(answer.map((c) => c.stats.indicators.eidLevel2Coverage));
-    expect(column('communes.stats.residency.population')).toEqual(answer.map((c) => c.stats.residency.population));
+    expect(sheet.rowCount).toBe(entries.length + 1);
+    // Numbers are number cells.
+    for (const [name, of] of Object.entries(COLUMNS)) expect({ name, values: column(name) }).toEqual({ name, values: entries.map((e) => of(e)) });
     // And they are what the page showed.
-    const shown = new Map((await table()).map((r) => [r.code, r.raw === '' ? null : Number(r.raw)]));
-    expect(answer.map((c) => shown.get(c.code))).toEqual(column('communes.stats.indicators.eidLevel2Coverage'));
+    await expect(tableValues()).resolves.toEqual(entries.map((e, r) => ({ code: column('ranking.entries.areaCode')[r], value: column('ranking.entries.value')[r], rank: e.rank === null ? '–' : String(column('ranking.entries.rank')[r]) })));
     expect(failures).toEqual([]);
   }, 60_000);
 
@@ -326,7 +345,7 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     await page.locator('#period-kind').selectOption('CUSTOM');
     await expect(nextView(() => page.locator('#period-custom').fill('2027-03').then(() => page.locator('#period-custom').press('Enter')))).resolves.toMatch(/^error-/);
     const said = await page.locator('#error').innerText();
-    expect(said).toMatch(/^DashboardProvinces failed: BAD_USER_INPUT: Period "2027-03" starts after today/);
+    expect(said).toMatch(/^DashboardRanking failed: BAD_USER_INPUT: .*"2027-03".* after today/);
     // What is still drawn is the earlier view: faded under the error.
     await expect(page.evaluate(() => (globalThis as any).document.body.classList.contains('failed'))).resolves.toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'error-future-period.png') });
@@ -345,7 +364,7 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     // Signed out: the development token again, and the view in the URL is still the refused period.
     await expect(nextView(() => page.locator('#sign-out').click())).resolves.toMatch(/^error-/);
     await expect(page.locator('#who').innerText()).resolves.toBe('Development token (analyst)');
-    await expect(page.locator('#error').innerText()).resolves.toMatch(/^DashboardProvinces failed: BAD_USER_INPUT: Period "2027-03" starts after today/);
+    await expect(page.locator('#error').innerText()).resolves.toMatch(/^DashboardRanking failed: BAD_USER_INPUT: .*"2027-03".* after today/);
     await expect(nextView(() => page.locator('#period-kind').selectOption('LAST_MONTH'))).resolves.toMatch(/^\d+$/);
     await expect(page.locator('#error').isHidden()).resolves.toBe(true);
     expect(await table()).toHaveLength(34);
@@ -376,7 +395,7 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     // The graph unreachable: the error names the operation and says the graph did not answer.
     await page.route('**/graphql', (route) => route.abort('connectionrefused'));
     await expect(nextView(() => page.locator('#measure').selectOption('eidLevel2Coverage'))).resolves.toMatch(/^error-/);
-    await expect(page.locator('#error').innerText()).resolves.toMatch(/^DashboardProvinces: the graph did not answer \(.+\)\.$/);
+    await expect(page.locator('#error').innerText()).resolves.toMatch(/^DashboardRanking: the graph did not answer \(.+\)\.$/);
     await page.unroute('**/graphql');
     expect(failures.filter((f) => !/graphql: net::ERR_CONNECTION_REFUSED$/.test(f))).toEqual([]);
     failures.length = 0;

@@ -2,6 +2,9 @@
  * The dashboard's behaviour: reads the graph through its registered operations (by hash only),
  * keeps the view in the URL (measure, period, structure, province drilled into, unit of the
  * series) so that a view can be shared and Back goes back, and fills the four panels.
+ * The graph does the work: it resolves relative periods (LAST_MONTH…) against Viet Nam's today,
+ * ranks the units (on the values the caller may see) and computes any indicator of the
+ * catalogue, saved ones too; the page shows its answers as they are.
  * Plain browser script, no build step; the charts are in charts.js.
  */
 'use strict';
@@ -22,9 +25,11 @@
     ['justiceRecords.requests', 'Criminal record requests (requests; flow in the period)'],
     ['justiceRecords.requestsViaVneid', 'Criminal record requests via VNeID (requests; flow)'],
     ['justiceRecords.medianDaysToIssue', 'Median days to issue a criminal record certificate (days)'],
-  ].map(([path, name]) => ({ id: path, path: path.split('.'), name, format: (v) => (path.endsWith('Days') || path.endsWith('ToIssue') ? `${v} d` : Number(v).toLocaleString('en')) }));
+  ].map(([path, name]) => ({ id: path, indicator: false, path: path.split('.'), name, format: (v) => (path.endsWith('ToIssue') ? `${v} d` : Number(v).toLocaleString('en')) }));
 
   const percent = (v) => `${(v * 100).toFixed(1)} %`;
+  /** The relative periods offered, as the graph names them. */
+  const RELATIVE = { LAST_MONTH: 'Last month', THIS_MONTH: 'This month', LAST_QUARTER: 'Last quarter', THIS_QUARTER: 'This quarter', LAST_YEAR: 'Last year', THIS_YEAR: 'This year' };
   let measures = [];
   let today = null;
 
@@ -75,18 +80,6 @@
   }
   window.addEventListener('popstate', () => render());
 
-  /** A relative period resolved against the graph's today (Viet Nam's date); other labels as written. */
-  function resolvePeriod(period) {
-    const [y, m] = today.split('-').map(Number);
-    const month = (year, mon) => `${year}-${String(mon).padStart(2, '0')}`;
-    switch (period) {
-      case 'THIS_MONTH': return month(y, m);
-      case 'LAST_MONTH': return m === 1 ? month(y - 1, 12) : month(y, m - 1);
-      case 'THIS_YEAR': return String(y);
-      case 'LAST_YEAR': return String(y - 1);
-      default: return period;
-    }
-  }
   /** The last month of a period label: `2024` → `2024-12`, `2024-Q3` → `2024-09`, `2024-11` and `2024-11-13` → `2024-11`. */
   function lastMonthOf(label) {
     const m = /^(\d{4})(?:-Q([1-4])|-(\d{2})(?:-\d{2})?)?$/.exec(label);
@@ -103,38 +96,45 @@
   }
 
   // ---- Values --------------------------------------------------------------------------
-  const valueOf = (stats, measure) => measure.path.reduce((o, k) => (o == null ? null : o[k]), stats);
-  /** True when the value is computed from protected (perturbed) counts. */
-  function isProtected(stats, measure) {
-    if (measure.path[0] !== 'indicators') return Boolean(stats[measure.path[0]] && stats[measure.path[0]].protected);
-    return ['residency', 'land', 'justiceRecords'].some((d) => stats[d] && stats[d].protected);
-  }
   /**
    * A value as printed. Null is never printed as zero: `suppressed` where the caller sees
    * protected figures (a value withheld to protect the few people behind it), `no value`
-   * elsewhere (not yet delivered, or nothing to divide by).
+   * elsewhere (not yet delivered, or nothing to divide by). `≈` marks a protected count or a
+   * rate computed from protected counts.
    */
-  const shownValue = (value, prot, measure) => (value === null || value === undefined ? (prot ? 'suppressed' : 'no value') : `${prot ? '≈ ' : ''}${measure.format(value)}`);
+  const shownValue = (value, prot, format) => (value === null || value === undefined ? (prot ? 'suppressed' : 'no value') : `${prot ? '≈ ' : ''}${format(value)}`);
+  const count = (v) => Number(v).toLocaleString('en');
 
-  /** Units with their value, ranked: highest first, units without a value last and unranked. */
-  function rank(units, measure) {
-    const rows = units.map((u) => {
-      const value = valueOf(u.stats, measure);
-      const prot = isProtected(u.stats, measure);
-      return { code: u.code, name: u.name, stats: u.stats, value: value === undefined ? null : value, protected: prot, shown: shownValue(value, prot, measure) };
-    });
-    rows.sort((a, b) => (a.value === null) - (b.value === null) || (b.value ?? 0) - (a.value ?? 0) || a.code.localeCompare(b.code));
-    rows.forEach((r, i) => (r.rank = r.value === null ? null : i + 1));
-    return rows;
+  /** The graph's ranking as rows: its order and ranks, units without a value last and unranked. */
+  function rowsOf(ranking, measure) {
+    return ranking.entries.map((e) => ({
+      code: e.areaCode,
+      name: e.areaName,
+      rank: e.rank,
+      value: e.value,
+      numerator: e.numerator,
+      denominator: e.denominator,
+      protected: e.protected,
+      complete: e.complete,
+      shown: shownValue(e.value, e.protected, measure.format),
+      population: e.stats.residency ? e.stats.residency.population : null,
+      populationProtected: Boolean(e.stats.residency && e.stats.residency.protected),
+    }));
+  }
+  /** One point of the series: the indicator's value, or the figure's. */
+  function pointOf(s, measure) {
+    if (measure.indicator) return { period: s.period, value: s.indicator ? s.indicator.value : null, protected: Boolean(s.indicator && s.indicator.protected) };
+    const [domain, figure] = measure.path;
+    return { period: s.period, value: s[domain] ? s[domain][figure] : null, protected: Boolean(s[domain] && s[domain].protected) };
   }
 
   // ---- Panels -------------------------------------------------------------------------
   const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
   function drawTable(rows, measure, level, onRow) {
-    const population = FIGURES[0];
-    const head = `<thead><tr><th>Rank</th><th>Code</th><th>${level}</th><th>${esc(measure.name)}</th><th>Population</th><th>Final</th></tr></thead>`;
-    const cell = (value, prot, m, cls) => `<td class="${cls}${value === null ? ' no-value' : ''}" data-value="${value === null ? '' : value}" title="${value === null ? 'no value: withheld, not yet delivered or nothing to divide by; never zero' : ''}">${esc(shownValue(value, prot, m))}</td>`;
-    const body = rows.map((r) => `<tr data-code="${esc(r.code)}"><td>${r.rank ?? '–'}</td><td>${esc(r.code)}</td><td class="unit">${esc(r.name)}</td>${cell(r.value, r.protected, measure, 'value')}${cell(valueOf(r.stats, population) ?? null, isProtected(r.stats, population), population, 'population')}<td>${r.stats.complete ? 'yes' : 'not yet'}</td></tr>`).join('');
+    const ratio = measure.indicator ? '<th>Numerator</th><th>Denominator</th>' : '';
+    const head = `<thead><tr><th>Rank</th><th>Code</th><th>${level}</th><th>${esc(measure.name)}</th>${ratio}<th>Population</th><th>Final</th></tr></thead>`;
+    const cell = (value, prot, format, cls) => `<td class="${cls}${value === null ? ' no-value' : ''}" data-value="${value === null ? '' : value}" title="${value === null ? 'no value: withheld, not yet delivered or nothing to divide by; never zero' : ''}">${esc(shownValue(value, prot, format))}</td>`;
+    const body = rows.map((r) => `<tr data-code="${esc(r.code)}"><td>${r.rank ?? '–'}</td><td>${esc(r.code)}</td><td class="unit">${esc(r.name)}</td>${cell(r.value, r.protected, measure.format, 'value')}${measure.indicator ? cell(r.numerator, r.protected, count, 'numerator') + cell(r.denominator, r.protected, count, 'denominator') : ''}${cell(r.population, r.populationProtected, count, 'population')}<td>${r.complete ? 'yes' : 'not yet'}</td></tr>`).join('');
     $('table').innerHTML = `${head}<tbody>${body}</tbody>`;
     for (const tr of $('table').querySelectorAll('tbody tr')) tr.addEventListener('click', () => onRow(tr.dataset.code));
   }
@@ -181,34 +181,37 @@
     document.body.classList.remove('failed');
     busy('Loading…');
     try {
-      const period = resolvePeriod(state.period);
-      const structure = state.structure;
-      const provincesAsked = graph('DashboardProvinces', { period, structure });
-      const communesAsked = state.province ? graph('DashboardCommunes', { province: state.province, period, structure }) : null;
-      // The series of a unit known from the URL is asked for at once, with the rest.
-      const lastMonth = lastMonthOf(period);
-      const range = lastMonth && seriesRange(lastMonth);
-      const askSeries = (code) => graph('DashboardSeries', { code, ...range, structure });
-      const early = range && (state.unit || state.province);
-      const seriesAsked = early ? askSeries(early) : null;
+      const { structure } = state;
+      const by = measure.id;
+      const provincesAsked = graph('DashboardRanking', { level: 'PROVINCE', period: state.period, by, structure });
+      const communesAsked = state.province ? graph('DashboardRanking', { level: 'COMMUNE', period: state.period, by, parent: state.province, structure }) : null;
+      // The series of a unit the URL names is asked for with the rest when the period is a label
+      // (a relative one is resolved by the graph: the series waits for its answer).
+      const askSeries = (code, range) => graph('DashboardSeries', { code, ...range, structure, by, indicator: measure.indicator });
+      const labelled = lastMonthOf(state.period);
+      const early = labelled && (state.unit || state.province);
+      const seriesAsked = early ? askSeries(early, seriesRange(labelled)) : null;
       if (seriesAsked) seriesAsked.catch(() => undefined); // Said below, if the view gets that far.
-      const provinces = (await provincesAsked).provinces;
+      const provinces = (await provincesAsked).ranking;
       if (mine !== generation) return;
-      const provinceRows = rank(provinces, measure);
-      const drilled = state.province && provinces.find((p) => p.code === state.province);
-      const units = communesAsked ? (await communesAsked).communes : provinces;
+      const provinceRows = rowsOf(provinces, measure);
+      const drilled = state.province && provinceRows.find((p) => p.code === state.province);
+      const ranking = communesAsked ? (await communesAsked).ranking : provinces;
       if (mine !== generation) return;
-      const rows = communesAsked ? rank(units, measure) : provinceRows;
-      const periodNote = period === state.period ? period : `${labelOf(state.period)}: ${period}`;
-      const where = drilled ? `communes of ${drilled.name}` : `${provinces.length} provinces`;
+      const rows = communesAsked ? rowsOf(ranking, measure) : provinceRows;
+      // The period as the graph resolved it: `Last month: 2026-10`.
+      const period = ranking.period;
+      const periodNote = RELATIVE[state.period] ? `${RELATIVE[state.period]}: ${period}` : period;
+      const where = drilled ? `communes of ${drilled.name}` : `${provinceRows.length} provinces`;
       $('crumbs').innerHTML = drilled ? `<a href="#" id="back">All provinces</a> › ${esc(drilled.name)}` : 'All provinces (click a province for its communes)';
       if (drilled) $('back').addEventListener('click', (e) => { e.preventDefault(); go({ province: null, unit: null }); });
       $('map-title').textContent = `${measure.name}, ${periodNote}`;
       $('ranking-title').textContent = `Ranking of the ${where}`;
       $('table-title').textContent = `Table: ${where}, ${periodNote}`;
+      // The table's download is the same operation, with the period as the graph resolved it.
       download = communesAsked
-        ? { name: 'DashboardCommunes', variables: { province: state.province, period, structure } }
-        : { name: 'DashboardProvinces', variables: { period, structure } };
+        ? { name: 'DashboardRanking', variables: { level: 'COMMUNE', period, by, parent: state.province, structure } }
+        : { name: 'DashboardRanking', variables: { level: 'PROVINCE', period, by, structure } };
       const drill = (code) => go(drilled ? { unit: code } : { province: code, unit: null });
       await DashboardCharts.drawMap(structure, provinceRows, measure, state.province, (code) => go({ province: code, unit: null }));
       DashboardCharts.drawRanking(rows, measure, 40, drill);
@@ -216,13 +219,14 @@
       // The series: the unit asked for, else the drilled province, else the first in the ranking.
       const unit = state.unit || state.province || (rows[0] && rows[0].code);
       const unitName = (rows.find((r) => r.code === unit) || provinceRows.find((r) => r.code === unit) || { name: unit }).name;
-      if (unit && range) {
+      const range = seriesRange(lastMonthOf(period));
+      if (unit) {
         $('series-title').textContent = `${unitName}, ${range.from} to ${range.to}`;
-        const series = (await (early === unit ? seriesAsked : askSeries(unit))).area;
+        const series = (await (early === unit ? seriesAsked : askSeries(unit, range))).area;
         if (mine !== generation) return;
         DashboardCharts.drawSeries(series.series.map((s) => {
-          const value = valueOf(s, measure);
-          return { period: s.period, value: value ?? null, shown: shownValue(value, isProtected(s, measure), measure) };
+          const point = pointOf(s, measure);
+          return { ...point, shown: shownValue(point.value, point.protected, measure.format) };
         }), measure);
       } else {
         $('series-title').textContent = 'Series';
@@ -238,12 +242,10 @@
     }
   }
 
-  const labelOf = (p) => ({ LAST_MONTH: 'Last month', THIS_MONTH: 'This month', LAST_YEAR: 'Last year', THIS_YEAR: 'This year' })[p] || p;
-
   // ---- Controls and sign-in -------------------------------------------------------------
   function syncControls(state) {
     $('measure').value = state.measure;
-    const relative = ['LAST_MONTH', 'THIS_MONTH', 'LAST_YEAR', 'THIS_YEAR'].includes(state.period);
+    const relative = Boolean(RELATIVE[state.period]);
     $('period-kind').value = relative ? state.period : 'CUSTOM';
     $('period-custom').hidden = relative;
     if (!relative) $('period-custom').value = state.period;
@@ -286,7 +288,14 @@
       const catalog = await graph('DashboardCatalog', {});
       today = catalog.today;
       measures = [
-        ...catalog.indicatorCatalog.map((i) => ({ id: i.id, path: ['indicators', i.id], name: `${i.name} (${i.unit === 'fraction' ? '%' : i.unit})`, description: i.description, format: i.unit === 'fraction' ? percent : String })),
+        ...catalog.indicatorCatalog.map((i) => ({
+          id: i.id,
+          indicator: true,
+          name: `${i.name} (${i.unit === 'fraction' ? '%' : i.unit})`,
+          description: i.description,
+          // A fraction as a percentage; a rate per N as it is, with its unit.
+          format: i.unit === 'fraction' ? percent : (v) => `${Number(v).toFixed(2)} ${i.unit}`,
+        })),
         ...FIGURES,
       ];
       $('measure').innerHTML = measures.map((m) => `<option value="${esc(m.id)}">${esc(m.name)}</option>`).join('');
