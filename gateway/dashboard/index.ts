@@ -9,12 +9,13 @@
  * serves it as it is; its downloads are the same operations answered as CSV or XLSX
  * (gateway/export). It holds no data of its own: who may read what is the graph's rule.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type express from 'express';
 import { projectRoot } from '../../lib/areas';
 import type { PersistedOperations } from '../persisted-operations';
-import { dashboardPage, type DashboardSettings } from './page';
+import { dashboardCsp, dashboardPage, type DashboardSettings } from './page';
 
 /** The registered operations the page sends, by name. */
 export const DASHBOARD_OPERATIONS = ['DashboardCatalog', 'DashboardRanking', 'DashboardSeries'] as const;
@@ -66,7 +67,9 @@ export function mountDashboard(app: express.Express, options: DashboardOptions):
       developmentToken: devHeaders?.Authorization?.replace(/^Bearer /, '') ?? null,
       oidc: options.oidc ?? null,
     };
+    const nonce = crypto.randomBytes(16).toString('base64');
     // A page with a development token in it is not for any cache.
-    res.set({ 'cache-control': 'no-store' }).type('html').send(dashboardPage(settings));
+    res.set({ 'cache-control': 'no-store', 'content-security-policy': dashboardCsp(nonce, settings.oidc?.issuer), 'x-content-type-options': 'nosniff' });
+    res.type('html').send(dashboardPage(settings, nonce));
   });
 }

@@ -22,7 +22,26 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 /** The credit line CC BY-SA 4.0 asks for, as reference/boundaries/SOURCE.md words it. */
 export const BOUNDARIES_CREDIT = 'Province boundaries: Open Development Mekong (CC BY-SA 4.0), simplified; province codes: National Statistics Office of Viet Nam.';
 
-export function dashboardPage(settings: DashboardSettings): string {
+/**
+ * The page's Content-Security-Policy: scripts from the gateway and the one inline script with
+ * this page's nonce; requests to the gateway (and to the OpenID provider, to sign in); inline
+ * styles, which ECharts sets on what it draws; never framed.
+ */
+export function dashboardCsp(nonce: string, oidcIssuer?: string): string {
+  const provider = oidcIssuer ? ` ${new URL(oidcIssuer).origin}` : '';
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    `connect-src 'self'${provider}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export function dashboardPage(settings: DashboardSettings, nonce: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -35,7 +54,7 @@ export function dashboardPage(settings: DashboardSettings): string {
 <body>
 <header>
   <h1>Project 06 dashboard</h1>
-  <form id="controls" onsubmit="return false">
+  <form id="controls">
     <label>Indicator or figure <select id="measure"></select></label>
     <label>Period <select id="period-kind">
       <option value="LAST_MONTH">Last month</option>
@@ -80,7 +99,7 @@ export function dashboardPage(settings: DashboardSettings): string {
       <span class="protected">≈</span>: a protected count (published with a small noise) or a rate computed from such counts.</p>
     <div id="table-wrap"><table id="table"></table></div></section>
 </main>
-<script>window.DASHBOARD = ${scriptJson(settings)};</script>
+<script nonce="${nonce}">window.DASHBOARD = ${scriptJson(settings)};</script>
 <script src="/dashboard/echarts.js"></script>
 <script src="/dashboard/charts.js"></script>
 <script src="/dashboard/dashboard.js"></script>

@@ -50,6 +50,8 @@ function startProvider(env: Record<string, string>): Promise<ChildProcess> {
     await context.route('**/*', (route) => (isLocal(route.request().url()) ? route.continue() : route.abort()));
     context.on('requestfailed', (r) => void failures.push(`${r.url()}: ${r.failure()?.errorText}`));
     context.on('response', (r) => void (r.status() >= 400 && failures.push(`${r.url()}: HTTP ${r.status()}`)));
+    // What the dashboard's Content-Security-Policy blocked (the provider's pages have their own).
+    context.on('console', (m) => void (m.type() === 'error' && /Content Security Policy/i.test(m.text()) && /\/dashboard/.test(m.page()?.url() ?? '') && failures.push(`CSP: ${m.text()}`)));
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
   }, 60_000);
 

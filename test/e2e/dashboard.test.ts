@@ -123,6 +123,8 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     context.on('response', (r) => void (r.status() >= 400 && failures.push(`${r.url()}: HTTP ${r.status()}`)));
     page = await context.newPage();
     page.on('pageerror', (e) => void failures.push(`page error: ${e.message}`));
+    // Anything the page's Content-Security-Policy blocked would be said on the console.
+    context.on('console', (m) => void (m.type() === 'error' && /Content Security Policy/i.test(m.text()) && failures.push(`CSP: ${m.text()}`)));
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
   }, 120_000);
 
@@ -135,6 +137,7 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     const dashboard = new URL('/dashboard', graph!.gatewayUrl).href;
     const nav = await page.goto(dashboard);
     expect(nav?.status()).toBe(200);
+    expect(nav?.headers()['content-security-policy']).toMatch(/^default-src 'self'; script-src 'self' 'nonce-[\w+/=]+'; .*connect-src 'self';/);
     await expect(ready()).resolves.toMatch(/^\d+$/);
 
     // Last month, as the graph resolves it.

@@ -10,6 +10,8 @@
 'use strict';
 (function () {
   const NO_VALUE = '#d9d9d9';
+  /** Tooltips are HTML: names (of units, of indicators admins saved) go in as text. */
+  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
   const charts = {};
   /** One ECharts instance per panel, made once; SVG so that the page can be read back. */
   function chartIn(id) {
@@ -51,7 +53,7 @@
     chart.setOption({
       tooltip: {
         trigger: 'item',
-        formatter: (p) => (names[p.name] ? `${names[p.name].name} (${p.name})<br>${measure.name}: ${names[p.name].shown}` : p.name),
+        formatter: (p) => esc(names[p.name] ? `${names[p.name].name} (${p.name})` : p.name) + (names[p.name] ? `<br>${esc(`${measure.name}: ${names[p.name].shown}`)}` : ''),
       },
       visualMap: {
         type: 'continuous',
@@ -100,7 +102,7 @@
     chart.setOption({
       title: { subtext: notes.join('; '), left: 'center', top: -10 },
       grid: { left: 8, right: 70, top: notes.length ? 30 : 10, bottom: 10, containLabel: true },
-      tooltip: { trigger: 'item', formatter: (p) => `#${shown[p.dataIndex].rank} ${shown[p.dataIndex].name}: ${shown[p.dataIndex].shown}` },
+      tooltip: { trigger: 'item', formatter: (p) => esc(`#${shown[p.dataIndex].rank} ${shown[p.dataIndex].name}: ${shown[p.dataIndex].shown}`) },
       xAxis: { type: 'value', axisLabel: { formatter: (v) => measure.format(v) } },
       yAxis: { type: 'category', inverse: true, data: shown.map((r) => `${r.rank}. ${r.name}`), axisLabel: { width: 190, overflow: 'truncate' } },
       series: [{
@@ -120,7 +122,7 @@
     const chart = chartIn('series');
     chart.setOption({
       grid: { left: 8, right: 24, top: 20, bottom: 10, containLabel: true },
-      tooltip: { trigger: 'axis', formatter: (ps) => ps.map((p) => `${points[p.dataIndex].period}: ${points[p.dataIndex].shown}`).join('<br>') },
+      tooltip: { trigger: 'axis', formatter: (ps) => ps.map((p) => esc(`${points[p.dataIndex].period}: ${points[p.dataIndex].shown}`)).join('<br>') },
       xAxis: { type: 'category', data: points.map((p) => p.period) },
       yAxis: { type: 'value', scale: true, axisLabel: { formatter: (v) => measure.format(v) } },
       series: [{ type: 'line', connectNulls: false, showAllSymbol: true, data: points.map((p) => (p.value === null ? '-' : p.value)), itemStyle: { color: '#3182bd' } }],

@@ -261,6 +261,8 @@
   }
 
   function wire() {
+    // The controls act as they change; Enter in the period box submits nothing.
+    $('controls').addEventListener('submit', (e) => e.preventDefault());
     $('measure').addEventListener('change', (e) => go({ measure: e.target.value }));
     $('period-kind').addEventListener('change', (e) => {
       if (e.target.value === 'CUSTOM') { $('period-custom').hidden = false; $('period-custom').focus(); } else go({ period: e.target.value });
