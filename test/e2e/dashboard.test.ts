@@ -24,6 +24,7 @@ import { loadPersistedOperations } from '../../gateway/persisted-operations';
 import { saveIndicator } from '../../services/indicators/store';
 import { countLand, countResidency, expectedIndicators, makeFixture } from '../helpers/fixture';
 import { isLocal, launchChromium, SKIP_BROWSER } from '../helpers/browser';
+import { asTable, chartsOf, nextViewOf, registeredClient, tableOf, tableValuesOf, viewReady } from '../helpers/dashboard';
 import { startGraph, testDatabases, tokenFor, type RunningGraph } from '../helpers/graph';
 
 const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-output', 'dashboard');
@@ -51,68 +52,13 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
   const requests: string[] = [];
   const failures: string[] = [];
 
-  /** A registered operation, by hash alone, as the analyst the development token is. */
-  async function ask(name: string, variables: Record<string, unknown>, accept = 'application/json'): Promise<Response> {
-    return fetch(graph!.gatewayUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${analystToken}` },
-      body: JSON.stringify({ operationName: name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: registered.get(name)!.hash } } }),
-    });
-  }
-  async function data(name: string, variables: Record<string, unknown>): Promise<any> {
-    const json = (await (await ask(name, variables)).json()) as { data?: unknown; errors?: unknown };
-    expect(json.errors).toBeUndefined();
-    return json.data;
-  }
-
-  /** The page's view once it has drawn (body[data-ready] is set after each view, or names an error). */
-  async function ready(): Promise<string> {
-    await page.waitForFunction(() => /^(\d+|error-.*)$/.test((globalThis as any).document.body.dataset.ready ?? ''), undefined, { timeout: 20_000 });
-    return page.evaluate(() => (globalThis as any).document.body.dataset.ready as string);
-  }
-  /** Navigates within the page and waits for the next view. */
-  async function nextView(action: () => Promise<unknown>): Promise<string> {
-    await page.evaluate(() => delete (globalThis as any).document.body.dataset.ready);
-    await action();
-    return ready();
-  }
-
-  /** The table as the page shows it: code, name, the raw value behind the chosen measure's cell and its text. */
-  const table = () =>
-    page.$$eval('#table tbody tr', (trs) =>
-      trs.map((tr: any) => ({ rank: tr.cells[0].textContent, code: tr.dataset.code, name: tr.cells[2].textContent, raw: tr.cells[3].dataset.value, text: tr.cells[3].textContent, numerator: tr.querySelector('.numerator')?.dataset.value, denominator: tr.querySelector('.denominator')?.dataset.value })),
-    );
-  /** What the page gave ECharts: the map's data, the ranking's bars and the series' points. */
-  const charts = () =>
-    page.evaluate(() => {
-      const g = globalThis as any;
-      const option = (id: string) => g.echarts.getInstanceByDom(g.document.getElementById(id))?.getOption();
-      const map = option('map');
-      const ranking = option('ranking');
-      const series = option('series');
-      return {
-        map: map.series[0].data.map((d: any) => ({ code: d.name, value: Number.isNaN(d.value) ? null : d.value })),
-        mapName: map.series[0].map as string,
-        features: g.echarts.getMap(map.series[0].map).geoJSON.features.map((f: any) => f.properties.code),
-        ranking: { labels: ranking.yAxis[0].data, values: ranking.series[0].data },
-        series: series?.series?.[0] ? { periods: series.xAxis[0].data, values: series.series[0].data.map((v: any) => (v === '-' ? null : v)) } : null,
-      };
-    });
-
-  /** Units in the order a ranking must have: highest value first, ties by code, those without a value last (checked against the graph's). */
-  const ranked = <T extends { code: string; value: number | null }>(units: T[]) =>
-    [...units].sort((a, b) => Number(a.value === null) - Number(b.value === null) || (b.value ?? 0) - (a.value ?? 0) || a.code.localeCompare(b.code));
-  /** The graph's ranking, by the dashboard's own operation, as rows. */
-  async function rankingOf(variables: Record<string, unknown>) {
-    const ranking = (await data('DashboardRanking', { structure: 'TWO_TIER', ...variables })).ranking;
-    const rows = (ranking.entries as any[]).map((e) => ({ code: e.areaCode as string, name: e.areaName as string, value: e.value as number | null, rank: e.rank as number | null, protected: e.protected as boolean, numerator: e.numerator, denominator: e.denominator }));
-    // The order is the values' (a check of the graph, independent of the page).
-    expect(rows.map((r) => r.code)).toEqual(ranked(rows).map((r) => r.code));
-    return { period: ranking.period as string, rows };
-  }
-  /** What the table must hold: each unit's code, value and rank as the graph gives them. */
-  const asTable = (rows: { code: string; value: number | null; rank: number | null }[]) => rows.map((r) => ({ code: r.code, value: r.value, rank: r.rank === null ? '–' : String(r.rank) }));
-  const tableValues = async () => (await table()).map((r) => ({ code: r.code, value: r.raw === '' ? null : Number(r.raw), rank: r.rank }));
+  /** The registered operations, by hash alone, as the analyst the development token is. */
+  const { data, rankingOf } = registeredClient(() => graph!.gatewayUrl, () => analystToken);
+  const ready = () => viewReady(page);
+  const nextView = (action: () => Promise<unknown>) => nextViewOf(page, action);
+  const table = () => tableOf(page);
+  const tableValues = () => tableValuesOf(page);
+  const charts = () => chartsOf(page);
 
   beforeAll(async () => {
     [graph, browser] = await Promise.all([
