@@ -66,6 +66,11 @@ export function dashboardPage(settings: DashboardSettings, nonce: string): strin
       <option value="CUSTOM">Other…</option>
     </select></label>
     <input id="period-custom" placeholder="2024-11, 2024-Q3 or 2024" size="12" hidden>
+    <label>Units <select id="level">
+      <option value="PROVINCE">Provinces</option>
+      <option value="DISTRICT">Districts (63-province structure)</option>
+      <option value="COMMUNE">Communes</option>
+    </select></label>
     <label>Structure <select id="structure">
       <option value="TWO_TIER">34 provinces (since 1 July 2025)</option>
       <option value="THREE_TIER">63 provinces (until 30 June 2025)</option>

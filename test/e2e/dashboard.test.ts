@@ -252,6 +252,26 @@ const registered = new Map(loadPersistedOperations().operations.map((op) => [op.
     expect(failures).toEqual([]);
   }, 60_000);
 
+  test('every commune of the country ranked (the level chosen), a commune\'s row its series', async () => {
+    await page.goto(new URL('/dashboard?period=2026-10', graph!.gatewayUrl).href);
+    await ready();
+    await expect(page.locator('#level option[value=DISTRICT]').isDisabled()).resolves.toBe(true);
+    await expect(nextView(() => page.locator('#level').selectOption('COMMUNE'))).resolves.toMatch(/^\d+$/);
+    expect(new URL(page.url()).searchParams.get('level')).toBe('COMMUNE');
+    const { rows: order } = await rankingOf({ level: 'COMMUNE', period: '2026-10', by: 'eidLevel2Coverage' });
+    expect(order).toHaveLength(3321);
+    await expect(page.locator('#ranking-title').innerText()).resolves.toBe('Ranking of the 3,321 communes');
+    await expect(tableValues()).resolves.toEqual(asTable(order));
+    const drawn = await charts();
+    const withValue = order.filter((r) => r.value !== null).slice(0, 40);
+    expect(drawn.ranking).toEqual({ labels: withValue.map((r) => `${r.rank}. ${r.name}`), values: withValue.map((r) => r.value) });
+    const commune = order[1];
+    await nextView(() => page.locator(`#table tbody tr[data-code="${commune.code}"]`).click());
+    expect(new URL(page.url()).searchParams.get('unit')).toBe(commune.code);
+    await expect(page.locator('#series-title').innerText()).resolves.toBe(`${commune.name}, 2025-11 to 2026-10`);
+    expect(failures).toEqual([]);
+  }, 60_000);
+
   test('an indicator an admin saved is offered and shown like a built-in one, per 1,000', async () => {
     await page.goto(new URL(`/dashboard?measure=${SAVED.id}&period=2026-10`, graph!.gatewayUrl).href);
     await expect(ready()).resolves.toMatch(/^\d+$/);

@@ -67,6 +67,8 @@
       measure: q.get('measure') || 'eidLevel2Coverage',
       period: q.get('period') || 'LAST_MONTH',
       structure: q.get('structure') === 'THREE_TIER' ? 'THREE_TIER' : 'TWO_TIER',
+      // The units ranked: provinces (and, in a province, its communes), or every district or commune.
+      level: ['DISTRICT', 'COMMUNE'].includes(q.get('level')) ? q.get('level') : 'PROVINCE',
       province: q.get('province') || null,
       unit: q.get('unit') || null,
     };
@@ -74,7 +76,7 @@
   function go(change) {
     const next = { ...readState(), ...change };
     const q = new URLSearchParams();
-    for (const key of ['measure', 'period', 'structure', 'province', 'unit']) if (next[key]) q.set(key, next[key]);
+    for (const key of ['measure', 'period', 'structure', 'level', 'province', 'unit']) if (next[key] && !(key === 'level' && next[key] === 'PROVINCE')) q.set(key, next[key]);
     history.pushState(null, '', `${location.pathname}?${q}`);
     render();
   }
@@ -184,7 +186,11 @@
       const { structure } = state;
       const by = measure.id;
       const provincesAsked = graph('DashboardRanking', { level: 'PROVINCE', period: state.period, by, structure });
-      const communesAsked = state.province ? graph('DashboardRanking', { level: 'COMMUNE', period: state.period, by, parent: state.province, structure }) : null;
+      // Below the provinces: the communes (or districts) of the province drilled into, or of the country.
+      const below = state.province || state.level !== 'PROVINCE'
+        ? { level: state.level === 'PROVINCE' ? 'COMMUNE' : state.level, by, parent: state.province || undefined, structure }
+        : null;
+      const communesAsked = below ? graph('DashboardRanking', { ...below, period: state.period }) : null;
       // The series of a unit the URL names is asked for with the rest when the period is a label
       // (a relative one is resolved by the graph: the series waits for its answer).
       const askSeries = (code, range) => graph('DashboardSeries', { code, ...range, structure, by, indicator: measure.indicator });
@@ -202,20 +208,20 @@
       // The period as the graph resolved it: `Last month: 2026-10`.
       const period = ranking.period;
       const periodNote = RELATIVE[state.period] ? `${RELATIVE[state.period]}: ${period}` : period;
-      const where = drilled ? `communes of ${drilled.name}` : `${provinceRows.length} provinces`;
-      $('crumbs').innerHTML = drilled ? `<a href="#" id="back">All provinces</a> › ${esc(drilled.name)}` : 'All provinces (click a province for its communes)';
+      const kind = below ? (below.level === 'DISTRICT' ? 'districts' : 'communes') : 'provinces';
+      const where = drilled ? `${kind} of ${drilled.name}` : `${rows.length.toLocaleString('en')} ${kind}`;
+      $('crumbs').innerHTML = drilled ? `<a href="#" id="back">All provinces</a> › ${esc(drilled.name)}` : `All provinces (click a province for its ${below ? kind : 'communes'})`;
       if (drilled) $('back').addEventListener('click', (e) => { e.preventDefault(); go({ province: null, unit: null }); });
       $('map-title').textContent = `${measure.name}, ${periodNote}`;
       $('ranking-title').textContent = `Ranking of the ${where}`;
       $('table-title').textContent = `Table: ${where}, ${periodNote}`;
       // The table's download is the same operation, with the period as the graph resolved it.
-      download = communesAsked
-        ? { name: 'DashboardRanking', variables: { level: 'COMMUNE', period, by, parent: state.province, structure } }
-        : { name: 'DashboardRanking', variables: { level: 'PROVINCE', period, by, structure } };
-      const drill = (code) => go(drilled ? { unit: code } : { province: code, unit: null });
+      download = { name: 'DashboardRanking', variables: below ? { ...below, period } : { level: 'PROVINCE', period, by, structure } };
+      // A province's row drills down; any other unit's shows its series.
+      const drill = (code) => go(below ? { unit: code } : { province: code, unit: null });
       await DashboardCharts.drawMap(structure, provinceRows, measure, state.province, (code) => go({ province: code, unit: null }));
       DashboardCharts.drawRanking(rows, measure, 40, drill);
-      drawTable(rows, measure, drilled ? 'Commune' : 'Province', drill);
+      drawTable(rows, measure, { provinces: 'Province', districts: 'District', communes: 'Commune' }[kind], drill);
       // The series: the unit asked for, else the drilled province, else the first in the ranking.
       const unit = state.unit || state.province || (rows[0] && rows[0].code);
       const unitName = (rows.find((r) => r.code === unit) || provinceRows.find((r) => r.code === unit) || { name: unit }).name;
@@ -250,6 +256,9 @@
     $('period-custom').hidden = relative;
     if (!relative) $('period-custom').value = state.period;
     $('structure').value = state.structure;
+    $('level').value = state.level;
+    // Districts exist in the three-tier structure only.
+    $('level').querySelector('option[value=DISTRICT]').disabled = state.structure !== 'THREE_TIER';
     showAccount();
   }
   function showAccount() {
@@ -268,7 +277,8 @@
       if (e.target.value === 'CUSTOM') { $('period-custom').hidden = false; $('period-custom').focus(); } else go({ period: e.target.value });
     });
     $('period-custom').addEventListener('change', (e) => e.target.value.trim() && go({ period: e.target.value.trim() }));
-    $('structure').addEventListener('change', (e) => go({ structure: e.target.value, province: null, unit: null }));
+    $('structure').addEventListener('change', (e) => go({ structure: e.target.value, province: null, unit: null, ...(e.target.value === 'TWO_TIER' && readState().level === 'DISTRICT' ? { level: 'COMMUNE' } : {}) }));
+    $('level').addEventListener('change', (e) => go({ level: e.target.value, unit: null }));
     $('download-csv').addEventListener('click', () => downloadAs('csv'));
     $('download-xlsx').addEventListener('click', () => downloadAs('xlsx'));
     $('sign-in').addEventListener('click', () => { $('token-input').value = ''; $('token-dialog').showModal(); });
