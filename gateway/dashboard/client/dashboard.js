@@ -36,8 +36,12 @@
   // ---- The graph -------------------------------------------------------------------------
   const token = () => sessionStorage.getItem(TOKEN_KEY) || CONFIG.developmentToken || null;
 
-  /** One registered operation, sent by its hash; `accept` asks for CSV or XLSX (the Response is returned). */
-  async function graph(name, variables, accept) {
+  /**
+   * One registered operation, sent by its hash; `accept` asks for CSV or XLSX (the Response is
+   * returned). An answer that failed only because subgraphs were slow (SUBGRAPH_TIMEOUT, as on
+   * the first requests after the graph starts) is asked for once more, saying so.
+   */
+  async function graph(name, variables, accept, retried) {
     const headers = { 'content-type': 'application/json', accept: accept || 'application/json' };
     if (token()) headers.authorization = `Bearer ${token()}`;
     const body = JSON.stringify({ operationName: name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: CONFIG.operations[name] } } });
@@ -51,6 +55,10 @@
     if (accept && res.ok && !/json/.test(type)) return res;
     const json = /json/.test(type) ? await res.json().catch(() => null) : null;
     if (!json) throw new Error(`${name}: the graph answered HTTP ${res.status} ${res.statusText} without a GraphQL answer.`);
+    if (json.errors && json.errors.length && !retried && json.errors.every((e) => e.extensions && e.extensions.code === 'SUBGRAPH_TIMEOUT')) {
+      busy('The graph is slow to answer; asking once more…');
+      return graph(name, variables, accept, true);
+    }
     if (json.errors && json.errors.length) {
       const said = json.errors.map((e) => `${(e.extensions && e.extensions.code) || 'ERROR'}: ${e.message}`).join('; ');
       const hint = json.errors.some((e) => e.extensions && e.extensions.code === 'UNAUTHENTICATED') ? ' Sign in with a valid token.' : '';
