@@ -146,7 +146,11 @@
     const cell = (value, prot, format, cls) => `<td class="${cls}${value === null ? ' no-value' : ''}" data-value="${value === null ? '' : value}" title="${value === null ? 'no value: withheld, not yet delivered or nothing to divide by; never zero' : ''}">${esc(shownValue(value, prot, format))}</td>`;
     const body = rows.map((r) => `<tr data-code="${esc(r.code)}"><td>${r.rank ?? '–'}</td><td>${esc(r.code)}</td><td class="unit">${esc(r.name)}</td>${cell(r.value, r.protected, measure.format, 'value')}${measure.indicator ? cell(r.numerator, r.protected, count, 'numerator') + cell(r.denominator, r.protected, count, 'denominator') : ''}${cell(r.population, r.populationProtected, count, 'population')}<td>${r.complete ? 'yes' : 'not yet'}</td></tr>`).join('');
     $('table').innerHTML = `${head}<tbody>${body}</tbody>`;
-    for (const tr of $('table').querySelectorAll('tbody tr')) tr.addEventListener('click', () => onRow(tr.dataset.code));
+    // One listener for every row (a level may have 10,051 communes).
+    $('table').onclick = (e) => {
+      const tr = e.target.closest('tbody tr');
+      if (tr) onRow(tr.dataset.code);
+    };
   }
 
   let download = null;
