@@ -10,8 +10,8 @@ import { recordDeliveries } from './deliveries';
 import { columnsOf, deltaTable, keyColumnOf, type FigureDelta, type SummarySpec } from './spec';
 import { rebuildYearTotals } from './year-totals';
 
-const SLOT_BITS = 22;
-const SLOTS = 2 ** SLOT_BITS;
+/** The most slots a buffer may have (2^24 slots of 11 Int32s: 704 MiB), whatever memory it is given. */
+const MAX_SLOTS = 2 ** 24;
 const DAY_MASK = (1 << DAY_BITS) - 1;
 /** Summary rows per write of a flush (the rows of one area are never split). */
 const FLUSH_ROWS = 8192;
@@ -47,12 +47,18 @@ export class DeltaBuffer<M extends string = string> {
   private absoluteSum = 0;
   /** The cells deltas were added to (or facts written unchanged in), flushed or not. */
   private readonly touched: Uint8Array;
+  /**
+   * True while the summaries are known to hold none of the rows a flush writes (the first flush
+   * into empty summary tables): they go in as plain inserts, which MySQL loads in bulk.
+   */
+  private nextFlushInserts: boolean;
 
   constructor(
     private readonly trx: Knex.Transaction,
     private readonly spec: SummarySpec<M>,
-    options: { maxBytes?: number } = {},
+    options: { maxBytes?: number; summariesEmpty?: boolean } = {},
   ) {
+    this.nextFlushInserts = options.summariesEmpty ?? false;
     this.columns = columnsOf(spec);
     this.width = this.columns.length;
     this.stride = 1 + this.width;
@@ -60,7 +66,7 @@ export class DeltaBuffer<M extends string = string> {
     this.keyIndex = Int32Array.from(this.columns, (c) => this.metricIndex.get(keyColumnOf(c)) ?? -1);
     this.isKey = Uint8Array.from(this.columns, (c) => ((spec.protectedMetrics ?? []) as readonly string[]).some((m) => keyColumnOf(m) === c) ? 1 : 0);
     const fits = 2 ** Math.floor(Math.log2((options.maxBytes ?? 64 * 2 ** 20) / (4 * this.stride)));
-    this.maxSlots = Math.min(2 ** SLOT_BITS, Math.max(64, fits));
+    this.maxSlots = Math.min(MAX_SLOTS, Math.max(64, fits));
     this.slots = Math.min(this.maxSlots, 4096);
     this.table = new Int32Array(this.slots * this.stride);
     this.touched = new Uint8Array(placements().chains.length);
@@ -103,19 +109,16 @@ export class DeltaBuffer<M extends string = string> {
     if (this.size === 0) return;
     const { keys: codes, chains } = placements();
     const { width, stride, table } = this;
-    // Key and slot in one exact double (31 + 22 bits): one native sort gives both, in key order.
-    const ordered = new Float64Array(this.size);
+    // The keys alone, sorted natively (each below 2^31), then each key's sums found again by
+    // its hash: the table's size is then bounded by memory only, not by bits left beside the key.
+    const keys = new Int32Array(this.size);
     let n = 0;
-    for (let s = 0; s < this.slots; s++) if (table[s * stride] !== 0) ordered[n++] = (table[s * stride] - 1) * SLOTS + s;
-    ordered.sort();
+    for (let s = 0; s < this.slots; s++) if (table[s * stride] !== 0) keys[n++] = table[s * stride] - 1;
+    keys.sort();
     // The sums in key order, read from the table once: every later pass reads them in order.
-    const keys = new Int32Array(n);
     const sorted = new Int32Array(n * width);
     for (let j = 0; j < n; j++) {
-      // The parts of a key: divisions by powers of two are exact, no floating-point modulo.
-      const key = Math.floor(ordered[j] / SLOTS);
-      const from = (ordered[j] - key * SLOTS) * stride + 1;
-      keys[j] = key;
+      const from = this.slotOf(keys[j]) * stride + 1;
       for (let m = 0; m < width; m++) sorted[j * width + m] = table[from + m];
     }
     // Each cell's days are consecutive in `keys`: a run. Each unit sums the runs of the cells it is in.
@@ -134,7 +137,8 @@ export class DeltaBuffer<M extends string = string> {
         runs.push(start, i);
       }
     }
-    const writer = new SummaryWriter(this.trx, this.spec, width, this.isKey);
+    const writer = new SummaryWriter(this.trx, this.spec, width, this.isKey, this.nextFlushInserts ? 'fail' : 'add');
+    this.nextFlushInserts = false;
     const span = maxDay - minDay + 1;
     const dense = new Int32Array(span * width);
     const seen = new Uint8Array(span);
@@ -257,10 +261,10 @@ class SummaryWriter {
   private monthBuckets = new Int32Array(1024);
   private monthSums: Int32Array;
 
-  constructor(private readonly trx: Knex.Transaction, spec: SummarySpec, private readonly width: number, private readonly isKey: Uint8Array) {
+  constructor(private readonly trx: Knex.Transaction, spec: SummarySpec, private readonly width: number, private readonly isKey: Uint8Array, onConflict: 'add' | 'fail') {
     this.rowWidth = 2 + width;
     this.values = new Array(FLUSH_ROWS * this.rowWidth);
-    this.shape = { table: deltaTable(spec), key: ['area_code', 'bucket'], columns: ['area_code', 'bucket', ...columnsOf(spec)], onConflict: 'add' as const };
+    this.shape = { table: deltaTable(spec), key: ['area_code', 'bucket'], columns: ['area_code', 'bucket', ...columnsOf(spec)], onConflict };
     this.monthSums = new Int32Array(1024 * width);
   }
 
