@@ -120,11 +120,14 @@
   /** The series of one unit: `points` { period, value, shown }; a null is a gap, not a zero. */
   function drawSeries(points, measure) {
     const chart = chartIn('series');
+    const values = points.map((p) => p.value).filter((v) => v !== null && v !== undefined);
+    const narrow = measure.axisFormat && values.length > 0 && Math.max(...values) - Math.min(...values) < 0.05;
+    const axisFormat = narrow ? measure.axisFormat : measure.format;
     chart.setOption({
       grid: { left: 8, right: 24, top: 20, bottom: 10, containLabel: true },
       tooltip: { trigger: 'axis', formatter: (ps) => ps.map((p) => esc(`${points[p.dataIndex].period}: ${points[p.dataIndex].shown}`)).join('<br>') },
       xAxis: { type: 'category', data: points.map((p) => p.period) },
-      yAxis: { type: 'value', scale: true, axisLabel: { formatter: (v) => measure.format(v) } },
+      yAxis: { type: 'value', scale: true, axisLabel: { formatter: (v) => axisFormat(v) } },
       series: [{ type: 'line', connectNulls: false, showAllSymbol: true, data: points.map((p) => (p.value === null ? '-' : p.value)), itemStyle: { color: '#3182bd' } }],
       animation: false,
     }, { notMerge: true });

@@ -319,6 +319,8 @@
           description: i.description,
           // A fraction as a percentage; a rate per N as it is, with its unit.
           format: i.unit === 'fraction' ? percent : (v) => `${Number(v).toFixed(2)} ${i.unit}`,
+          // An axis over a narrow range needs more digits than a value does (71.75 % and 71.80 %).
+          axisFormat: i.unit === 'fraction' ? (v) => `${(v * 100).toFixed(2)} %` : undefined,
         })),
         ...FIGURES,
       ];
