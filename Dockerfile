@@ -33,6 +33,8 @@ COPY package.json ./
 COPY schema ./schema
 COPY reference ./reference
 COPY operations ./operations
+# The dashboard's page script and style, served as they are (not compiled into dist).
+COPY gateway/dashboard/client ./gateway/dashboard/client
 RUN mkdir -p data && chown node:node data
 USER node
 EXPOSE 4000 4001 4002 4003 4004 4005 4006 4007 4008

@@ -39,8 +39,11 @@ export type TargetName = (typeof TARGETS)[number] | (typeof EXTRA_TARGETS)[numbe
 const CACHED_GATEWAY_ENV: Record<string, string> | null = { RESPONSE_CACHE: 'on' };
 const UNCACHED_GATEWAY_ENV: Record<string, string> = { RESPONSE_CACHE: 'off' };
 
-/** Services with a database: where "one SQL statement per subgraph fetch" applies. */
-const DB_SUBGRAPHS = new Set(DOMAIN_MODULES.filter((m) => m.migrations).map((m) => m.name as string));
+/**
+ * Services whose fetches read their database: where "one SQL statement per subgraph fetch"
+ * applies. Indicators' database holds only the saved indicators, not read for built-in ones.
+ */
+const DB_SUBGRAPHS = new Set(DOMAIN_MODULES.filter((m) => m.migrations && m.name !== 'indicators').map((m) => m.name as string));
 
 interface Options {
   rows: number;

@@ -242,7 +242,7 @@ export function readPurpose(header: string | undefined): string | null | Refusal
 }
 
 /**
- * Refuses anything but queries, anonymous reads of anything but names and the catalogue, (in
+ * Refuses subscriptions, anonymous reads of anything but names and the catalogue, (in
  * production) anonymous introspection, and an officer's person-level read without a stated
  * purpose. The limits were checked by `RequestGuard` before.
  */
@@ -252,8 +252,9 @@ export function accessPlugin(config: Config): ApolloServerPlugin<GatewayContext>
       return {
         async didResolveOperation(rc) {
           // graphql-js 16 does not reject an operation type the schema lacks; the planner would fail with a 500.
-          if (rc.operation!.operation !== 'query') {
-            throw new GraphQLError(`This graph is read-only: it has no ${rc.operation!.operation} operations, only queries`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+          // The only mutations are the indicator catalogue's, for admins (the indicators subgraph checks).
+          if (rc.operation!.operation === 'subscription') {
+            throw new GraphQLError('This graph has no subscription operations, only queries (and the indicator catalogue\'s mutations)', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
           }
           // Requests always come through RequestGuard, which analysed them; this is for any that did not.
           let a = rc.contextValue.analysis;

@@ -35,7 +35,10 @@ import {
   type ValueNode,
   valueFromASTUntyped,
 } from 'graphql';
-import { MAX_SERIES_LENGTH, periodSeries, type PeriodUnit } from '../lib/periods';
+import { MAX_SERIES_LENGTH, type PeriodUnit } from '../lib/periods';
+import { seriesPeriods } from '../lib/relative-periods';
+import { today } from '../lib/today';
+import { areaByCode, areasOfLevel, childrenOf, communesIn, structureOn, type AreaLevel, type AreaStructure } from '../lib/areas';
 import { PERSON_LEVEL_TYPES, personalIdsIn } from '../lib/person-level';
 
 export { PERSON_LEVEL_TYPES };
@@ -143,7 +146,8 @@ export function analyzeDocument(schema: GraphQLSchema, document: DocumentNode, o
   const listSize = (args: readonly ArgumentNode[] | undefined, name: string): number => {
     if (name === 'series') {
       try {
-        return periodSeries(String(argValue(args, 'from')), String(argValue(args, 'to')), String(argValue(args, 'every')) as PeriodUnit).length;
+        const text = (k: string) => (argValue(args, k) == null ? null : String(argValue(args, k)));
+        return seriesPeriods({ from: text('from'), to: text('to'), every: text('every') as PeriodUnit | null, range: text('range') }, today()).length;
       } catch {
         return MAX_SERIES_LENGTH;
       }
@@ -151,6 +155,18 @@ export function analyzeDocument(schema: GraphQLSchema, document: DocumentNode, o
     const first = argValue(args, 'first');
     if (typeof first === 'number' && first >= 0) return first;
     return LIST_SIZES[name] ?? DEFAULT_LIST_SIZE;
+  };
+
+  /** How many units a `ranking` ranks (each one area-period), as geography will count them. */
+  const rankedUnits = (args: readonly ArgumentNode[] | undefined): number => {
+    const level = argValue(args, 'level') as AreaLevel;
+    const asOf = argValue(args, 'asOf');
+    const structure = (argValue(args, 'structure') as AreaStructure | undefined) ?? structureOn(typeof asOf === 'string' ? asOf : today());
+    const parentCode = argValue(args, 'parentCode');
+    const parent = typeof parentCode === 'string' ? areaByCode(parentCode, structure) : undefined;
+    if (level !== 'PROVINCE' && level !== 'DISTRICT' && level !== 'COMMUNE') return 0;
+    if (!parent) return areasOfLevel(level, structure).length;
+    return level === 'COMMUNE' ? communesIn(parent, structure).length : childrenOf(parent, structure).length;
   };
 
   /** Counts `n` more selections of a response name in a selection set, refusing past MAX_FIELD_REPEATS. */
@@ -249,6 +265,8 @@ export function analyzeDocument(schema: GraphQLSchema, document: DocumentNode, o
           s.cost += items * child.cost;
           s.areaPeriods += items * child.areaPeriods;
           if (named?.name === 'AreaStats') s.areaPeriods += items;
+          // A ranking fetches the figures of every unit it ranks, whatever it selects.
+          if (named?.name === 'Ranking') s.areaPeriods += rankedUnits(sel.arguments);
         }
       }
       check(s, level);

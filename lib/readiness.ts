@@ -5,7 +5,7 @@
  * `STARTING` error naming the phase (opening the database, migrating, seeding the demo data with
  * its progress), which the gateway passes on to clients while the graph starts.
  */
-export type StartPhase = 'opening the database' | 'migrating' | 'seeding demo data' | 'starting the GraphQL server';
+export type StartPhase = 'opening the database' | 'migrating' | 'seeding demo data' | 'loading the administrative units' | 'starting the GraphQL server';
 
 export interface Progress {
   done: number;

@@ -3,6 +3,7 @@
  * world into an empty database, and listen. Used by each service's own entry point (one
  * container each) and by `npm start` (every service in one command).
  */
+import { placements } from './areas';
 import type { Config } from './config';
 import { loadConfig, servicePort } from './config';
 import { closeRedis, connectRedis, dataChanged, redisReady } from './data-versions';
@@ -42,6 +43,11 @@ export async function prepareDomain(module: DomainModule, config: Config, readin
     // A gateway already running (a restart of one service) must not serve answers from before.
     if (seededRows > 0) await dataChanged(config, module.name);
   }
+  // The units of both structures and the crosswalk's placements are built here, before the
+  // service says it is ready, not by its first request: eight services building them at once
+  // on the first query after a start took longer than the gateway's subgraph timeout.
+  readiness?.phase('loading the administrative units');
+  placements();
   return { definition: module.createSubgraph({ db, config }), db, seededRows };
 }
 

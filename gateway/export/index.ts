@@ -66,7 +66,8 @@ export const exportNotesFor = (format: AnswerFormat): ExportNotes | undefined =>
  * into the table. A GET link asking for a table (`?format=`) passes Apollo's CSRF check: this
  * gateway takes credentials only from the Authorization header, which a browser never adds to a
  * request another site makes it send, so such a request is anonymous and reads only what anyone
- * may read (area names and the indicator catalogue); the graph is read-only besides.
+ * may read (area names and the indicator catalogue); the only mutations (the catalogue's, for
+ * admins) need a token, and Apollo Server never runs a mutation sent by GET.
  */
 export function headersForExecution(req: express.Request, notes: ExportNotes | undefined): Record<string, string> {
   if (!notes) return {};

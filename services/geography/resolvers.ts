@@ -9,8 +9,10 @@ import {
 } from '../../lib/areas';
 import { badInput } from '../../lib/errors';
 import { requireStarted } from '../../lib/figures';
-import { parsePeriod, periodSeries, type PeriodUnit } from '../../lib/periods';
+import { parsePeriod } from '../../lib/periods';
+import { resolvePeriod, seriesPeriods, type SeriesArgs } from '../../lib/relative-periods';
 import { requireAnyRole, type Identity } from '../../lib/auth';
+import { ranking, rankingResolvers, type RankingArgs } from './ranking';
 
 const TYPE_OF_LEVEL: Record<AreaLevel, string> = { NATION: 'Nation', PROVINCE: 'Province', DISTRICT: 'District', COMMUNE: 'Commune' };
 const MAX_SEARCH_RESULTS = 200;
@@ -29,7 +31,7 @@ export interface GeographyContext {
 /** Names and codes are public; the figures behind `stats` and `series` need a role. */
 function statsOf(area: Area, period: string, ctx: GeographyContext): StatsRef {
   requireAnyRole(ctx.identity, 'figures');
-  const p = parsePeriod(period);
+  const p = resolvePeriod(period, ctx.today);
   requireStarted(p, ctx.today);
   return { areaId: area.id, period: p.label };
 }
@@ -41,9 +43,9 @@ const areaFields = {
   successors: (area: Area) => area.successors.map((l) => ({ ...l, area: getArea(l.areaId) })),
   predecessors: (area: Area) => area.predecessors.map((l) => ({ ...l, area: getArea(l.areaId) })),
   stats: (area: Area, args: { period: string }, ctx: GeographyContext) => statsOf(area, args.period, ctx),
-  series: (area: Area, args: { from: string; to: string; every: PeriodUnit }, ctx: GeographyContext) => {
+  series: (area: Area, args: SeriesArgs, ctx: GeographyContext) => {
     requireAnyRole(ctx.identity, 'figures');
-    const periods = periodSeries(args.from, args.to, args.every);
+    const periods = seriesPeriods(args, ctx.today);
     const late = periods.find((p) => p.start > ctx.today);
     if (late) requireStarted(late, ctx.today, 'to');
     return periods.map((p) => ({ areaId: area.id, period: p.label }));
@@ -102,7 +104,9 @@ export const geographyResolvers = {
         communes: areasOfLevel('COMMUNE', structure).length,
       })),
     today: (_: unknown, __: unknown, ctx: GeographyContext) => ctx.today,
+    ranking: (_: unknown, args: RankingArgs, ctx: GeographyContext) => ranking(args, ctx),
   },
+  ...rankingResolvers,
   Area: {
     __resolveType: (area: Area) => TYPE_OF_LEVEL[area.level],
   },

@@ -4,9 +4,11 @@
  * the same unit and period, each already summed over every commune of the unit by its domain,
  * so dividing them here gives the unit's true rate, never an average of rates.
  *
- * Adding an indicator: add it here, add its field to `Indicators` in
+ * Adding a built-in indicator (admins save others at run time: store.ts): add it here, add its field to `Indicators` in
  * schema/indicators.graphql, and its figures to the `@requires` selection there.
  */
+import { computeFormula, type Formula, type IndicatorValue } from './formula';
+
 export interface IndicatorDefinition {
   id: string;
   name: string;
@@ -111,54 +113,12 @@ export const INDICATOR_CATALOG: readonly IndicatorDefinition[] = [
   },
 ];
 
-/** The AreaStats field each domain contributes its figures under. */
-export const FIGURE_FIELD_DOMAIN: Record<string, string> = {
-  residency: 'residency',
-  land: 'land',
-  civilStatus: 'civil-status',
-  justiceRecords: 'justice-records',
-  health: 'health',
-};
-
-export interface IndicatorValue {
-  id: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  /** True when a figure it needs is withheld (null). */
-  suppressed: boolean;
-  /** True when a figure it needs was counted with facts placed by rule. */
-  estimated: boolean;
-  /** False when a figure it needs is not final. */
-  complete: boolean;
-}
-
-/** Reads a figure path such as `residency.population`; null when absent or suppressed. */
-export function figureAt(figures: Record<string, unknown>, path: string): number | null {
-  let v: unknown = figures;
-  for (const part of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
-  return typeof v === 'number' ? v : null;
-}
-
-/** A flag of the figures object a figure path lies in (`residency.population` → `residency.estimated`). */
-function flagOf(figures: Record<string, unknown>, path: string, flag: 'estimated' | 'complete'): boolean | null {
-  const object = figures[path.split('.')[0]];
-  return object && typeof object === 'object' ? Boolean((object as Record<string, unknown>)[flag]) : null;
-}
+export { FIGURE_FIELD_DOMAIN, figureAt, type IndicatorValue } from './formula';
 
 /** factor × numerator / denominator; null where the denominator is 0 or either figure is missing. */
 export function computeIndicator(def: IndicatorDefinition, figures: Record<string, unknown>): IndicatorValue {
-  const numerator = figureAt(figures, def.numerator);
-  const denominator = figureAt(figures, def.denominator);
-  const value = numerator === null || denominator === null || denominator === 0 ? null : (def.factor * numerator) / denominator;
-  const paths = [def.numerator, def.denominator];
-  return {
-    id: def.id,
-    value,
-    numerator,
-    denominator,
-    suppressed: numerator === null || denominator === null,
-    estimated: paths.some((p) => flagOf(figures, p, 'estimated') === true),
-    complete: paths.every((p) => flagOf(figures, p, 'complete') !== false),
-  };
+  return computeFormula(def.id, builtInFormula(def), figures);
 }
+
+/** A built-in indicator as a formula. */
+export const builtInFormula = (def: IndicatorDefinition): Formula => ({ numerator: [def.numerator], denominator: [def.denominator], factor: def.factor });

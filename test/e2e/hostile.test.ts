@@ -58,7 +58,8 @@ function corpus(): Case[] {
     { name: 'fragment cycle', body: json('{ nation { ...A } } fragment A on Nation { provinces { nation { ...B } } } fragment B on Nation { ...A }'), expected: refused(400, 'GRAPHQL_VALIDATION_FAILED', 'Cannot spread fragment "A" within itself') },
     { name: 'directive abuse', body: json(`{ nation { code ${'@skip(if: false) '.repeat(300)} } }`), expected: refused(400, 'GRAPHQL_VALIDATION_FAILED', 'can only be used once') },
     { name: 'series over the limit', body: json('{ nation { series(from: "1900", to: "2100", every: DAY) { period } } }'), expected: refused(200, 'BAD_USER_INPUT', 'more than 600 periods (limit MAX_SERIES_LENGTH)') },
-    { name: 'mutation on a read-only graph', body: json('mutation { deleteEverything }'), expected: refused(400, 'BAD_REQUEST', 'no mutation operations') },
+    // The graph's only mutations are the indicator catalogue's (admins' saved indicators).
+    { name: 'unknown mutation', body: json('mutation { deleteEverything }'), expected: refused(400, 'GRAPHQL_VALIDATION_FAILED', 'Cannot query field "deleteEverything" on type "Mutation"') },
     { name: 'subscription', body: json('subscription { nation { code } }'), expected: refused(400, 'BAD_REQUEST', 'no subscription operations') },
     // A query by GET is how dashboards read registered operations: answered, not refused.
     { name: 'GET with a query', body: '', method: 'GET', url: `?query=${encodeURIComponent('{ nation { code } }')}`, expected: answered({ nation: { code: 'VN' } }) },

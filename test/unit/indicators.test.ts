@@ -3,7 +3,7 @@ import { computeIndicator, FIGURE_FIELD_DOMAIN, INDICATOR_CATALOG } from '../../
 const byId = (id: string) => INDICATOR_CATALOG.find((d) => d.id === id)!;
 
 test('an indicator divides the summed numerator by the summed denominator', () => {
-  expect(computeIndicator(byId('chipIdCoverage'), { residency: { chipIdCards: 3, population: 4, estimated: false, complete: true } })).toEqual({ id: 'chipIdCoverage', value: 0.75, numerator: 3, denominator: 4, suppressed: false, estimated: false, complete: true });
+  expect(computeIndicator(byId('chipIdCoverage'), { residency: { chipIdCards: 3, population: 4, estimated: false, complete: true } })).toEqual({ id: 'chipIdCoverage', value: 0.75, numerator: 3, denominator: 4, suppressed: false, estimated: false, complete: true, protected: false });
 });
 
 test('an indicator is estimated when a figure it reads is, and complete only when both are', () => {
@@ -11,7 +11,7 @@ test('an indicator is estimated when a figure it reads is, and complete only whe
     health: { integratedIntoVneid: 2, estimated: true, complete: false },
     residency: { population: 8, estimated: false, complete: true },
   });
-  expect(rate).toEqual({ id: 'eHealthIntegrationRate', value: 0.25, numerator: 2, denominator: 8, suppressed: false, estimated: true, complete: false });
+  expect(rate).toEqual({ id: 'eHealthIntegrationRate', value: 0.25, numerator: 2, denominator: 8, suppressed: false, estimated: true, complete: false, protected: false });
   const exact = computeIndicator(byId('eidLevel2Coverage'), { residency: { eidLevel2: 1, population: 2, estimated: false, complete: false } });
   expect([exact.estimated, exact.complete]).toEqual([false, false]);
 });
@@ -34,4 +34,27 @@ test('every catalogue entry names its source domains in its figure paths', () =>
     expect(d.sourceDomains).toContain(FIGURE_FIELD_DOMAIN[d.numerator.split('.')[0]]);
     expect(d.sourceDomains).toContain(FIGURE_FIELD_DOMAIN[d.denominator.split('.')[0]]);
   }
+});
+
+test('every @requires of the indicators that read any figure fetches exactly the figures formulas may name', () => {
+  const { FIGURE_PATHS } = require('../../services/indicators/formula') as typeof import('../../services/indicators/formula');
+  const { readSchema } = require('../../lib/subgraph') as typeof import('../../lib/subgraph');
+  const sdl = readSchema('indicators');
+  const selections = [...sdl.matchAll(/@requires\(\s*fields: """([\s\S]*?)"""/g)].map((m) => m[1]);
+  // Ranking.entries, indicators (the built-in figures only, without `protected`), indicator, customIndicator.
+  expect(selections).toHaveLength(4);
+  const all = selections.filter((s) => s.includes('protected'));
+  expect(all).toHaveLength(3);
+  for (const selection of all) {
+    const paths = [...selection.matchAll(/(\w+) \{([^{}]*)\}/g)].flatMap(([, object, names]) => names.trim().split(/\s+/).filter((n) => !['estimated', 'complete', 'protected'].includes(n)).map((n) => `${object}.${n}`));
+    expect(paths.sort()).toEqual([...FIGURE_PATHS].sort());
+  }
+});
+
+test('a formula sums its figures, multiplies by its factor, and is protected when a figure it reads is', () => {
+  const { computeFormula } = require('../../services/indicators/formula') as typeof import('../../services/indicators/formula');
+  const figures = { land: { digitizedParcels: 6, protected: true, complete: true }, residency: { eidLevel1: 1, eidLevel2: 2, population: 12, protected: false, complete: false } };
+  expect(computeFormula('x', { numerator: ['land.digitizedParcels'], denominator: ['residency.population'], factor: 1000 }, figures)).toEqual({ id: 'x', value: 500, numerator: 6, denominator: 12, suppressed: false, estimated: false, complete: false, protected: true });
+  expect(computeFormula('y', { numerator: ['residency.eidLevel1', 'residency.eidLevel2'], denominator: ['residency.population'], factor: 100 }, figures).value).toBe(25);
+  expect(computeFormula('z', { numerator: ['health.integratedIntoVneid'], denominator: ['residency.population'], factor: 1 }, figures)).toMatchObject({ value: null, suppressed: true });
 });

@@ -85,4 +85,15 @@ describe('operation analysis', () => {
     expect(a.requestedPersonalIds).toEqual(['001090000001', '001090000002']);
     expect(a.personLevel).toBe(true);
   });
+
+  test('a ranking counts every unit it ranks as an area-period, and a relative series its periods', () => {
+    const count = (query: string) => analyzeDocument(schema, parse(query), undefined, {}, generous).areaPeriods;
+    // Official counts: 10,051 three-tier communes, 34 two-tier provinces, 696 districts.
+    expect(count('{ ranking(level: COMMUNE, structure: THREE_TIER, period: "2024") { entries(by: "residency.population") { rank } } }')).toBe(10051);
+    expect(count('{ ranking(level: PROVINCE, period: "2024") { id } }')).toBe(34);
+    expect(count('{ ranking(level: DISTRICT, asOf: "2024-01-01", period: "2024") { id } }')).toBe(696);
+    expect(count('{ ranking(level: DISTRICT, structure: THREE_TIER, parentCode: "30", period: "2024") { id } }')).toBe(12);
+    expect(count('{ nation { series(range: LAST_12_MONTHS) { period } } }')).toBe(12);
+    expect(count('{ nation { series(from: "LAST_YEAR", to: "THIS_YEAR", every: QUARTER) { period } } }')).toBe(8);
+  });
 });
