@@ -63,7 +63,8 @@ function corpus(): Case[] {
     { name: 'subscription', body: json('subscription { nation { code } }'), expected: refused(400, 'BAD_REQUEST', 'no subscription operations') },
     // A query by GET is how dashboards read registered operations: answered, not refused.
     { name: 'GET with a query', body: '', method: 'GET', url: `?query=${encodeURIComponent('{ nation { code } }')}`, expected: answered({ nation: { code: 'VN' } }) },
-    { name: 'GET with a mutation', body: '', method: 'GET', url: `?query=${encodeURIComponent('mutation { deleteEverything }')}`, expected: { status: 405, code: 'BAD_REQUEST' } },
+    // A real mutation (an admin's, with an admin's token) by GET: refused, a GET must not change anything.
+    { name: 'GET with a mutation', body: '', method: 'GET', url: `?query=${encodeURIComponent('mutation { deleteIndicator(id: "chipIdCoverage") }')}`, expected: { status: 405, code: 'BAD_REQUEST' } },
     { name: 'persisted-query hash that is not its text', body: JSON.stringify({ query: '{ nation { code } }', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } }), expected: refused(400, 'PERSISTED_QUERY_HASH_MISMATCH', 'is not the SHA-256 of the query') },
     { name: 'unknown persisted-query hash alone', body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } } }), expected: refused(200, 'PERSISTED_QUERY_NOT_FOUND') },
   ];
