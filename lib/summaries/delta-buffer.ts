@@ -10,7 +10,7 @@ import { recordDeliveries } from './deliveries';
 import { columnsOf, deltaTable, keyColumnOf, type FigureDelta, type SummarySpec } from './spec';
 import { rebuildYearTotals } from './year-totals';
 
-/** The most slots a buffer may have (2^24 slots of 11 Int32s: 704 MiB), whatever memory it is given. */
+/** The most slots a buffer may have, whatever memory it is given (2^24 slots of residency's 23 Int32s: 1.5 GiB). */
 const MAX_SLOTS = 2 ** 24;
 const DAY_MASK = (1 << DAY_BITS) - 1;
 /** Summary rows per write of a flush (the rows of one area are never split). */
