@@ -19,6 +19,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { projectRoot } from '../lib/areas';
+import { markPersonLevel } from '../lib/person-level';
 import { ANONYMOUS, createUserTokenVerifier, DEV_INTERNAL_SECRET, DEV_JWT_SECRET, signUserToken, type Identity } from '../lib/auth';
 import type { Config } from '../lib/config';
 import { closeRedis, connectRedis, datasetId, openDataVersions, redisReady } from '../lib/data-versions';
@@ -188,7 +189,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     ],
   });
   const guard = new RequestGuard(config, { isRegistered: (hash) => persisted.hashes.has(hash), text: async (hash) => persistedCache.get(`apq:${hash}`) });
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => guard.useSchema(apiSchema));
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => guard.useSchema(markPersonLevel(apiSchema, coreSupergraphSdl)));
   await apollo.start();
 
   const identities = new WeakMap<express.Request, Identity>();

@@ -111,6 +111,25 @@ export function readAcceptedChanges(file: string): AcceptedChanges {
   return out;
 }
 
+/**
+ * The federation machinery of a subgraph's SDL (`@link`, `@composeDirective`, the `federation__`
+ * directives buildSubgraphSchema adds) is the gateway's business, not a client's: it is left to
+ * composition, which fails on its own.
+ */
+function isFederationMachinery(change: Change): boolean {
+  const p = change.path ?? '';
+  return p.startsWith('.@') || /^@(federation__|link__|link$|composeDirective$)/.test(p);
+}
+
+/** A type losing `@personLevel` would no longer be audited, and would be cached: that breaks a promise, not a query. */
+function personLevelRemovalIsBreaking(change: Change): Change {
+  if (!/^DIRECTIVE_USAGE_.*_REMOVED$/.test(change.type) || !change.path?.endsWith('.@personLevel')) return change;
+  return {
+    ...change,
+    criticality: { level: CriticalityLevel.Breaking, reason: 'reads of this type would no longer be audited, and their answers would be cached' },
+  };
+}
+
 function subgraphSchema(sdl: string): GraphQLSchema {
   return buildSubgraphSchema({ typeDefs: parse(sdl) });
 }
@@ -130,7 +149,7 @@ export async function checkSchemas(options: SchemaCheckOptions): Promise<SchemaC
   const used = new Set<AcceptedBreakingChange>();
 
   const record = (schema: string, changes: Change[]) => {
-    for (const change of changes) {
+    for (const change of changes.filter((c) => !isFederationMachinery(c)).map(personLevelRemovalIsBreaking)) {
       const problem: SchemaProblem = {
         schema,
         path: change.path,

@@ -85,3 +85,16 @@ test('an operation that no longer validates against the supergraph fails, naming
   expect(status).toBe(1);
   expect(out).toMatch(/operations\/uses-missing-field\.graphql: Cannot query field "noSuchField" on type "Parcel"/);
 });
+
+test('a type losing @personLevel fails: its reads would go unaudited and be cached', () => {
+  const file = path.join(copy, 'schema/land.graphql');
+  const sdl = fs.readFileSync(file, 'utf8');
+  const changed = sdl.replace('type Parcel @key(fields: "id") @personLevel {', 'type Parcel @key(fields: "id") {');
+  expect(changed).not.toBe(sdl);
+  fs.writeFileSync(file, changed);
+  write('schema/supergraph.graphql', composeSupergraph(path.join(copy, 'schema')));
+  const { status, out } = runCheck();
+  expect(status).toBe(1);
+  expect(out).toContain('BREAKING  land Parcel.@personLevel (DIRECTIVE_USAGE_OBJECT_REMOVED)');
+  expect(out).toContain('would no longer be audited');
+});
