@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import Papa from 'papaparse';
-import { importDefinition } from '../lib/import/domains';
+import { importDefinition } from '../services/registry';
 import { cellsOf, type ColumnSet } from '../lib/import/columns';
 import { safeRow } from '../lib/spreadsheet-safety';
 import { demoWorld, type DemoCommune, type DemoOptions, type DemoPart } from './world';

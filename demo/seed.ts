@@ -1,10 +1,10 @@
 /** Seeding a domain from its part of the demo world, through the same write path as imports. */
-import type { Db } from './db';
-import { areasOfLevel } from './areas';
-import { upsertFacts, type FactSpec } from './fact-store';
-import { reportSeedProgress } from './readiness';
-import { DeltaBuffer } from './summaries';
-import { DEMO_HORIZON, demoWorld, type DemoCommune, type DemoOptions, type DemoPart } from '../demo/world';
+import type { Db } from '../lib/db';
+import { areasOfLevel } from '../lib/areas';
+import { upsertFacts, type FactSpec } from '../lib/fact-store';
+import { reportSeedProgress } from '../lib/readiness';
+import { DeltaBuffer } from '../lib/summaries';
+import { DEMO_HORIZON, demoWorld, type DemoCommune, type DemoOptions, type DemoPart } from './world';
 
 const BATCH = 20_000;
 

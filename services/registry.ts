@@ -6,6 +6,8 @@
  */
 import type { Domain } from '../lib/config';
 import type { DomainModule } from '../lib/domain';
+import type { AnyImportDefinition } from '../lib/import/columns';
+import { ImportError } from '../lib/import/problems';
 import { geographyModule } from './geography/module';
 import { residencyModule } from './residency/module';
 import { landModule } from './land/module';
@@ -31,5 +33,16 @@ export const SUBGRAPHS: readonly Domain[] = DOMAIN_MODULES.map((m) => m.name);
 export function domainModule(name: string): DomainModule {
   const found = DOMAIN_MODULES.find((m) => m.name === name);
   if (!found) throw new Error(`Unknown service "${name}"; known: ${SUBGRAPHS.join(', ')}`);
+  return found;
+}
+
+/** The domains that take imports, by the name the command line uses: those whose module declares `imports`. */
+export const IMPORT_DOMAINS: Readonly<Record<string, AnyImportDefinition>> = Object.fromEntries(
+  DOMAIN_MODULES.filter((m) => m.imports).map((m) => [m.name, m.imports!]),
+);
+
+export function importDefinition(domain: string): AnyImportDefinition {
+  const found = Object.hasOwn(IMPORT_DOMAINS, domain) ? IMPORT_DOMAINS[domain] : undefined;
+  if (!found) throw new ImportError(`unknown domain "${domain}"; imports exist for: ${Object.keys(IMPORT_DOMAINS).join(', ')}`);
   return found;
 }

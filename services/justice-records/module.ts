@@ -8,8 +8,9 @@ import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields
 import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
 import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
-import { seedFromDemo } from '../../lib/seed';
+import { seedFromDemo } from '../../demo/seed';
 import { type JusticeMetric, daysColumn, justiceMigrations, justiceSummary, MAX_TRACKED_DAYS, medianDays, requestFacts, type CriminalRecordRequest, requestPlacement } from './facts';
+import { justiceRecordsImport } from './import';
 
 function createContext(db: Db, identity: Identity, today: string) {
   return {
@@ -71,6 +72,7 @@ const resolvers = {
 
 export const justiceRecordsModule: DomainModule = {
   name: 'justice-records',
+  imports: justiceRecordsImport,
   migrations: justiceMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('justice-records', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   seedDemo: (db, options) => seedFromDemo(db, requestFacts, options, (c) => c.criminalRecordRequests, ['criminalRecordRequests']),

@@ -8,8 +8,9 @@ import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields
 import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
 import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
-import { seedFromDemo } from '../../lib/seed';
+import { seedFromDemo } from '../../demo/seed';
 import { type LandMetric, landMigrations, landSummary, parcelFacts, type Parcel, parcelPlacement } from './facts';
+import { landImport } from './import';
 
 function createContext(db: Db, identity: Identity, today: string) {
   return {
@@ -56,6 +57,7 @@ const resolvers = {
 
 export const landModule: DomainModule = {
   name: 'land',
+  imports: landImport,
   migrations: landMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('land', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   seedDemo: (db, options) => seedFromDemo(db, parcelFacts, options, (c) => c.parcels, ['parcels']),
