@@ -23,6 +23,8 @@ export interface DemoOptions {
 
 export interface DomainModule {
   name: Domain;
+  /** The port it listens on by default (`<NAME>_PORT` overrides it); unique in the registry. */
+  port: number;
   /** The domain's migrations, in name order; absent for a domain without a database. */
   migrations?: Record<string, Knex.Migration>;
   /** Builds the subgraph from its dependencies; never listens. */

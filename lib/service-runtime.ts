@@ -59,7 +59,7 @@ export async function runService(module: DomainModule): Promise<ServiceHandle> {
     const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, { failFast: true }) : undefined;
     if (redis && !(await redisReady(redis, 2000))) logger.warn({ service: module.name }, 'Redis is not reachable: person-level data is refused until it is');
     const replayGuard = redis ? new RedisReplayGuard(redis, `${config.REDIS_KEY_PREFIX}jti:`) : undefined;
-    const shell = await openSubgraphShell(module.name, { port: servicePort(module.name), host: config.HOST, internalSecret: config.INTERNAL_SECRET, replayGuard });
+    const shell = await openSubgraphShell(module.name, { port: servicePort(module), host: config.HOST, internalSecret: config.INTERNAL_SECRET, replayGuard });
     let stopping = false;
     const shutdown = async () => {
       if (stopping) return;

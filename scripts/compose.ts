@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { SUBGRAPHS } from '../services/registry';
+import { domainModule, SUBGRAPHS } from '../services/registry';
 import { subgraphUrl } from '../lib/config';
 import { projectRoot } from '../lib/areas';
 
@@ -16,7 +16,7 @@ export function composeSupergraph(schemaDir = path.join(projectRoot(), 'schema')
   const services = SUBGRAPHS.map((name) => ({
     name,
     // The URL baked into the file is the local default; the gateway and any router override it.
-    url: subgraphUrl(name, {}),
+    url: subgraphUrl(domainModule(name), {}),
     typeDefs: parse(fs.readFileSync(path.join(schemaDir, `${name}.graphql`), 'utf8')),
   }));
   const result = composeServices(services);

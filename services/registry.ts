@@ -17,6 +17,13 @@ import { healthModule } from './health/module';
 import { indicatorsModule } from './indicators/module';
 import { auditModule } from './audit/module';
 
+/** The DomainModule a domain's `module.ts` exports: a domain joins with one line, `moduleOf(require('./<name>/module'))`. */
+export function moduleOf(exports: Record<string, unknown>): DomainModule {
+  const found = Object.values(exports).filter((v): v is DomainModule => !!v && typeof v === 'object' && typeof (v as DomainModule).createSubgraph === 'function');
+  if (found.length !== 1) throw new Error(`services/registry.ts: a domain's module.ts exports one DomainModule; found ${found.length}`);
+  return found[0];
+}
+
 export const DOMAIN_MODULES: readonly DomainModule[] = [
   geographyModule,
   residencyModule,
@@ -29,6 +36,12 @@ export const DOMAIN_MODULES: readonly DomainModule[] = [
 ];
 
 export const SUBGRAPHS: readonly Domain[] = DOMAIN_MODULES.map((m) => m.name);
+
+// One name, one port: two modules declaring the same would only fail when both listen.
+for (const [i, m] of DOMAIN_MODULES.entries()) {
+  const clash = DOMAIN_MODULES.slice(0, i).find((o) => o.name === m.name || o.port === m.port);
+  if (clash) throw new Error(`services/registry.ts: ${m.name} and ${clash.name} declare the same ${clash.name === m.name ? 'name' : `port ${m.port}`}`);
+}
 
 export function domainModule(name: string): DomainModule {
   const found = DOMAIN_MODULES.find((m) => m.name === name);

@@ -69,6 +69,7 @@ const resolvers = {
 
 export const civilStatusModule: DomainModule = {
   name: 'civil-status',
+  port: 4005,
   imports: civilStatusImport,
   migrations: civilStatusMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('civil-status', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),

@@ -57,6 +57,7 @@ const resolvers = {
 
 export const healthModule: DomainModule = {
   name: 'health',
+  port: 4007,
   imports: healthImport,
   migrations: healthMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('health', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),

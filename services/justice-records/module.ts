@@ -72,6 +72,7 @@ const resolvers = {
 
 export const justiceRecordsModule: DomainModule = {
   name: 'justice-records',
+  port: 4006,
   imports: justiceRecordsImport,
   migrations: justiceMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('justice-records', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),

@@ -57,6 +57,7 @@ const resolvers = {
 
 export const landModule: DomainModule = {
   name: 'land',
+  port: 4003,
   imports: landImport,
   migrations: landMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('land', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),

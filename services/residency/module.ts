@@ -154,6 +154,7 @@ const resolvers = {
 
 export const residencyModule: DomainModule = {
   name: 'residency',
+  port: 4002,
   imports: residencyImport,
   migrations: residencyMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('residency', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
