@@ -6,7 +6,8 @@
  * - services/<name>/index.ts   runs it alone;
  * - services/<name>/<name>.test.ts  imports a file and checks the figures through the gateway;
  * - schema/<name>.graphql      its SDL, every type and field described;
- * and its one line in services/registry.ts, then composes the supergraph. The domain composes
+ * and its one line in services/registry.ts, then composes the supergraph and regenerates the
+ * deployment files' lists of subgraphs (npm run generate). The domain composes
  * and its test passes at once; rename the example fact and figures to the domain's own.
  */
 import fs from 'node:fs';
@@ -44,7 +45,10 @@ function main(argv: string[]): number {
   }
   addToRegistry(path.join(root, 'services', 'registry.ts'), name);
   console.log('added one line to services/registry.ts');
-  execFileSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'compose.ts')], { stdio: 'inherit', cwd: root });
+  // The supergraph, and the deployment files' lists of subgraphs, follow from the registry.
+  for (const script of ['compose.ts', 'generate.ts']) {
+    execFileSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', script)], { stdio: 'inherit', cwd: root });
+  }
   console.log(`\nNext: fill in services/${name}/ and schema/${name}.graphql (the example fact and figures are to be
 renamed), then: npx jest services/${name}  ·  npm run compose  ·  npm run schema:check`);
   return 0;
