@@ -1,5 +1,6 @@
 /** Seeding a domain from its part of the demo world, through the same write path as imports. */
 import type { Db } from '../lib/db';
+import type { DomainDemo } from '../lib/domain';
 import { areasOfLevel } from '../lib/areas';
 import { upsertFacts, type FactSpec } from '../lib/fact-store';
 import { reportSeedProgress } from '../lib/readiness';
@@ -43,4 +44,9 @@ export async function seedFromDemo<F, M extends string>(
     await summaries.finish({ deliveredThrough: DEMO_HORIZON });
   });
   return rows;
+}
+
+/** A domain's part of the demo world, for its module's `demo`: seeded through `seedFromDemo`, exported as its CSV. */
+export function demoPart<F, M extends string>(spec: FactSpec<F, M>, parts: DemoPart[], of: (commune: DemoCommune) => F[]): DomainDemo {
+  return { parts, of, seed: (db, options) => seedFromDemo(db, spec, options, of, parts) };
 }

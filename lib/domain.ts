@@ -21,6 +21,16 @@ export interface DemoOptions {
   scale: number;
 }
 
+/** A domain's part of the demo world; the demo's own types stay in demo/ (lib does not import it). */
+export interface DomainDemo {
+  /** The parts of the world to generate besides the citizens (demo/world.ts DemoPart). */
+  parts: readonly string[];
+  /** The domain's facts of one generated commune (a demo/world.ts DemoCommune). */
+  of(commune: any): unknown[];
+  /** Fills an empty database with them; returns the rows written. */
+  seed(db: Db, options: DemoOptions): Promise<number>;
+}
+
 export interface DomainModule {
   name: Domain;
   /** The port it listens on by default (`<NAME>_PORT` overrides it); unique in the registry. */
@@ -29,8 +39,8 @@ export interface DomainModule {
   migrations?: Record<string, Knex.Migration>;
   /** Builds the subgraph from its dependencies; never listens. */
   createSubgraph(deps: { db: Db | null; config: Config }): SubgraphDefinition<any>;
-  /** Fills an empty database with the domain's part of the demo world; returns the rows written. */
-  seedDemo?(db: Db, options: DemoOptions): Promise<number>;
+  /** The domain's part of the demo world (demo/seed.ts `demoPart`): what seeds it, and what its demo CSV holds. */
+  demo?: DomainDemo;
   /** How the domain's import files look and become its facts (`npm run import -- <name> <file>`). */
   imports?: AnyImportDefinition;
 }

@@ -30,11 +30,11 @@ export async function prepareDomain(module: DomainModule, config: Config, readin
     db = await openDb(config, module.name);
     readiness?.phase('migrating');
     await migrate(db, module.migrations, `${module.name.replace(/-/g, '_')}_migrations`);
-    if (module.seedDemo) {
+    if (module.demo) {
       readiness?.phase('seeding demo data');
       onSeedProgress(readiness && ((p) => readiness.progress(p)));
       try {
-        seededRows = await module.seedDemo(db, { seed: config.DEMO_SEED, scale: config.DEMO_SCALE });
+        seededRows = await module.demo.seed(db, { seed: config.DEMO_SEED, scale: config.DEMO_SCALE });
       } finally {
         onSeedProgress(undefined);
       }

@@ -7,7 +7,7 @@ import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields
 import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
 import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
-import { seedFromDemo } from '../../demo/seed';
+import { demoPart } from '../../demo/seed';
 import { type CivilStatusMetric, civilRecordFacts, civilStatusMigrations, civilStatusSummary, type CivilRecord, civilRecordPlacement } from './facts';
 import { civilStatusImport } from './import';
 
@@ -73,5 +73,5 @@ export const civilStatusModule: DomainModule = {
   imports: civilStatusImport,
   migrations: civilStatusMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('civil-status', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
-  seedDemo: (db, options) => seedFromDemo(db, civilRecordFacts, options, (c) => c.civilRecords, ['civilRecords']),
+  demo: demoPart(civilRecordFacts, ['civilRecords'], (c) => c.civilRecords),
 };

@@ -8,7 +8,7 @@ import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields
 import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
 import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
-import { seedFromDemo } from '../../demo/seed';
+import { demoPart } from '../../demo/seed';
 import { type JusticeMetric, daysColumn, justiceMigrations, justiceSummary, MAX_TRACKED_DAYS, medianDays, requestFacts, type CriminalRecordRequest, requestPlacement } from './facts';
 import { justiceRecordsImport } from './import';
 
@@ -76,5 +76,5 @@ export const justiceRecordsModule: DomainModule = {
   imports: justiceRecordsImport,
   migrations: justiceMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('justice-records', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
-  seedDemo: (db, options) => seedFromDemo(db, requestFacts, options, (c) => c.criminalRecordRequests, ['criminalRecordRequests']),
+  demo: demoPart(requestFacts, ['criminalRecordRequests'], (c) => c.criminalRecordRequests),
 };

@@ -4,7 +4,7 @@ import { communesIn, linkedAreas, placeOf, requireArea, structureOf, type Area, 
 import { databaseSubgraph, type DomainModule } from '../../lib/domain';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
-import { seedFromDemo } from '../../demo/seed';
+import { demoPart } from '../../demo/seed';
 import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields } from '../../lib/figures';
 import { assertPersonalId } from '../../lib/personal-id';
 import { badInput } from '../../lib/errors';
@@ -158,6 +158,6 @@ export const residencyModule: DomainModule = {
   imports: residencyImport,
   migrations: residencyMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('residency', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
-  seedDemo: (db, options) => seedFromDemo(db, citizenFacts, options, (c) => c.citizens),
+  demo: demoPart(citizenFacts, [], (c) => c.citizens),
 };
 
