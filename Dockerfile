@@ -33,6 +33,8 @@ COPY package.json ./
 COPY schema ./schema
 COPY reference ./reference
 COPY operations ./operations
+# The dashboard's page script and style, served as they are (not compiled into dist).
+COPY gateway/dashboard/client ./gateway/dashboard/client
 RUN mkdir -p data && chown node:node data
 USER node
 # BEGIN generated from services/registry.ts (npm run generate)

@@ -43,8 +43,6 @@ export type TargetName = (typeof TARGETS)[number] | (typeof EXTRA_TARGETS)[numbe
 const CACHED_GATEWAY_ENV: Record<string, string> | null = { RESPONSE_CACHE: 'on' };
 const UNCACHED_GATEWAY_ENV: Record<string, string> = { RESPONSE_CACHE: 'off' };
 
-/** Services with a database: where "one SQL statement per subgraph fetch" applies. */
-
 interface Options {
   rows: number;
   quick: boolean;

@@ -1,6 +1,6 @@
 /**
- * Auditing person-level reads. Every operation that selects person-level data (see
- * `@personLevel` in the SDL, lib/person-level.ts) appends a record to the audit log (services/audit/log.ts) before its
+ * Auditing person-level reads and every change. Every operation that selects person-level data
+ * (marked `@personLevel` in the SDL, lib/person-level.ts), and every mutation (admins' changes to the indicator catalogue), appends a record to the audit log (services/audit/log.ts) before its
  * answer leaves the gateway: who, with which roles and stated purpose, which operation (its text,
  * or its hash when registered) with which variables, whom it asked for, whose data came back
  * (as the subgraphs report it, whether or not an ID was selected), from where, and whether
@@ -26,10 +26,12 @@ export function auditPlugin(db: Db, isRegistered: (hash: string) => boolean): Ap
       return {
         async willSendResponse(rc) {
           const analysis = rc.contextValue.analysis;
-          if (!analysis?.personLevel || rc.response.body.kind !== 'single') return;
+          // Changes are audited too (an admin's saved indicator): who changed the graph, and when.
+          const isChange = rc.operation?.operation === 'mutation';
+          if (!(analysis?.personLevel || isChange) || rc.response.body.kind !== 'single') return;
           const result = rc.response.body.singleResult;
           const variables = (rc.request.variables ?? {}) as Record<string, unknown>;
-          const requested = personalIdsIn(variables, new Set(analysis.requestedPersonalIds));
+          const requested = personalIdsIn(variables, new Set(analysis?.requestedPersonalIds ?? []));
           // Whose data came back: as the subgraphs say, and any ID the answer shows.
           const returned = personalIdsIn(result.data, new Set(rc.contextValue.personsReturned ?? []));
           const refusals = (result.errors ?? []).filter((e) => REFUSALS.has(String(e.extensions?.code)));

@@ -33,6 +33,7 @@ import { today } from '../lib/today';
 import { auditPlugin } from './audit';
 import { exportPlugin, type ExportNotes } from './export';
 import { EXAMPLE_QUERIES, mountGraphiql } from './graphiql';
+import { mountDashboard } from './dashboard';
 import { accessPlugin, gatewayFormatError, RequestGuard, variablesDepthGuard } from './limits';
 import type { OperationAnalysis } from './operation-analysis';
 import { loadPersistedOperations, persistedOperationsPlugin, persistedQueryManifest, REGISTERED_AT_RUN_TIME_TTL, sha256, SharedPersistedCache } from './persisted-operations';
@@ -210,6 +211,15 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     : undefined;
   // Every registered operation is an example tab too, after the hand-written ones.
   mountGraphiql(app, '/graphql', devHeaders, [...EXAMPLE_QUERIES, ...persisted.operations.map((op) => ({ query: op.text, variables: op.exampleVariables }))]);
+  // The dashboard, on the registered operations only (gateway/dashboard); the development token as GraphiQL's.
+  mountDashboard(app, {
+    endpoint: '/graphql',
+    persisted,
+    devHeaders,
+    oidc: config.DASHBOARD_OIDC_ISSUER && config.DASHBOARD_OIDC_CLIENT_ID
+      ? { issuer: config.DASHBOARD_OIDC_ISSUER, clientId: config.DASHBOARD_OIDC_CLIENT_ID, scope: config.DASHBOARD_OIDC_SCOPE, resource: config.DASHBOARD_OIDC_RESOURCE ?? null }
+      : undefined,
+  });
   const manifest = persistedQueryManifest(persisted);
   app.get('/persisted-operations.json', (_req, res) => void res.set('cache-control', `public, max-age=${config.HTTP_CACHE_MAX_AGE_SECONDS}`).json(manifest));
   const answer = createAnswerer({ apollo, guard, responseCache, config, identities });

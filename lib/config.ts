@@ -40,6 +40,19 @@ const envSchema = z.object({
   JWT_JWKS_FILE: z.string().optional(),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
+  /**
+   * The dashboard's sign-in through an OpenID Connect provider (authorization code with PKCE, in
+   * the browser, as a public client): the provider's issuer URL and the dashboard's client id
+   * there (its redirect URI is the gateway's /dashboard). The access token it gets is sent to the
+   * graph, so the provider must issue JWT access tokens the gateway verifies (JWT_JWKS_FILE or
+   * JWT_PUBLIC_KEY_FILE, JWT_ISSUER, JWT_AUDIENCE) with the caller's `roles` (and `provinces`).
+   * `DASHBOARD_OIDC_RESOURCE`, when set, is asked for as the token's resource (RFC 8707), usually
+   * JWT_AUDIENCE. Without an issuer, the dashboard takes a pasted token.
+   */
+  DASHBOARD_OIDC_ISSUER: z.string().url().optional(),
+  DASHBOARD_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  DASHBOARD_OIDC_SCOPE: z.string().min(1).default('openid'),
+  DASHBOARD_OIDC_RESOURCE: z.string().min(1).optional(),
   /** The longest a caller's token may live (its `exp` minus its `iat`): `12h`, `90m`, `3600s` or seconds. */
   JWT_MAX_LIFETIME: duration('12h'),
   /**
@@ -154,6 +167,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const servicePorts = Object.keys(env).filter((k) => /^[A-Z][A-Z0-9_]*_PORT$/.test(k) && env[k] !== undefined).sort();
   const badPorts = [checkPort('PORT', parsed.data.PORT), ...servicePorts.map((k) => checkPort(k, Number(env[k])))].filter(Boolean);
   if (badPorts.length) throw new Error(`Invalid configuration:\n${badPorts.join('\n')}`);
+  if (Boolean(parsed.data.DASHBOARD_OIDC_ISSUER) !== Boolean(parsed.data.DASHBOARD_OIDC_CLIENT_ID)) {
+    throw new Error('Invalid configuration:\n  DASHBOARD_OIDC_ISSUER and DASHBOARD_OIDC_CLIENT_ID: give both (the dashboard signs in through that provider as that client) or neither');
+  }
   if (parsed.data.DB_CLIENT === 'mysql2' && !parsed.data.MYSQL_URL) {
     throw new Error('Invalid configuration:\n  MYSQL_URL: required when DB_CLIENT=mysql2');
   }

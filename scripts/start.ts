@@ -63,6 +63,7 @@ async function main() {
   console.log(`\nReady in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const name of SUBGRAPHS) console.log(`  ${name.padEnd(16)} http://${config.HOST}:${servicePort(domainModule(name))}/graphql`);
   console.log(`  ${'gateway'.padEnd(16)} http://${config.HOST}:${config.PORT}/graphql  ← open in a browser for GraphiQL`);
+  console.log(`  ${'dashboard'.padEnd(16)} http://${config.HOST}:${config.PORT}/dashboard  ← map, ranking, series and table`);
   console.log(`  health, readiness and metrics: /health, /ready, /metrics on every service`);
 }
 

@@ -87,5 +87,8 @@ export function indicatorsOf(figures: Record<string, FiguresObject>): Record<str
   return { ...Object.fromEntries(all.map((v) => [v.id, v.value])), all, estimated: all.some((v) => v.estimated), complete: all.every((v) => v.complete) };
 }
 
-/** The subgraphs with a database: each of their fetches should cost one SQL statement. */
-export const DB_SUBGRAPHS: ReadonlySet<string> = new Set(DOMAIN_MODULES.filter((m) => m.migrations).map((m) => m.name as string));
+/**
+ * Services whose fetches read their database: where "one SQL statement per subgraph fetch"
+ * applies. Indicators' database holds only the saved indicators, not read for built-in ones.
+ */
+export const DB_SUBGRAPHS: ReadonlySet<string> = new Set(DOMAIN_MODULES.filter((m) => m.migrations && m.name !== 'indicators').map((m) => m.name as string));

@@ -136,6 +136,15 @@ describe.each(testDatabases())('own indicators on $label', (database) => {
 
     const deleted = await graph.queryGateway('mutation { deleteIndicator(id: "digitizedParcelsPer1000") }');
     expect(deleted.data).toEqual({ deleteIndicator: true });
+    // Both changes, and the analyst's refused attempt, are in the audit log with who made them.
+    const audited = (await graph.queryGateway('{ auditLog { subject operationText outcome } }')).data.auditLog.filter((r: any) => /saveIndicator|deleteIndicator/.test(r.operationText ?? ''));
+    expect(audited.map((r: any) => [r.subject, r.operationText.includes('deleteIndicator') ? 'delete' : 'save', r.outcome])).toEqual([
+      ['test-analyst', 'save', 'DENIED'],
+      ['test-admin', 'save', 'ALLOWED'],
+      ['test-admin', 'save', 'ALLOWED'],
+      ['test-admin', 'save', 'ALLOWED'],
+      ['test-admin', 'delete', 'ALLOWED'],
+    ]);
     const gone = await graph.queryGateway(`{ province(code: "31") { stats(period: "2026-10") { indicator(id: "digitizedParcelsPer1000") { value } } } }`);
     expect(gone.errors?.[0]).toMatchObject({ message: 'Unknown indicator "digitizedParcelsPer1000": give an id of indicatorCatalog', extensions: { code: 'BAD_USER_INPUT' } });
   });
