@@ -12,19 +12,15 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import Papa from 'papaparse';
-import { importDefinition } from '../lib/import/domains';
+import { DOMAIN_MODULES, importDefinition } from '../services/registry';
 import { cellsOf, type ColumnSet } from '../lib/import/columns';
 import { safeRow } from '../lib/spreadsheet-safety';
 import { demoWorld, type DemoCommune, type DemoOptions, type DemoPart } from './world';
 
-/** What of the demo world each import domain holds (as each domain's `seedDemo` seeds it). */
-export const DEMO_FACTS: Record<string, { parts: DemoPart[]; of(commune: DemoCommune): unknown[] }> = {
-  residency: { parts: [], of: (c) => c.citizens },
-  land: { parts: ['parcels'], of: (c) => c.parcels },
-  'civil-status': { parts: ['civilRecords'], of: (c) => c.civilRecords },
-  'justice-records': { parts: ['criminalRecordRequests'], of: (c) => c.criminalRecordRequests },
-  health: { parts: ['healthRecords'], of: (c) => c.healthRecords },
-};
+/** What of the demo world each import domain holds (as its module's `demo` seeds it), from the registry. */
+export const DEMO_FACTS: Record<string, { parts: DemoPart[]; of(commune: DemoCommune): unknown[] }> = Object.fromEntries(
+  DOMAIN_MODULES.filter((m) => m.demo && m.imports).map((m) => [m.name, { parts: m.demo!.parts as DemoPart[], of: m.demo!.of }]),
+);
 
 /** Writes a domain's part of the demo world to `file` as its import CSV; answers the rows written. */
 export async function writeDemoCsv(domain: string, options: DemoOptions, file: string): Promise<number> {

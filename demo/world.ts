@@ -43,15 +43,8 @@ import { gaussian, pick, type Rng } from './draws';
 
 export type { Curve } from './curves';
 
-export interface DemoOptions {
-  seed: string;
-  /**
-   * 1 gives about 20 citizens and 25 parcels per commune (about 380 citizens and 230 parcels per
-   * commune of Hải Dương): about 280,000 citizens in all; 0 gives nothing. Every commune has at
-   * least one citizen and one parcel, so small scales give more than their share.
-   */
-  scale: number;
-}
+import type { DemoOptions } from '../lib/domain';
+export type { DemoOptions };
 
 export { DEMO_HORIZON } from './population';
 

@@ -1,6 +1,6 @@
 /**
  * Auditing person-level reads and every change. Every operation that selects person-level data
- * (see PERSON_LEVEL_TYPES), and every mutation (admins' changes to the indicator catalogue), appends a record to the audit log (services/audit/log.ts) before its
+ * (marked `@personLevel` in the SDL, lib/person-level.ts), and every mutation (admins' changes to the indicator catalogue), appends a record to the audit log (services/audit/log.ts) before its
  * answer leaves the gateway: who, with which roles and stated purpose, which operation (its text,
  * or its hash when registered) with which variables, whom it asked for, whose data came back
  * (as the subgraphs report it, whether or not an ID was selected), from where, and whether

@@ -3,13 +3,13 @@ import { loadConfig, subgraphUrl } from '../lib/config';
 import { logger } from '../lib/logger';
 import { announce, failStart } from '../lib/process-events';
 import { startTracing } from '../lib/tracing';
-import { SUBGRAPHS } from '../services/registry';
+import { DOMAIN_MODULES } from '../services/registry';
 import { startGateway } from './server';
 
 async function main() {
   const config = loadConfig();
   const tracing = startTracing('gateway');
-  const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphUrl(name)]));
+  const subgraphUrls = Object.fromEntries(DOMAIN_MODULES.map((m) => [m.name, subgraphUrl(m)]));
   const handle = await startGateway({ config, subgraphUrls, port: config.PORT, host: config.HOST });
   logger.info({ url: handle.url }, 'gateway listening');
   announce({ event: 'ready', service: 'gateway', url: handle.url });

@@ -39,9 +39,8 @@ import { MAX_SERIES_LENGTH, type PeriodUnit } from '../lib/periods';
 import { seriesPeriods } from '../lib/relative-periods';
 import { today } from '../lib/today';
 import { areaByCode, areasOfLevel, childrenOf, communesIn, structureOn, type AreaLevel, type AreaStructure } from '../lib/areas';
-import { PERSON_LEVEL_TYPES, personalIdsIn } from '../lib/person-level';
+import { personLevelTypes, personalIdsIn } from '../lib/person-level';
 
-export { PERSON_LEVEL_TYPES };
 
 /** What an anonymous caller may read: the indicator catalogue and the names and codes of areas. */
 const ANONYMOUS_ROOT_FIELDS = new Set(['indicatorCatalog', 'nation', 'provinces', 'province', 'districts', 'district', 'communes', 'commune', 'area', 'areaById', 'searchAreas', 'areaStructures', 'today', '__typename', '__schema', '__type']);
@@ -128,6 +127,8 @@ export function analyzeDocument(schema: GraphQLSchema, document: DocumentNode, o
   const result: OperationAnalysis = { depth: 0, aliases: 0, rootFields: 0, fields: 0, cost: 0, areaPeriods: 0, personLevel: false, introspection: false, notForAnonymous: [], requestedPersonalIds: [], nodes: 0 };
   const notForAnonymous = new Set<string>();
   const requested = new Set<string>();
+  // Marked @personLevel in the SDL; the gateway's schema carries the marks (markPersonLevel).
+  const personLevel = personLevelTypes(schema);
   const summaries = new Map<string, Summary | 'in progress'>();
   // What the operation that runs reads (its flags, its requested IDs) is collected while it is
   // walked; the rest of the document is walked for the limits alone.
@@ -244,8 +245,8 @@ export function analyzeDocument(schema: GraphQLSchema, document: DocumentNode, o
         const named = def ? getNamedType(def.type) : undefined;
         if (collecting) {
           if (name === '__schema' || name === '__type') result.introspection = true;
-          if (parent && PERSON_LEVEL_TYPES.has(parent.name)) result.personLevel = true;
-          if (named && PERSON_LEVEL_TYPES.has(named.name)) result.personLevel = true;
+          if (parent && personLevel.has(parent.name)) result.personLevel = true;
+          if (named && personLevel.has(named.name)) result.personLevel = true;
           const parentName = parent?.name ?? '?';
           const isRoot = parent !== undefined && parent === schema.getQueryType() && level === 1;
           const open = isRoot ? ANONYMOUS_ROOT_FIELDS.has(name) : (AREA_TYPES.has(parentName) && ANONYMOUS_AREA_FIELDS.has(name)) || parentName.startsWith('__') || PUBLIC_TYPES.has(parentName) || name === '__typename';

@@ -14,37 +14,38 @@ import path from 'node:path';
 import express from 'express';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { projectRoot } from '../lib/areas';
-import { ANONYMOUS, createUserTokenVerifier, DEV_INTERNAL_SECRET, DEV_JWT_SECRET, signUserToken, type Identity } from '../lib/auth';
+import { markPersonLevel } from '../lib/person-level';
+import { createUserTokenVerifier, DEV_INTERNAL_SECRET, DEV_JWT_SECRET, signUserToken, type Identity } from '../lib/auth';
 import type { Config } from '../lib/config';
 import { closeRedis, connectRedis, datasetId, openDataVersions, redisReady } from '../lib/data-versions';
 import { migrate, openDb, type Db } from '../lib/db';
 import { shortenMessage } from '../lib/errors';
 import { logger } from '../lib/logger';
-import { metrics, metricsText } from '../lib/metrics';
+import { metricsText } from '../lib/metrics';
 import { listenOn, type ServiceHandle } from '../lib/subgraph';
 import { serverSpan } from '../lib/tracing';
 import { auditMigrations } from '../services/audit/log';
 import { today } from '../lib/today';
 import { auditPlugin } from './audit';
-import { answerFormatOf, exportNotesFor, exportPlugin, headersForExecution, sendExport, type ExportNotes } from './export';
-import { httpCacheHeaders } from './http-caching';
+import { exportPlugin, type ExportNotes } from './export';
 import { EXAMPLE_QUERIES, mountGraphiql } from './graphiql';
 import { mountDashboard } from './dashboard';
-import { accessPlugin, gatewayFormatError, PURPOSE_HEADER, readPurpose, RequestGuard, variablesDepthGuard, type Refusal } from './limits';
+import { accessPlugin, gatewayFormatError, RequestGuard, variablesDepthGuard } from './limits';
 import type { OperationAnalysis } from './operation-analysis';
 import { loadPersistedOperations, persistedOperationsPlugin, persistedQueryManifest, REGISTERED_AT_RUN_TIME_TTL, sha256, SharedPersistedCache } from './persisted-operations';
-import { graphqlParamsOf, MemoryCacheStore, RedisCacheStore, ResponseCache, subgraphsOfPlan, type CacheNotes, type CachedAnswer, type GraphQLParams } from './response-cache';
+import { MemoryCacheStore, RedisCacheStore, ResponseCache, subgraphsOfPlan, type CacheNotes } from './response-cache';
 import { RateLimiter } from './rate-limit';
 import { GraphReadiness } from './readiness';
 import { measureRequests, outcomePlugin } from './request-metrics';
 import { PersonScope, personScopePlugin } from './person-scope';
 import { SubgraphClient, subgraphErrorsPlugin } from './subgraph-client';
 import { SupergraphSource } from './supergraph-watch';
+import { createAnswerer } from './answer';
+import { identifyCaller, rateLimit, type Identities } from './callers';
 
 export interface GatewayOptions {
   config: Config;
@@ -189,10 +190,10 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     ],
   });
   const guard = new RequestGuard(config, { isRegistered: (hash) => persisted.hashes.has(hash), text: async (hash) => persistedCache.get(`apq:${hash}`) });
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => guard.useSchema(apiSchema));
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => guard.useSchema(markPersonLevel(apiSchema, coreSupergraphSdl)));
   await apollo.start();
 
-  const identities = new WeakMap<express.Request, Identity>();
+  const identities: Identities = new WeakMap();
   const limiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE, { redis, keyPrefix: config.REDIS_KEY_PREFIX });
   const readiness = new GraphReadiness(options.subgraphUrls);
   // Liveness: the process answers. Readiness: every subgraph is ready.
@@ -221,6 +222,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
   });
   const manifest = persistedQueryManifest(persisted);
   app.get('/persisted-operations.json', (_req, res) => void res.set('cache-control', `public, max-age=${config.HTTP_CACHE_MAX_AGE_SECONDS}`).json(manifest));
+  const answer = createAnswerer({ apollo, guard, responseCache, config, identities });
   app.use(
     '/graphql',
     measureRequests(),
@@ -229,31 +231,8 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     // While the graph starts: 503 STARTING, naming what is not ready yet.
     readiness.startupGate(),
     variablesDepthGuard(config),
-    // Who is asking: a valid bearer token, or nobody; a token that does not verify is refused.
-    async (req, res, next) => {
-      const header = req.get('authorization');
-      const clientAddress = req.ip ?? null;
-      if (!header) {
-        identities.set(req, { ...ANONYMOUS, clientAddress });
-        return next();
-      }
-      const match = /^Bearer (\S+)$/i.exec(header);
-      try {
-        if (!match) throw new GraphQLError('Authorization header must be "Bearer <token>"');
-        identities.set(req, await verifyToken(match[1], clientAddress));
-        next();
-      } catch (err) {
-        res.status(401).json({ errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
-      }
-    },
-    async (req, res, next) => {
-      const identity = identities.get(req)!;
-      const retryAfter = await limiter.take(identity.sub ?? `address:${identity.clientAddress}`);
-      if (retryAfter === 0) return next();
-      metrics.rateLimited.inc();
-      res.setHeader('Retry-After', String(retryAfter));
-      res.status(429).json({ errors: [{ message: `Rate limit of ${config.RATE_LIMIT_PER_MINUTE} requests per minute exceeded (RATE_LIMIT_PER_MINUTE); retry in ${retryAfter} s`, extensions: { code: 'RATE_LIMITED' } }] });
-    },
+    identifyCaller(verifyToken, identities),
+    rateLimit(limiter, config.RATE_LIMIT_PER_MINUTE, identities),
     async (req, res, next) => {
       try {
         await answer(req, res);
@@ -263,88 +242,6 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
     },
   );
 
-  /** Runs one request through Apollo Server (as @as-integrations/express5 does, keeping hold of the context). */
-  const execute = async (req: express.Request, res: express.Response, context: GatewayContext): Promise<HTTPGraphQLResponse> => {
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    for (const [key, value] of Object.entries(headersForExecution(req, context.export))) headers.set(key, value);
-    const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    const observed: NonNullable<GatewayContext['observed']> = {};
-    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search, body: req.body }, context: async () => ({ ...context, observed }) });
-    res.locals.outcome = observed.outcome;
-    res.locals.operation = observed.operationName;
-    return response;
-  };
-
-  const send = async (res: express.Response, response: HTTPGraphQLResponse, headers: Record<string, string>, bytes?: Buffer) => {
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.set(headers);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      res.end(bytes ?? response.body.string);
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
-  };
-
-  const refuse = (res: express.Response, r: Refusal) =>
-    res.status(r.status).json({ errors: [{ message: r.message, extensions: { code: r.code, ...(r.limit ? { limit: r.limit } : {}) } }] });
-
-  /** Sends a stored answer (a JSON one in the type the request accepts). */
-  const sendStored = (req: express.Request, res: express.Response, stored: CachedAnswer, headers: Record<string, string>) => {
-    const json = req.accepts(['application/json', 'application/graphql-response+json']) === 'application/graphql-response+json' ? 'application/graphql-response+json' : 'application/json';
-    res.set({ 'content-type': `${json}; charset=utf-8`, ...stored.headers, ...headers });
-    res.status(stored.status).end(stored.body);
-  };
-
-  /**
-   * Answers one request: refused by the guard (limits, an officer's purpose) before anything
-   * expensive, from the response cache when it holds a valid answer, else through Apollo
-   * Server; as JSON, or as CSV or XLSX made from the JSON result (gateway/export).
-   */
-  const answer = async (req: express.Request, res: express.Response) => {
-    const identity = identities.get(req) ?? ANONYMOUS;
-    const purpose = readPurpose(req.get(PURPOSE_HEADER));
-    if (typeof purpose === 'object' && purpose !== null) return void refuse(res, purpose);
-    // The cache reads only requests that cannot be forged across sites (graphqlParamsOf); the guard reads every one.
-    const cacheParams = graphqlParamsOf(req.method, req.body, req.originalUrl, (name) => req.get(name));
-    const params = cacheParams ?? (req.method === 'GET' ? getParams(req) : undefined);
-    const guarded = params ? await guard.check(params, identity) : {};
-    if (guarded.refusal) return void refuse(res, guarded.refusal);
-    const context: GatewayContext = { identity, analysis: guarded.analysis, purpose, cacheNotes: {}, export: exportNotesFor(answerFormatOf(req)) };
-    const caching = (cacheable: boolean, cacheStatus?: string) => httpCacheHeaders(identity, cacheable, config.HTTP_CACHE_MAX_AGE_SECONDS, cacheStatus);
-    const key = responseCache && cacheParams ? await responseCache.keyOf(cacheParams, identity, { format: context.export?.format ?? 'json', today: today() }) : null;
-    if (!responseCache || !key) {
-      const response = await execute(req, res, context);
-      const cacheable = context.cacheNotes!.cacheableFrom !== undefined;
-      if (context.export) await sendExport(res, response, context.export, { keep: false, headers: caching(cacheable) });
-      else await send(res, response, caching(cacheable));
-      return;
-    }
-    // `Cache-Control: no-cache` asks for a fresh answer (which then replaces the stored one).
-    const cached = /no-cache/i.test(req.get('cache-control') ?? '') ? undefined : await responseCache.get(key);
-    if (cached !== undefined) {
-      metrics.responseCache.inc({ result: 'hit' });
-      return sendStored(req, res, cached, caching(true, 'HIT'));
-    }
-    let response: HTTPGraphQLResponse | undefined;
-    let cacheable = false;
-    const result = await responseCache.compute(key, async (cacheNotes) => {
-      response = await execute(req, res, { ...context, cacheNotes });
-      cacheable = cacheNotes.cacheableFrom !== undefined;
-      // A table is streamed to this client as it is written, and kept for the cache if it may be.
-      if (context.export) return sendExport(res, response, context.export, { keep: cacheable, headers: caching(cacheable, cacheable ? 'MISS' : 'BYPASS') });
-      // A streamed answer (incremental delivery) is not cached.
-      return response.body.kind === 'complete' ? { status: response.status ?? 200, body: Buffer.from(response.body.string) } : { status: -1, body: Buffer.alloc(0) };
-    });
-    if (!response) {
-      metrics.responseCache.inc({ result: 'hit' });
-      return sendStored(req, res, result.answer, caching(true, 'HIT'));
-    }
-    metrics.responseCache.inc({ result: result.stored ? 'miss' : 'bypass' });
-    if (!context.export) await send(res, response, caching(cacheable, result.stored ? 'MISS' : 'BYPASS'), result.answer.body);
-  };
   // Bodies that are not JSON, or too large, get a GraphQL-shaped error that says so.
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (!err) return next();
@@ -369,18 +266,6 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceHand
       if (redis) await closeRedis(redis);
     },
   };
-}
-
-/** A GET request's GraphQL parameters (`variables` and `extensions` are JSON in the query string). */
-function getParams(req: express.Request): GraphQLParams {
-  const json = (v: unknown) => {
-    try {
-      return typeof v === 'string' ? JSON.parse(v) : undefined;
-    } catch {
-      return undefined; // Apollo Server answers the malformed JSON.
-    }
-  };
-  return { query: req.query.query, operationName: req.query.operationName, variables: json(req.query.variables), extensions: json(req.query.extensions) };
 }
 
 export const operationHash = (query: string) => crypto.createHash('sha256').update(query).digest('hex');

@@ -5,21 +5,17 @@
  */
 import { z } from 'zod';
 
-export const DOMAINS = ['geography', 'residency', 'land', 'civil-status', 'justice-records', 'health', 'indicators', 'audit'] as const;
-export type Domain = (typeof DOMAINS)[number];
+/** A service's name, as services/registry.ts lists them (which also gives each its default port). */
+export type Domain = string;
 
-/** Default port of each service when it runs alone; `npm start` uses them too. */
-export const DEFAULT_PORTS: Record<Domain | 'gateway', number> = {
-  gateway: 4000,
-  geography: 4001,
-  residency: 4002,
-  land: 4003,
-  indicators: 4004,
-  'civil-status': 4005,
-  'justice-records': 4006,
-  health: 4007,
-  audit: 4008,
-};
+/** A service as configuration sees it: its name (the prefix of its variables) and its default port. */
+export interface ServiceAddress {
+  name: Domain;
+  port: number;
+}
+
+/** The gateway's default port; each subgraph's is declared by its module (services/registry.ts). */
+export const GATEWAY_DEFAULT_PORT = 4000;
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -27,7 +23,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   MYSQL_URL: z.string().regex(/^mysql:\/\//, 'must look like mysql://user:pass@host:port').optional(),
   MYSQL_DATABASE_PREFIX: z.string().regex(/^[A-Za-z0-9_]*$/, 'letters, digits and _ only').default('p06_'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORTS.gateway),
+  PORT: z.coerce.number().int().min(0).max(65535).default(GATEWAY_DEFAULT_PORT),
   HOST: z.string().default('127.0.0.1'),
   DEMO_SCALE: z.coerce.number().min(0).max(100).default(0.5),
   DEMO_SEED: z.string().default('p06'),
@@ -167,7 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.data.NODE_ENV === 'production' && (!parsed.data.INTERNAL_SECRET || !parsed.data.PERTURBATION_SECRET || (!parsed.data.JWT_SECRET && !parsed.data.JWT_PUBLIC_KEY_FILE && !parsed.data.JWT_JWKS_FILE))) {
     throw new Error('Invalid configuration:\n  NODE_ENV=production needs INTERNAL_SECRET, PERTURBATION_SECRET and one of JWT_SECRET, JWT_PUBLIC_KEY_FILE, JWT_JWKS_FILE: the development secrets are refused');
   }
-  const badPorts = [checkPort('PORT', parsed.data.PORT), ...DOMAINS.map((d) => env[`${envName(d)}_PORT`] !== undefined ? checkPort(`${envName(d)}_PORT`, Number(env[`${envName(d)}_PORT`])) : undefined)].filter(Boolean);
+  // Every <SERVICE>_PORT set: lib/ does not know the registry's names, and a blocked port is wrong for any service.
+  const servicePorts = Object.keys(env).filter((k) => /^[A-Z][A-Z0-9_]*_PORT$/.test(k) && env[k] !== undefined).sort();
+  const badPorts = [checkPort('PORT', parsed.data.PORT), ...servicePorts.map((k) => checkPort(k, Number(env[k])))].filter(Boolean);
   if (badPorts.length) throw new Error(`Invalid configuration:\n${badPorts.join('\n')}`);
   if (Boolean(parsed.data.DASHBOARD_OIDC_ISSUER) !== Boolean(parsed.data.DASHBOARD_OIDC_CLIENT_ID)) {
     throw new Error('Invalid configuration:\n  DASHBOARD_OIDC_ISSUER and DASHBOARD_OIDC_CLIENT_ID: give both (the dashboard signs in through that provider as that client) or neither');
@@ -182,14 +180,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export const envName = (name: string) => name.toUpperCase().replace(/-/g, '_');
 
 /** The port a service listens on when run alone: `<DOMAIN>_PORT`, else its default. */
-export function servicePort(name: Domain | 'gateway', env: NodeJS.ProcessEnv = process.env): number {
-  const raw = name === 'gateway' ? env.PORT : env[`${envName(name)}_PORT`];
-  const port = raw === undefined ? DEFAULT_PORTS[name] : Number(raw);
+export function servicePort(service: ServiceAddress | 'gateway', env: NodeJS.ProcessEnv = process.env): number {
+  const name = service === 'gateway' ? 'gateway' : service.name;
+  const raw = service === 'gateway' ? env.PORT : env[`${envName(service.name)}_PORT`];
+  const port = raw === undefined ? (service === 'gateway' ? GATEWAY_DEFAULT_PORT : service.port) : Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid configuration: port of ${name} "${raw}"`);
   return port;
 }
 
 /** Where the gateway finds a subgraph: `<DOMAIN>_URL`, else the local default port. */
-export function subgraphUrl(name: Domain, env: NodeJS.ProcessEnv = process.env): string {
-  return env[`${envName(name)}_URL`] ?? `http://127.0.0.1:${servicePort(name, env)}/graphql`;
+export function subgraphUrl(service: ServiceAddress, env: NodeJS.ProcessEnv = process.env): string {
+  return env[`${envName(service.name)}_URL`] ?? `http://127.0.0.1:${servicePort(service, env)}/graphql`;
 }

@@ -9,6 +9,7 @@ import knexFactory, { Knex } from 'knex';
 import type { Config } from './config';
 import { measureSql } from './metrics';
 import { traceSql } from './tracing';
+import { isMysql, KNEX_CLIENT, tableNames } from './dialect';
 
 export type Db = Knex;
 
@@ -42,18 +43,18 @@ async function openKnex(config: Config, domain: string): Promise<Db> {
   if (config.DB_CLIENT === 'mysql2') {
     const connection = mysqlConnection(config.MYSQL_URL!);
     const database = databaseName(config, domain);
-    const admin = knexFactory({ client: 'mysql2', connection, pool: { min: 0, max: 1 } });
+    const admin = knexFactory({ client: KNEX_CLIENT.mysql, connection, pool: { min: 0, max: 1 } });
     try {
       await admin.raw('CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [database]);
     } finally {
       await admin.destroy();
     }
-    return knexFactory({ client: 'mysql2', connection: { ...connection, database }, pool: { min: 0, max: 10 } });
+    return knexFactory({ client: KNEX_CLIENT.mysql, connection: { ...connection, database }, pool: { min: 0, max: 10 } });
   }
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
   const filename = path.join(config.DATA_DIR, `${domain}.sqlite`);
   return knexFactory({
-    client: 'better-sqlite3',
+    client: KNEX_CLIENT.sqlite,
     connection: { filename },
     useNullAsDefault: true,
     pool: {
@@ -74,15 +75,10 @@ async function openKnex(config: Config, domain: string): Promise<Db> {
 
 /** Drops every table of a domain database: used by tests to start from nothing. */
 export async function dropAllTables(db: Db): Promise<void> {
-  if (db.client.config.client === 'mysql2') {
-    const [rows] = await db.raw('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()');
-    await db.raw('SET FOREIGN_KEY_CHECKS = 0');
-    for (const r of rows as { name: string }[]) await db.raw('DROP TABLE IF EXISTS ??', [r.name]);
-    await db.raw('SET FOREIGN_KEY_CHECKS = 1');
-  } else {
-    const rows: { name: string }[] = await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
-    for (const r of rows) await db.raw('DROP TABLE IF EXISTS ??', [r.name]);
-  }
+  const mysql = isMysql(db);
+  if (mysql) await db.raw('SET FOREIGN_KEY_CHECKS = 0');
+  for (const name of await tableNames(db)) await db.raw('DROP TABLE IF EXISTS ??', [name]);
+  if (mysql) await db.raw('SET FOREIGN_KEY_CHECKS = 1');
 }
 
 /** Runs a domain's migrations, given as modules in code so that source and build behave alike. */
@@ -95,4 +91,5 @@ export async function migrate(db: Db, migrations: Record<string, Knex.Migration>
   await db.migrate.latest({ migrationSource: source, tableName });
 }
 
-export const isMysql = (db: Db) => db.client.config.client === 'mysql2';
+// Kept here for its importers; the dialect differences are in lib/dialect.ts.
+export { isMysql };

@@ -8,16 +8,41 @@ import type { Config, Domain } from './config';
 import type { Db } from './db';
 import { readSchema, type SubgraphDefinition } from './subgraph';
 import type { Identity } from './auth';
-import type { DemoOptions } from '../demo/world';
+import type { AnyImportDefinition } from './import/columns';
+
+/** How much of the demo world to generate (demo/world.ts). */
+export interface DemoOptions {
+  seed: string;
+  /**
+   * 1 gives about 20 citizens and 25 parcels per commune (about 380 citizens and 230 parcels per
+   * commune of Hải Dương): about 280,000 citizens in all; 0 gives nothing. Every commune has at
+   * least one citizen and one parcel, so small scales give more than their share.
+   */
+  scale: number;
+}
+
+/** A domain's part of the demo world; the demo's own types stay in demo/ (lib does not import it). */
+export interface DomainDemo {
+  /** The parts of the world to generate besides the citizens (demo/world.ts DemoPart). */
+  parts: readonly string[];
+  /** The domain's facts of one generated commune (a demo/world.ts DemoCommune). */
+  of(commune: any): unknown[];
+  /** Fills an empty database with them; returns the rows written. */
+  seed(db: Db, options: DemoOptions): Promise<number>;
+}
 
 export interface DomainModule {
   name: Domain;
+  /** The port it listens on by default (`<NAME>_PORT` overrides it); unique in the registry. */
+  port: number;
   /** The domain's migrations, in name order; absent for a domain without a database. */
   migrations?: Record<string, Knex.Migration>;
   /** Builds the subgraph from its dependencies; never listens. */
   createSubgraph(deps: { db: Db | null; config: Config }): SubgraphDefinition<any>;
-  /** Fills an empty database with the domain's part of the demo world; returns the rows written. */
-  seedDemo?(db: Db, options: DemoOptions): Promise<number>;
+  /** The domain's part of the demo world (demo/seed.ts `demoPart`): what seeds it, and what its demo CSV holds. */
+  demo?: DomainDemo;
+  /** How the domain's import files look and become its facts (`npm run import -- <name> <file>`). */
+  imports?: AnyImportDefinition;
 }
 
 /** The subgraph of a domain with a database: its SDL from schema/<name>.graphql, a health check that asks the database, and closing it on stop. */

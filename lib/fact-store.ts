@@ -12,6 +12,7 @@ import { bulkUpsert, rowsByKey } from './bulk';
 import { todayInVietnam } from './today';
 import { recordKey } from './disclosure/record-keys';
 import { applyDeltas, DeltaBuffer, PLACED_BY_RULE, deltaTable, yearTable, deliveryTable, type FigureDelta, type SummarySpec } from './summaries';
+import { primaryKeyIsTheTable } from './dialect';
 
 export interface FactSpec<F, M extends string> {
   /** The facts table. */
@@ -220,7 +221,7 @@ async function writeLinks<F, M extends string>(trx: Knex.Transaction, spec: Fact
  * rows and other indexes. MySQL keeps its primary key: InnoDB stores a table's rows in it.
  */
 export async function keyAsUniqueIndex(db: Knex, table: string): Promise<void> {
-  if (db.client.config.client === 'mysql2') return;
+  if (primaryKeyIsTheTable(db)) return;
   const columns: { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }[] = await db.raw(`PRAGMA table_info(${quote(table)})`);
   const key = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
   if (key.length === 0) throw new Error(`keyAsUniqueIndex: ${table} has no primary key`);

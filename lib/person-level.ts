@@ -3,10 +3,52 @@
  * and the subgraphs (which report whose data they returned, and refuse to serve it when they
  * cannot tell a replayed request from a fresh one).
  */
-import { defaultFieldResolver, getNamedType, GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
+import { buildASTSchema, defaultFieldResolver, getNamedType, GraphQLError, GraphQLObjectType, isObjectType, parse, type GraphQLSchema } from 'graphql';
+import { getDirective, mapSchema, MapperKind } from '@graphql-tools/utils';
 
-/** Types whose fields are person-level data: reading any of them is audited. */
-export const PERSON_LEVEL_TYPES: ReadonlySet<string> = new Set(['Citizen', 'CitizenPage', 'CivilStatusRecord', 'CriminalRecordRequest', 'EHealthRecord', 'Parcel', 'AuditRecord']);
+/**
+ * A type whose fields are person-level data is marked `@personLevel` in its subgraph's SDL
+ * (`directive @personLevel on OBJECT`, kept in the supergraph by `@composeDirective`). Reading any
+ * such type is audited and never cached; there is no other list of them.
+ */
+export const PERSON_LEVEL_DIRECTIVE = 'personLevel';
+
+const typesBySchema = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
+
+/** The schema's object types marked `@personLevel` (in their SDL, or by `markPersonLevel`). */
+export function personLevelTypes(schema: GraphQLSchema): ReadonlySet<string> {
+  let found = typesBySchema.get(schema);
+  if (!found) {
+    found = new Set(
+      Object.values(schema.getTypeMap())
+        .filter((t) => isObjectType(t) && !t.name.startsWith('__') && (getDirective(schema, t, PERSON_LEVEL_DIRECTIVE)?.length ?? 0) > 0)
+        .map((t) => t.name),
+    );
+    typesBySchema.set(schema, found);
+  }
+  return found;
+}
+
+/** The person-level types the supergraph's SDL marks (the API schema drops custom directives). */
+export function personLevelTypesOfSupergraph(supergraphSdl: string): ReadonlySet<string> {
+  return personLevelTypes(buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true }));
+}
+
+/**
+ * The API schema with the supergraph's `@personLevel` marks put back (as directives in the types'
+ * extensions, where @graphql-tools/utils reads them), for the gateway's audit and cache rules.
+ */
+export function markPersonLevel(apiSchema: GraphQLSchema, supergraphSdl: string): GraphQLSchema {
+  const marked = personLevelTypesOfSupergraph(supergraphSdl);
+  return mapSchema(apiSchema, {
+    [MapperKind.OBJECT_TYPE]: (type) => {
+      if (!marked.has(type.name)) return type;
+      const config = type.toConfig();
+      const directives = { ...((config.extensions as { directives?: Record<string, unknown[]> })?.directives ?? {}), [PERSON_LEVEL_DIRECTIVE]: [{}] };
+      return new GraphQLObjectType({ ...config, extensions: { ...config.extensions, directives } });
+    },
+  });
+}
 
 const PERSONAL_ID_SHAPE = /^\d{12}$/;
 
@@ -87,6 +129,7 @@ const isPromise = (v: unknown): v is Promise<unknown> => !!v && typeof (v as Pro
  *   caller selected an `id`.
  */
 export function instrumentPersonLevel(schema: GraphQLSchema): void {
+  const PERSON_LEVEL_TYPES = personLevelTypes(schema);
   const query = schema.getQueryType();
   for (const field of Object.values(query?.getFields() ?? {})) {
     const resolve = field.resolve ?? defaultFieldResolver;

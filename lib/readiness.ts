@@ -80,7 +80,7 @@ export function startingError(readiness: Readiness) {
   };
 }
 
-/** Where seeding reports its progress (lib/seed.ts); the running service's Readiness listens. */
+/** Where seeding reports its progress (demo/seed.ts); the running service's Readiness listens. */
 let seedListener: ((p: Progress) => void) | undefined;
 export function onSeedProgress(listener: ((p: Progress) => void) | undefined): void {
   seedListener = listener;

@@ -31,11 +31,11 @@ export async function prepareDomain(module: DomainModule, config: Config, readin
     db = await openDb(config, module.name);
     readiness?.phase('migrating');
     await migrate(db, module.migrations, `${module.name.replace(/-/g, '_')}_migrations`);
-    if (module.seedDemo) {
+    if (module.demo) {
       readiness?.phase('seeding demo data');
       onSeedProgress(readiness && ((p) => readiness.progress(p)));
       try {
-        seededRows = await module.seedDemo(db, { seed: config.DEMO_SEED, scale: config.DEMO_SCALE });
+        seededRows = await module.demo.seed(db, { seed: config.DEMO_SEED, scale: config.DEMO_SCALE });
       } finally {
         onSeedProgress(undefined);
       }
@@ -65,7 +65,7 @@ export async function runService(module: DomainModule): Promise<ServiceHandle> {
     const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, { failFast: true }) : undefined;
     if (redis && !(await redisReady(redis, 2000))) logger.warn({ service: module.name }, 'Redis is not reachable: person-level data is refused until it is');
     const replayGuard = redis ? new RedisReplayGuard(redis, `${config.REDIS_KEY_PREFIX}jti:`) : undefined;
-    const shell = await openSubgraphShell(module.name, { port: servicePort(module.name), host: config.HOST, internalSecret: config.INTERNAL_SECRET, replayGuard });
+    const shell = await openSubgraphShell(module.name, { port: servicePort(module), host: config.HOST, internalSecret: config.INTERNAL_SECRET, replayGuard });
     let stopping = false;
     const shutdown = async () => {
       if (stopping) return;

@@ -16,6 +16,7 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
+import { dialectOf } from './dialect';
 
 let enabled = false;
 const tracer = trace.getTracer('p06-graph');
@@ -78,7 +79,7 @@ export function serverSpan(service: string) {
 /** A span for every SQL statement of a database, child of whatever span is active when it runs. */
 export function traceSql(db: Knex, domain: string): void {
   const spans = new Map<string, Span>();
-  const system = db.client.config.client === 'mysql2' ? 'mysql' : 'sqlite';
+  const system = dialectOf(db);
   db.on('query', (q: { __knexQueryUid: string; sql: string }) => {
     if (!enabled) return;
     spans.set(

@@ -7,17 +7,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { SUBGRAPHS } from '../services/registry';
+import { domainModule, SUBGRAPHS } from '../services/registry';
 import { subgraphUrl } from '../lib/config';
 import { projectRoot } from '../lib/areas';
 
-export function composeSupergraph(): string {
-  const root = projectRoot();
+/** `schemaDir` holds `<subgraph>.graphql`; the schema-check test composes a changed copy of it. */
+export function composeSupergraph(schemaDir = path.join(projectRoot(), 'schema')): string {
   const services = SUBGRAPHS.map((name) => ({
     name,
     // The URL baked into the file is the local default; the gateway and any router override it.
-    url: subgraphUrl(name, {}),
-    typeDefs: parse(fs.readFileSync(path.join(root, 'schema', `${name}.graphql`), 'utf8')),
+    url: subgraphUrl(domainModule(name), {}),
+    typeDefs: parse(fs.readFileSync(path.join(schemaDir, `${name}.graphql`), 'utf8')),
   }));
   const result = composeServices(services);
   if (result.errors) {

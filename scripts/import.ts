@@ -9,7 +9,7 @@
  */
 import { loadConfig } from '../lib/config';
 import { importFile } from '../lib/import/engine';
-import { IMPORT_DOMAINS } from '../lib/import/domains';
+import { IMPORT_DOMAINS } from '../services/registry';
 import { ImportError, ImportRejected } from '../lib/import/problems';
 import { terminalProgress } from '../lib/import/progress';
 

@@ -23,7 +23,7 @@ import path from 'node:path';
 import knexFactory from 'knex';
 import { areaByCode, communesIn } from '../lib/areas';
 import { DEV_JWT_SECRET, signUserToken } from '../lib/auth';
-import { DOMAINS, envName, loadConfig } from '../lib/config';
+import { envName, loadConfig } from '../lib/config';
 import { SUBGRAPHS } from '../services/registry';
 import { ImportLoop } from './soak/imports';
 import { Load, percentile, type RequestRecord } from './soak/load';
@@ -117,7 +117,7 @@ async function main() {
       SUBGRAPH_BREAKER_RESET_MS: '2000',
       PORT: String(gatewayPort),
     };
-    for (const d of DOMAINS) {
+    for (const d of SUBGRAPHS) {
       const port = await freePort();
       env[`${envName(d)}_PORT`] = String(port);
       env[`${envName(d)}_URL`] = `http://127.0.0.1:${port}/graphql`;

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { envName, loadConfig, servicePort } from '../lib/config';
-import { SUBGRAPHS } from '../services/registry';
+import { domainModule, SUBGRAPHS } from '../services/registry';
 import { Supervisor } from './supervisor';
 
 const root = path.resolve(__dirname, '..');
@@ -51,7 +51,7 @@ async function main() {
   const started = Date.now();
   const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'warn', ...process.env };
   for (const name of SUBGRAPHS) {
-    env[`${envName(name)}_URL`] ??= `http://${config.HOST}:${servicePort(name)}/graphql`;
+    env[`${envName(name)}_URL`] ??= `http://${config.HOST}:${servicePort(domainModule(name))}/graphql`;
   }
   const where = config.DB_CLIENT === 'mysql2' ? `MySQL (${config.MYSQL_DATABASE_PREFIX}<domain>)` : `SQLite files in ${path.resolve(config.DATA_DIR)}`;
   console.log(`Starting ${SUBGRAPHS.length} subgraphs and the gateway on ${where}; demo scale ${config.DEMO_SCALE}.`);
@@ -61,7 +61,7 @@ async function main() {
   ]);
   await waitGatewayReady(`http://${config.HOST}:${config.PORT}/ready`);
   console.log(`\nReady in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
-  for (const name of SUBGRAPHS) console.log(`  ${name.padEnd(16)} http://${config.HOST}:${servicePort(name)}/graphql`);
+  for (const name of SUBGRAPHS) console.log(`  ${name.padEnd(16)} http://${config.HOST}:${servicePort(domainModule(name))}/graphql`);
   console.log(`  ${'gateway'.padEnd(16)} http://${config.HOST}:${config.PORT}/graphql  ← open in a browser for GraphiQL`);
   console.log(`  ${'dashboard'.padEnd(16)} http://${config.HOST}:${config.PORT}/dashboard  ← map, ranking, series and table`);
   console.log(`  health, readiness and metrics: /health, /ready, /metrics on every service`);

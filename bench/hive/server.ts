@@ -12,9 +12,9 @@
  */
 import http from 'node:http';
 import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway';
-import { loadConfig, subgraphUrl, type Domain } from '../../lib/config';
+import { loadConfig, subgraphUrl } from '../../lib/config';
 import { readSupergraph } from '../../gateway/server';
-import { SUBGRAPHS } from '../../services/registry';
+import { domainModule, SUBGRAPHS } from '../../services/registry';
 import { loadAuth } from '../lib/auth';
 
 function authPlugins(): GatewayPlugin[] {
@@ -24,7 +24,7 @@ function authPlugins(): GatewayPlugin[] {
   // The harness sets JWT_SECRET and INTERNAL_SECRET for every process (bench/lib/auth.ts).
   const verifier = auth.createUserTokenVerifier({ JWT_SECRET: process.env.JWT_SECRET });
   type Identity = Awaited<ReturnType<Awaited<typeof verifier>>>;
-  const subgraphByUrl = new Map(SUBGRAPHS.map((name) => [subgraphUrl(name as Domain), name]));
+  const subgraphByUrl = new Map(SUBGRAPHS.map((name) => [subgraphUrl(domainModule(name)), name]));
   const identities = new WeakMap<object, Identity>();
   return [
     {
@@ -50,7 +50,7 @@ async function main() {
     supergraph: () => sdl,
     // The supergraph names each subgraph's URL; the benchmark's subgraphs listen elsewhere.
     transportEntries: Object.fromEntries(
-      SUBGRAPHS.map((name) => [name, { location: subgraphUrl(name as Domain), ...(process.env.HIVE_DEDUPE === 'false' ? { options: { deduplicateInflightRequests: false } } : {}) }]),
+      SUBGRAPHS.map((name) => [name, { location: subgraphUrl(domainModule(name)), ...(process.env.HIVE_DEDUPE === 'false' ? { options: { deduplicateInflightRequests: false } } : {}) }]),
     ),
     logging: 'warn',
     graphiql: false,

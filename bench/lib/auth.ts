@@ -33,6 +33,8 @@ const root = path.resolve(__dirname, '..', '..');
 export const BENCH_SECRETS = {
   JWT_SECRET: 'bench-jwt-secret-only-for-loopback-benchmarks',
   INTERNAL_SECRET: 'bench-internal-secret-only-for-loopback-benchmarks',
+  // Production refuses to start without it too (the disclosure control's cell keys).
+  PERTURBATION_SECRET: 'bench-perturbation-secret-only-for-loopback-benchmarks',
 };
 
 export function loadAuth(): AuthModule | null {

@@ -24,6 +24,7 @@ import { FIGURES as justiceFigures } from '../../services/justice-records/module
 import { healthSummary } from '../../services/health/facts';
 import { FIGURES as healthFigures } from '../../services/health/module';
 import { computeIndicator, INDICATOR_CATALOG } from '../../services/indicators/catalog';
+import { DOMAIN_MODULES } from '../../services/registry';
 
 type Reading = FigureReadingWithSuppression<string>;
 export type FiguresObject = Record<string, unknown>;
@@ -85,3 +86,9 @@ export function indicatorsOf(figures: Record<string, FiguresObject>): Record<str
   const all = INDICATOR_CATALOG.map((d) => computeIndicator(d, figures));
   return { ...Object.fromEntries(all.map((v) => [v.id, v.value])), all, estimated: all.some((v) => v.estimated), complete: all.every((v) => v.complete) };
 }
+
+/**
+ * Services whose fetches read their database: where "one SQL statement per subgraph fetch"
+ * applies. Indicators' database holds only the saved indicators, not read for built-in ones.
+ */
+export const DB_SUBGRAPHS: ReadonlySet<string> = new Set(DOMAIN_MODULES.filter((m) => m.migrations && m.name !== 'indicators').map((m) => m.name as string));

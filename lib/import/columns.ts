@@ -243,7 +243,7 @@ export function notBefore<C extends ColumnSet>(row: RowValues<C>, fail: Fail<C>,
   if (a !== null && b !== null && a < b) fail(later, `is before ${earlier} ${b}`);
 }
 
-/** How a domain's file looks and becomes its facts; one per domain, listed in `lib/import/domains.ts`. */
+/** How a domain's file looks and becomes its facts; one per domain, declared as its module's `imports` (services/registry.ts). */
 export interface ImportDefinition<F, M extends string, C extends ColumnSet> {
   /** The domain's database, as its service names it (`openDb(config, domain)`). */
   domain: string;

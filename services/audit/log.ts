@@ -12,7 +12,8 @@
  */
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { isMysql, type Db } from '../../lib/db';
+import type { Db } from '../../lib/db';
+import { refusingTriggerSql } from '../../lib/dialect';
 
 export type AuditOutcome = 'ALLOWED' | 'DENIED' | 'PARTIAL';
 
@@ -106,8 +107,7 @@ export function chainHash(previousHash: string, id: number, row: AuditRow): stri
 async function appendOnly(db: Knex, table: string, ops: ('UPDATE' | 'DELETE')[]): Promise<void> {
   for (const op of ops) {
     const name = `${table}_no_${op.toLowerCase()}`;
-    if (isMysql(db as Db)) await db.raw(`CREATE TRIGGER ${name} BEFORE ${op} ON ${table} FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${table} is append-only'`);
-    else await db.raw(`CREATE TRIGGER ${name} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`);
+    await db.raw(refusingTriggerSql(db, name, op, table, `${table} is append-only`));
   }
 }
 

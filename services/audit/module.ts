@@ -25,6 +25,7 @@ const LATEST = '9999-12-31T23:59:59.999Z';
 
 export const auditModule: DomainModule = {
   name: 'audit',
+  port: 4008,
   migrations: auditMigrations,
   createSubgraph: ({ db }) =>
     databaseSubgraph('audit', db!, {

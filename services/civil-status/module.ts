@@ -7,8 +7,9 @@ import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields
 import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
 import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
-import { seedFromDemo } from '../../lib/seed';
+import { demoPart } from '../../demo/seed';
 import { type CivilStatusMetric, civilRecordFacts, civilStatusMigrations, civilStatusSummary, type CivilRecord, civilRecordPlacement } from './facts';
+import { civilStatusImport } from './import';
 
 /** The records that name each person, one statement for the whole batch, in key order. */
 async function recordsNaming(db: Db, personalIds: readonly string[]): Promise<CivilRecord[][]> {
@@ -68,7 +69,9 @@ const resolvers = {
 
 export const civilStatusModule: DomainModule = {
   name: 'civil-status',
+  port: 4005,
+  imports: civilStatusImport,
   migrations: civilStatusMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('civil-status', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
-  seedDemo: (db, options) => seedFromDemo(db, civilRecordFacts, options, (c) => c.civilRecords, ['civilRecords']),
+  demo: demoPart(civilRecordFacts, ['civilRecords'], (c) => c.civilRecords),
 };

@@ -6,6 +6,7 @@ import { todayFor } from '../../lib/today';
 
 export const geographyModule: DomainModule = {
   name: 'geography',
+  port: 4001,
   createSubgraph: ({ config }) => ({
     name: 'geography',
     typeDefs: readSchema('geography'),

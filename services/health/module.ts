@@ -8,8 +8,9 @@ import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields
 import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
 import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
-import { seedFromDemo } from '../../lib/seed';
+import { demoPart } from '../../demo/seed';
 import { type HealthMetric, healthMigrations, healthRecordFacts, healthSummary, type HealthRecord, healthRecordPlacement } from './facts';
+import { healthImport } from './import';
 
 function createContext(db: Db, identity: Identity, today: string) {
   return {
@@ -56,7 +57,9 @@ const resolvers = {
 
 export const healthModule: DomainModule = {
   name: 'health',
+  port: 4007,
+  imports: healthImport,
   migrations: healthMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('health', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
-  seedDemo: (db, options) => seedFromDemo(db, healthRecordFacts, options, (c) => c.healthRecords, ['healthRecords']),
+  demo: demoPart(healthRecordFacts, ['healthRecords'], (c) => c.healthRecords),
 };

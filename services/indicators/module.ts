@@ -113,6 +113,7 @@ function resolvers(db: Db, config: Config) {
 
 export const indicatorsModule: DomainModule = {
   name: 'indicators',
+  port: 4004,
   migrations: indicatorMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('indicators', db!, resolvers(db!, config), (identity) => createContext(db!, identity)),
 };

@@ -8,8 +8,9 @@ import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields
 import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
 import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
-import { seedFromDemo } from '../../lib/seed';
+import { demoPart } from '../../demo/seed';
 import { type JusticeMetric, daysColumn, justiceMigrations, justiceSummary, MAX_TRACKED_DAYS, medianDays, requestFacts, type CriminalRecordRequest, requestPlacement } from './facts';
+import { justiceRecordsImport } from './import';
 
 function createContext(db: Db, identity: Identity, today: string) {
   return {
@@ -71,7 +72,9 @@ const resolvers = {
 
 export const justiceRecordsModule: DomainModule = {
   name: 'justice-records',
+  port: 4006,
+  imports: justiceRecordsImport,
   migrations: justiceMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('justice-records', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
-  seedDemo: (db, options) => seedFromDemo(db, requestFacts, options, (c) => c.criminalRecordRequests, ['criminalRecordRequests']),
+  demo: demoPart(requestFacts, ['criminalRecordRequests'], (c) => c.criminalRecordRequests),
 };

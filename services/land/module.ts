@@ -8,8 +8,9 @@ import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields
 import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
 import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
-import { seedFromDemo } from '../../lib/seed';
+import { demoPart } from '../../demo/seed';
 import { type LandMetric, landMigrations, landSummary, parcelFacts, type Parcel, parcelPlacement } from './facts';
+import { landImport } from './import';
 
 function createContext(db: Db, identity: Identity, today: string) {
   return {
@@ -56,7 +57,9 @@ const resolvers = {
 
 export const landModule: DomainModule = {
   name: 'land',
+  port: 4003,
+  imports: landImport,
   migrations: landMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('land', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
-  seedDemo: (db, options) => seedFromDemo(db, parcelFacts, options, (c) => c.parcels, ['parcels']),
+  demo: demoPart(parcelFacts, ['parcels'], (c) => c.parcels),
 };

@@ -4,13 +4,14 @@ import { communesIn, linkedAreas, placeOf, requireArea, structureOf, type Area, 
 import { databaseSubgraph, type DomainModule } from '../../lib/domain';
 import type { Db } from '../../lib/db';
 import { getFacts } from '../../lib/fact-store';
-import { seedFromDemo } from '../../lib/seed';
+import { demoPart } from '../../demo/seed';
 import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields } from '../../lib/figures';
 import { assertPersonalId } from '../../lib/personal-id';
 import { badInput } from '../../lib/errors';
 import { todayFor } from '../../lib/today';
 import { isOfficerOnly, outOfScope, requirePersonAccess, requirePersonRole, type Identity } from '../../lib/auth';
 import { citizenFacts, citizenPlacement, residencyMigrations, residencySummary, type Citizen, type ResidencyMetric } from './facts';
+import { residencyImport } from './import';
 
 const MAX_PAGE = 500;
 
@@ -153,8 +154,10 @@ const resolvers = {
 
 export const residencyModule: DomainModule = {
   name: 'residency',
+  port: 4002,
+  imports: residencyImport,
   migrations: residencyMigrations,
   createSubgraph: ({ db, config }) => databaseSubgraph('residency', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
-  seedDemo: (db, options) => seedFromDemo(db, citizenFacts, options, (c) => c.citizens),
+  demo: demoPart(citizenFacts, [], (c) => c.citizens),
 };
 

@@ -17,7 +17,7 @@ import pino from 'pino';
 import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
 import { DEV_JWT_SECRET, signUserToken } from '../../lib/auth';
-import { DOMAINS, envName } from '../../lib/config';
+import { envName } from '../../lib/config';
 import { startTracing, traceIds, tracingRequested } from '../../lib/tracing';
 import { workloads } from '../../bench/lib/workloads';
 import { freePort } from '../../bench/lib/processes';
@@ -72,7 +72,7 @@ describe('traces across the services', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`,
       OTEL_BSP_SCHEDULE_DELAY: '200',
     };
-    for (const d of DOMAINS) {
+    for (const d of SUBGRAPHS) {
       const port = await freePort();
       env[`${envName(d)}_PORT`] = String(port);
       env[`${envName(d)}_URL`] = `http://127.0.0.1:${port}/graphql`;

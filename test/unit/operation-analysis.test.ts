@@ -9,9 +9,12 @@ import { getIntrospectionQuery, Kind, parse, type DocumentNode, type FragmentDef
 import { Supergraph } from '@apollo/federation-internals';
 import { analyzeDocument, type AnalysisLimits } from '../../gateway/operation-analysis';
 import { loadConfig } from '../../lib/config';
+import { markPersonLevel } from '../../lib/person-level';
 import { fragmentBomb } from '../helpers/attacks';
 
-const schema = Supergraph.build(fs.readFileSync(path.join(__dirname, '../../schema/supergraph.graphql'), 'utf8')).apiSchema().toGraphQLJSSchema();
+const supergraphSdl = fs.readFileSync(path.join(__dirname, '../../schema/supergraph.graphql'), 'utf8');
+// The API schema as the gateway uses it: with the SDL's @personLevel marks (lib/person-level.ts).
+const schema = markPersonLevel(Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema(), supergraphSdl);
 const generous: AnalysisLimits = { MAX_QUERY_DEPTH: 100, MAX_ALIASES: 1e9, MAX_ROOT_FIELDS: 1e9, MAX_QUERY_FIELDS: 1e15, MAX_FIELD_REPEATS: 1e15, MAX_QUERY_COST: 1e15, MAX_AREA_PERIODS: 1e15, MAX_VARIABLES_DEPTH: 10 };
 
 /** Fields, aliases and depth of the operation with every spread expanded, the slow way. */

@@ -1,10 +1,11 @@
 /** Seeding a domain from its part of the demo world, through the same write path as imports. */
-import type { Db } from './db';
-import { areasOfLevel } from './areas';
-import { upsertFacts, type FactSpec } from './fact-store';
-import { reportSeedProgress } from './readiness';
-import { DeltaBuffer } from './summaries';
-import { DEMO_HORIZON, demoWorld, type DemoCommune, type DemoOptions, type DemoPart } from '../demo/world';
+import type { Db } from '../lib/db';
+import type { DomainDemo } from '../lib/domain';
+import { areasOfLevel } from '../lib/areas';
+import { upsertFacts, type FactSpec } from '../lib/fact-store';
+import { reportSeedProgress } from '../lib/readiness';
+import { DeltaBuffer } from '../lib/summaries';
+import { DEMO_HORIZON, demoWorld, type DemoCommune, type DemoOptions, type DemoPart } from './world';
 
 const BATCH = 20_000;
 
@@ -43,4 +44,9 @@ export async function seedFromDemo<F, M extends string>(
     await summaries.finish({ deliveredThrough: DEMO_HORIZON });
   });
   return rows;
+}
+
+/** A domain's part of the demo world, for its module's `demo`: seeded through `seedFromDemo`, exported as its CSV. */
+export function demoPart<F, M extends string>(spec: FactSpec<F, M>, parts: DemoPart[], of: (commune: DemoCommune) => F[]): DomainDemo {
+  return { parts, of, seed: (db, options) => seedFromDemo(db, spec, options, of, parts) };
 }
