@@ -114,7 +114,7 @@ describe('start-up and readiness', () => {
     const prepared = await prepareDomain(residencyModule, seedConfig, readiness);
     await prepared.db?.destroy();
     expect(prepared.seededRows).toBeGreaterThan(0);
-    expect(seen).toEqual(['opening the database', 'migrating', 'seeding demo data']);
+    expect(seen).toEqual(['opening the database', 'migrating', 'seeding demo data', 'loading the administrative units']);
     expect(progress.length).toBeGreaterThan(10);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(progress[progress.length - 1]).toBeGreaterThan(0.98);
