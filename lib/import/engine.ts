@@ -100,7 +100,7 @@ const DEFAULT_BATCH = 5_000;
  * Nội's million (bench:import), whose deltas fall in 2.16 million (commune, day) slots: at 128
  * MiB (2^20 slots of residency's 23 Int32s, room for 0.73 million) the buffer was written out
  * three times, 6.35 million upserts for 3.46 million rows; at 512 MiB (2^22 slots, 386 MiB, room
- * for 2.9 million) 3.46 million, and 32% less CPU for the whole import, for a peak RSS of 1.1 GiB.
+ * for 2.9 million) 3.46 million, and 31% less CPU for the whole import, for a peak RSS of 1.1 GiB.
  */
 const SUMMARY_BUFFER_BYTES = 512 * 2 ** 20;
 const PROGRESS_EVERY_MS = 100;
