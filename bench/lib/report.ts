@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TargetName } from '../run';
+import type { TargetName } from './system';
 import { DB_SUBGRAPHS } from './shape';
 import { WORKLOAD_NAMES, workloads, type WorkloadName } from './workloads';
 
