@@ -169,6 +169,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { areasOfLevel, getArea } from '../../lib/areas';
 import { importFile } from '../../lib/import/engine';
+import { importDefinition } from '../registry';
 import { parsePeriod } from '../../lib/periods';
 import { startGraph, testDatabases, type RunningGraph } from '../../test/helpers/graph';
 
@@ -205,7 +206,7 @@ describe.each(testDatabases())('${n.name} on $label', (database) => {
   beforeAll(async () => {
     graph = await startGraph(config);
     csv('cases.csv', rows);
-    const summary = await importFile({ config, domain: '${n.name}', file: path.join(dir, 'cases.csv') });
+    const summary = await importFile({ config, definition: importDefinition('${n.name}'), file: path.join(dir, 'cases.csv') });
     expect(summary.inserted).toBe(rows.length);
     await graph.dataChanged('${n.name}');
   });
@@ -230,7 +231,7 @@ describe.each(testDatabases())('${n.name} on $label', (database) => {
 
   test('a case closed before it was opened is refused, naming the line and the column', async () => {
     csv('bad.csv', [{ ...rows[0], case_id: 'BAD1', opened_on: '2024-05-02', closed_on: '2024-05-01' }]);
-    await expect(importFile({ config, domain: '${n.name}', file: path.join(dir, 'bad.csv') })).rejects.toMatchObject({
+    await expect(importFile({ config, definition: importDefinition('${n.name}'), file: path.join(dir, 'bad.csv') })).rejects.toMatchObject({
       message: expect.stringMatching(/line 2.*closed_on.*is before opened_on 2024-05-02/s),
     });
   });
