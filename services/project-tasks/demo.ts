@@ -133,7 +133,7 @@ function planTasks(plan: Plan, pace: number): ProjectTask[] {
       title: `${TASK_GROUPS[TASK_GROUP_CODES.indexOf(group)].nameVi}: nhiệm vụ ${i + 1} của kế hoạch ${plan.label}`,
       taskGroup: group,
       level,
-      agency: level === 'PROVINCE' ? agencyOf(group, plan.year) : `${police ? 'Công an' : 'UBND'} ${commune.name}`,
+      agency: level === 'PROVINCE' ? agencyOf(group, plan.year) : `${police ? 'Công an' : 'UBND'} ${commune.name.trim()}`,
       assignedOn: isoOf(assigned),
       deadline: isoOf(deadline),
       startedOn: startedOn === null ? null : isoOf(startedOn),

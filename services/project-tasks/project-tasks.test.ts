@@ -55,7 +55,7 @@ const rows: Row[] = [
       task_group: TASK_GROUP_CODES[(i + j) % 5],
       // The first commune stands for the provincial seat: the province's own tasks lie there.
       level: j === 0 && i % 2 === 0 ? 'PROVINCE' : 'COMMUNE',
-      agency: j === 0 ? 'Công an tỉnh' : `UBND ${c.name}`,
+      agency: j === 0 ? 'Công an tỉnh' : `UBND ${c.name.trim()}`,
       assigned_on: assigned,
       deadline,
       started_on: started,
