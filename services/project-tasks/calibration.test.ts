@@ -64,6 +64,18 @@ test('Thanh Hóa, June 2022: 10 of 13 task groups done; the police 7 of 11 essen
   expect(june).toEqual(expected(rowsIn('38', 'THREE_TIER'), '2022-06'));
 });
 
+test('the Done-when queries: old province 30 in 2023-04 and new province 31 in 2026-10, figures and indicators', async () => {
+  for (const [code, structure, period] of [['30', 'THREE_TIER', '2023-04'], ['31', 'TWO_TIER', '2026-10']] as const) {
+    const res = await graph.queryGateway(`{ province(code: "${code}", structure: ${structure}) { stats(period: "${period}") { projectTasks { tasks done overdue } indicators { completionRate overdueShare } } } }`);
+    expect(res.errors).toBeUndefined();
+    const want = expected(rowsIn(code, structure), period);
+    expect(res.data.province.stats).toEqual({
+      projectTasks: { tasks: want.tasks, done: want.done, overdue: want.overdue },
+      indicators: { completionRate: want.done / want.tasks, overdueShare: want.overdue / want.tasks },
+    });
+  }
+});
+
 test.each([
   ['30', 'THREE_TIER', '2023-04'],
   ['31', 'TWO_TIER', '2026-10'],

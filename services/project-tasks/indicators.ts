@@ -4,7 +4,7 @@
  * communes'. Both are stocks over stocks: shares of the year's workload as of the period's last
  * day (facts.ts).
  */
-import type { IndicatorDefinition } from '../indicators/catalog';
+import type { IndicatorDefinition } from '../../lib/indicators';
 
 export const PROJECT_TASK_INDICATORS: readonly IndicatorDefinition[] = [
   {

@@ -60,7 +60,7 @@ const resolvers = {
   },
 };
 
-export const projectTasksModule: DomainModule & { indicators: typeof PROJECT_TASK_INDICATORS } = {
+export const projectTasksModule: DomainModule = {
   name: 'project-tasks',
   port: 4010,
   migrations: projectTaskFacts.migrations,
@@ -68,6 +68,5 @@ export const projectTasksModule: DomainModule & { indicators: typeof PROJECT_TAS
   createSubgraph: ({ db, config }) => databaseSubgraph('project-tasks', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   // The tasks are generated from the areas alone: no other part of the demo world is needed.
   demo: demoPart(projectTaskFacts.spec, [], demoTasksOf),
-  // The indicators this domain contributes (the kit's contract: lib/indicators.ts, once on main).
   indicators: PROJECT_TASK_INDICATORS,
 };

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { areaByCode, communesIn, linkedAreas } from '../../lib/areas';
 import { importFile } from '../../lib/import/engine';
+import { importDefinition } from '../registry';
 import { startGraph, testDatabases, type RunningGraph } from '../../test/helpers/graph';
 import { TASK_GROUP_CODES } from './groups';
 import { expected, SELECTION, type Row } from './expected';
@@ -99,7 +100,7 @@ describe.each(testDatabases())('project-tasks on $label', (database) => {
   beforeAll(async () => {
     graph = await startGraph(config);
     csv('tasks.csv', rows);
-    const summary = await importFile({ config, domain: 'project-tasks', file: path.join(dir, 'tasks.csv') });
+    const summary = await importFile({ config, definition: importDefinition('project-tasks'), file: path.join(dir, 'tasks.csv') });
     expect(summary.inserted).toBe(rows.length);
     await graph.dataChanged('project-tasks');
   });
@@ -125,6 +126,12 @@ describe.each(testDatabases())('project-tasks on $label', (database) => {
     expect(await figuresOf('province', '30', 'THREE_TIER', '2023-05-04')).toMatchObject({ tasks: 24, notStarted: 6, inProgress: 9, done: 9, doneOnTime: 3, overdue: 6, provinceLevelTasks: 3 });
   });
 
+  test('the indicators: completion rate and overdue share of old province 30 on 4 May 2023 (9 and 6 of 24 tasks)', async () => {
+    const res = await graph.queryGateway('{ province(code: "30", structure: THREE_TIER) { stats(period: "2023-05-04") { indicators { completionRate overdueShare } } } }');
+    expect(res.errors).toBeUndefined();
+    expect(res.data.province.stats.indicators).toEqual({ completionRate: 9 / 24, overdueShare: 6 / 24 });
+  });
+
   test.each(['2023-04', '2025-12', '2026-10', '2026'])('new province 31 (two-tier) in %s: old Hải Dương re-aggregated with its own tasks', async (period) => {
     // Province 31 is a union of whole old provinces: every row of the file lies in it.
     expect(await figuresOf('province', '31', 'TWO_TIER', period)).toEqual(expected(rows, period));
@@ -143,7 +150,7 @@ describe.each(testDatabases())('project-tasks on $label', (database) => {
       { ...good, task_id: 'BAD-6', done_on: '2027-01-05' },
       { ...good, task_id: 'BAD-7', deadline: '2023-02-30' },
     ]);
-    const refused = importFile({ config, domain: 'project-tasks', file: path.join(dir, 'bad.csv') });
+    const refused = importFile({ config, definition: importDefinition('project-tasks'), file: path.join(dir, 'bad.csv') });
     await expect(refused).rejects.toThrow(/nothing was written/);
     const message = await refused.catch((e: Error) => e.message);
     expect(message).toMatch(/line 3, column deadline \(G\).*is before assigned_on 2022-03-01/);
@@ -162,7 +169,7 @@ describe.each(testDatabases())('project-tasks on $label', (database) => {
     // T30-5-1 was not started (deadline 2023-06-30); now it started on 2023-07-01 and was done on 2023-07-15.
     const moved = rows.map((r) => (r.task_id === 'T30-5-1' ? { ...r, started_on: '2023-07-01', done_on: '2023-07-15' } : r));
     csv('update.csv', [moved.find((r) => r.task_id === 'T30-5-1')!]);
-    const summary = await importFile({ config, domain: 'project-tasks', file: path.join(dir, 'update.csv') });
+    const summary = await importFile({ config, definition: importDefinition('project-tasks'), file: path.join(dir, 'update.csv') });
     expect([summary.inserted, summary.updated]).toEqual([0, 1]);
     await graph.dataChanged('project-tasks');
     const commune = old30[1].code;
