@@ -66,6 +66,8 @@ export const projectTasksModule: DomainModule = {
   migrations: projectTaskFacts.migrations,
   imports: projectTaskFacts.imports,
   createSubgraph: ({ db, config }) => databaseSubgraph('project-tasks', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
+  // The figures (not the per-group list, which is no figure): what the benchmark's direct targets read too.
+  figures: { field: 'projectTasks', summary: projectTaskFacts.summary, fields: FIGURES },
   // The tasks are generated from the areas alone: no other part of the demo world is needed.
   demo: demoPart(projectTaskFacts.spec, [], demoTasksOf),
   indicators: PROJECT_TASK_INDICATORS,
