@@ -137,6 +137,13 @@ describe.each(testDatabases())('project-tasks on $label', (database) => {
     expect(await figuresOf('province', '31', 'TWO_TIER', period)).toEqual(expected(rows, period));
   });
 
+  test('an analyst reads a commune\'s task counts exactly: tasks are not people, nothing is perturbed', async () => {
+    const c = old30[2];
+    const res = await graph.queryGateway(`{ commune(code: "${c.code}", structure: THREE_TIER) { stats(period: "2023-05-04") { ${SELECTION} } } }`, undefined, { role: 'analyst' });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.commune.stats.projectTasks).toEqual(expected(rows.filter((r) => r.commune_code === c.code), '2023-05-04'));
+  });
+
   test('a bad file is refused, naming each line and column, and changes nothing', async () => {
     const before = await figuresOf('province', '30', 'THREE_TIER', '2023');
     const good = rows[0];
