@@ -31,6 +31,7 @@ export const DOMAIN_MODULES: readonly DomainModule[] = [
   civilStatusModule,
   justiceRecordsModule,
   healthModule,
+  moduleOf(require('./public-services/module')),
   indicatorsModule,
   auditModule,
 ];
