@@ -7,6 +7,7 @@
 import type { Domain } from '../lib/config';
 import type { DomainModule } from '../lib/domain';
 import type { AnyImportDefinition } from '../lib/import/columns';
+import type { IndicatorDefinition } from '../lib/indicators';
 import { ImportError } from '../lib/import/problems';
 import { geographyModule } from './geography/module';
 import { residencyModule } from './residency/module';
@@ -42,6 +43,17 @@ export const SUBGRAPHS: readonly Domain[] = DOMAIN_MODULES.map((m) => m.name);
 for (const [i, m] of DOMAIN_MODULES.entries()) {
   const clash = DOMAIN_MODULES.slice(0, i).find((o) => o.name === m.name || o.port === m.port);
   if (clash) throw new Error(`services/registry.ts: ${m.name} and ${clash.name} declare the same ${clash.name === m.name ? 'name' : `port ${m.port}`}`);
+}
+
+/**
+ * The indicator catalogue: every module's own indicators (`services/<name>/indicators.ts`), in
+ * registry order. The indicators subgraph computes them; its SDL's `Indicators` fields and
+ * `@requires` selections are generated from this list (`npm run generate`).
+ */
+export const INDICATOR_CATALOG: readonly IndicatorDefinition[] = DOMAIN_MODULES.flatMap((m) => m.indicators ?? []);
+
+for (const [i, d] of INDICATOR_CATALOG.entries()) {
+  if (INDICATOR_CATALOG.findIndex((o) => o.id === d.id) !== i) throw new Error(`services/registry.ts: two domains declare indicator ${d.id}`);
 }
 
 export function domainModule(name: string): DomainModule {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { importFile } from '../../lib/import/engine';
 
 import { parsePeriod } from '../../lib/periods';
-import { INDICATOR_CATALOG } from '../../services/indicators/catalog';
+import { INDICATOR_CATALOG } from '../../services/registry';
 import { citizenCells, parcelCells, writeCsv, writeXlsx, RESIDENCY_COLUMNS, RESIDENCY_HISTORY_COLUMNS, LAND_COLUMNS, type Cells } from '../helpers/import-files';
 import { countCivilStatus, countHealth, countJustice, countLand, countResidency, countsOf, expectedIndicators, makeFixture, type AreaName } from '../helpers/fixture';
 import { startGraph, testDatabases, type RunningGraph } from '../helpers/graph';

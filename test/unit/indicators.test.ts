@@ -1,4 +1,5 @@
-import { computeIndicator, FIGURE_FIELD_DOMAIN, INDICATOR_CATALOG } from '../../services/indicators/catalog';
+import { computeIndicator, FIGURE_FIELD_DOMAIN } from '../../services/indicators/catalog';
+import { INDICATOR_CATALOG } from '../../services/registry';
 
 const byId = (id: string) => INDICATOR_CATALOG.find((d) => d.id === id)!;
 
