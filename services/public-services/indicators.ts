@@ -1,9 +1,9 @@
 /**
- * The indicators the public-services domain contributes to the catalogue (the DHIS2 rule: the
+ * The indicators the public-services domain contributes to the catalogue (lib/indicators.ts; the DHIS2 rule: the
  * numerator and the denominator are each summed over the unit, then divided). Both are flows
  * over flows: the dossiers of the period, whatever happened before it.
  */
-import type { IndicatorDefinition } from '../indicators/catalog';
+import type { IndicatorDefinition } from '../../lib/indicators';
 
 export const PUBLIC_SERVICES_INDICATORS: readonly IndicatorDefinition[] = [
   {

@@ -14,6 +14,7 @@ import { demoPart } from '../../demo/seed';
 import { ESSENTIAL_SERVICES, serviceByCode, type ServiceGroup } from './catalogue';
 import { publicServicesFacts, type PublicServicesMetric } from './facts';
 import { dossiersOf } from './demo';
+import { PUBLIC_SERVICES_INDICATORS } from './indicators';
 
 function createContext(db: Db, identity: Identity, today: string) {
   return { identity, figures: createFigureLoader(db, publicServicesFacts.summary, { identity, today }) };
@@ -70,6 +71,7 @@ export const publicServicesModule: DomainModule = {
   port: 4009,
   migrations: publicServicesFacts.migrations,
   imports: publicServicesFacts.imports,
+  indicators: PUBLIC_SERVICES_INDICATORS,
   createSubgraph: ({ db, config }) => databaseSubgraph('public-services', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   demo: demoPart(publicServicesFacts.spec, [], dossiersOf),
 };
