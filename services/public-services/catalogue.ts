@@ -29,15 +29,15 @@ export interface EssentialService {
   demoWeight: number;
 }
 
-const police = (code: string, name: string, nameVi: string, agency: string, agencyVi: string, demoDueDays: number, demoWeight: number): EssentialService => ({
-  code, name, nameVi, group: 'POLICE', agency, agencyVi, demoDueDays, demoWeight,
-});
-const commune = (code: string, name: string, nameVi: string, agency: string, agencyVi: string, demoDueDays: number, demoWeight: number): EssentialService => ({
-  code, name, nameVi, group: 'COMMUNE', agency, agencyVi, demoDueDays, demoWeight,
-});
-const other = (code: string, name: string, nameVi: string, agency: string, agencyVi: string, demoDueDays: number, demoWeight: number): EssentialService => ({
-  code, name, nameVi, group: 'OTHER', agency, agencyVi, demoDueDays, demoWeight,
-});
+/** A service of `group`, written as one row of the list below. */
+const inGroup =
+  (group: ServiceGroup) =>
+  (code: string, name: string, nameVi: string, agency: string, agencyVi: string, demoDueDays: number, demoWeight: number): EssentialService => ({
+    code, name, nameVi, group, agency, agencyVi, demoDueDays, demoWeight,
+  });
+const police = inGroup('POLICE');
+const commune = inGroup('COMMUNE');
+const other = inGroup('OTHER');
 
 const COMMUNE_POLICE = ['Commune police', 'Công an cấp xã'] as const;
 const PROVINCIAL_POLICE = ['Provincial police', 'Công an cấp tỉnh'] as const;
