@@ -51,7 +51,7 @@ export interface DomainModule {
   indicators?: readonly IndicatorDefinition[];
 }
 
-/** The subgraph of a domain with a database: its SDL from schema/<name>.graphql, a health check that asks the database, and closing it on stop. */
+/** The subgraph of a domain with a database: its SDL from services/<name>/schema.graphql (lib/subgraph.ts `schemaFile`), a health check that asks the database, and closing it on stop. */
 export function databaseSubgraph<C extends object>(name: Domain, db: Db, resolvers: Record<string, unknown>, context: (identity: Identity) => C): SubgraphDefinition<C> {
   return {
     name,

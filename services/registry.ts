@@ -1,8 +1,9 @@
 /**
  * The list of subgraphs, in composition order. Adding a data domain means adding its folder
- * under `services/` (exporting a DomainModule from `module.ts`), its SDL under `schema/`, and
- * its entry here: the compose script, `npm start`, the gateway and the end-to-end tests all
- * iterate this one list.
+ * under `services/` (a DomainModule exported from `module.ts`, its SDL in `schema.graphql`, its
+ * indicators in `indicators.ts`; `npm run new-domain` writes one) and its entry here: the compose
+ * script, `npm start`, the gateway, the import CLI, the demo, the benchmark, the indicator
+ * catalogue and the generated files (`npm run generate`) all follow this one list.
  */
 import type { Domain } from '../lib/config';
 import type { DomainModule } from '../lib/domain';

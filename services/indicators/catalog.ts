@@ -14,7 +14,7 @@ export type { IndicatorDefinition };
 /** The built-in indicators, in registry order. */
 export const builtInIndicators = (): readonly IndicatorDefinition[] => (require('../registry') as typeof import('../registry')).INDICATOR_CATALOG;
 
-export { FIGURE_FIELD_DOMAIN, figureAt, type IndicatorValue } from './formula';
+export { figureFieldDomain, figureAt, type IndicatorValue } from './formula';
 
 /** factor × numerator / denominator; null where the denominator is 0 or either figure is missing. */
 export function computeIndicator(def: IndicatorDefinition, figures: Record<string, unknown>): IndicatorValue {
