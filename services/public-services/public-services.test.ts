@@ -14,6 +14,7 @@ import { areaByCode, areasOfLevel, getArea, linkedAreas, provinceOf, type Area }
 import { importFile } from '../../lib/import/engine';
 import { parsePeriod } from '../../lib/periods';
 import { startGraph, testDatabases, type RunningGraph } from '../../test/helpers/graph';
+import { importDefinition } from '../registry';
 import { ESSENTIAL_SERVICES } from './catalogue';
 
 const COLUMNS = ['dossier_id', 'service_code', 'channel', 'received_on', 'due_on', 'resolved_on', 'outcome', 'commune_code', 'commune_structure'] as const;
@@ -118,7 +119,7 @@ describe.each(testDatabases())('public-services on $label', (database) => {
   beforeAll(async () => {
     graph = await startGraph(config);
     csv('dossiers.csv', rows);
-    const summary = await importFile({ config, domain: 'public-services', file: path.join(dir, 'dossiers.csv') });
+    const summary = await importFile({ config, definition: importDefinition('public-services'), file: path.join(dir, 'dossiers.csv') });
     expect(summary.inserted).toBe(rows.length);
     await graph.dataChanged('public-services');
   });
@@ -181,7 +182,7 @@ describe.each(testDatabases())('public-services on $label', (database) => {
       { ...good, dossier_id: 'B5', received_on: '2026-10-02', due_on: '2026-10-09', resolved_on: '', outcome: '', commune_code: old30[0].code, commune_structure: 'THREE_TIER' },
       { ...good, dossier_id: 'B6', due_on: '2023-02-30' },
     ]);
-    const refused = importFile({ config, domain: 'public-services', file: path.join(dir, 'bad.csv') });
+    const refused = importFile({ config, definition: importDefinition('public-services'), file: path.join(dir, 'bad.csv') });
     await expect(refused).rejects.toMatchObject({ name: 'ImportRejected' });
     const message = ((await refused.catch((e: Error) => e)) as Error).message;
     expect(message).toMatch(/line 3, column service_code \(B\), value "PASSPORTS": must be one of CHIP_ID_CARD/);
