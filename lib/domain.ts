@@ -10,6 +10,8 @@ import { readSchema, type SubgraphDefinition } from './subgraph';
 import type { Identity } from './auth';
 import type { AnyImportDefinition } from './import/columns';
 import type { IndicatorDefinition } from './indicators';
+import type { FigureFields } from './figures';
+import type { SummarySpec } from './summaries';
 
 /** How much of the demo world to generate (demo/world.ts). */
 export interface DemoOptions {
@@ -32,6 +34,19 @@ export interface DomainDemo {
   seed(db: Db, options: DemoOptions): Promise<number>;
 }
 
+/**
+ * A domain's figures of every unit and period: its figures object on AreaStats, read from its
+ * summaries by lib/figures.ts (`createFigureLoader`, then `figuresObject`). The benchmark's
+ * targets that bypass the subgraphs read them the same way (bench/lib/shape.ts).
+ */
+export interface DomainFigures<M extends string = string> {
+  /** The AreaStats field they are under (`civilStatus`), as the domain's SDL names it. */
+  field: string;
+  summary: SummarySpec<M>;
+  /** Each figure: a stock or flow of a summary metric, or a function of the reading. */
+  fields: FigureFields<M>;
+}
+
 export interface DomainModule {
   name: Domain;
   /** The port it listens on by default (`<NAME>_PORT` overrides it); unique in the registry. */
@@ -49,6 +64,8 @@ export interface DomainModule {
    * the order `AreaStats.indicators` lists them; the indicators subgraph reads every module's.
    */
   indicators?: readonly IndicatorDefinition[];
+  /** Its figures on AreaStats, for a domain that has some. */
+  figures?: DomainFigures<any>;
 }
 
 /** The subgraph of a domain with a database: its SDL from services/<name>/schema.graphql (lib/subgraph.ts `schemaFile`), a health check that asks the database, and closing it on stop. */

@@ -88,6 +88,7 @@ export const ${n.camel}Module: DomainModule = {
   migrations: ${n.camel}Facts.migrations,
   imports: ${n.camel}Facts.imports,
   indicators: ${n.camel}Indicators,
+  figures: { field: '${n.camel}', summary: ${n.camel}Facts.summary, fields: FIGURES },
   createSubgraph: ({ db, config }) => databaseSubgraph('${n.name}', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
 };
 `,

@@ -74,6 +74,7 @@ export const civilStatusModule: DomainModule = {
   imports: civilStatusImport,
   migrations: civilStatusMigrations,
   indicators: civilStatusIndicators,
+  figures: { field: 'civilStatus', summary: civilStatusSummary, fields: FIGURES },
   createSubgraph: ({ db, config }) => databaseSubgraph('civil-status', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   demo: demoPart(civilRecordFacts, ['civilRecords'], (c) => c.civilRecords),
 };

@@ -62,6 +62,7 @@ export const healthModule: DomainModule = {
   imports: healthImport,
   migrations: healthMigrations,
   indicators: healthIndicators,
+  figures: { field: 'health', summary: healthSummary, fields: FIGURES },
   createSubgraph: ({ db, config }) => databaseSubgraph('health', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   demo: demoPart(healthRecordFacts, ['healthRecords'], (c) => c.healthRecords),
 };

@@ -62,6 +62,7 @@ export const landModule: DomainModule = {
   imports: landImport,
   migrations: landMigrations,
   indicators: landIndicators,
+  figures: { field: 'land', summary: landSummary, fields: FIGURES },
   createSubgraph: ({ db, config }) => databaseSubgraph('land', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   demo: demoPart(parcelFacts, ['parcels'], (c) => c.parcels),
 };

@@ -159,6 +159,7 @@ export const residencyModule: DomainModule = {
   imports: residencyImport,
   migrations: residencyMigrations,
   indicators: residencyIndicators,
+  figures: { field: 'residency', summary: residencySummary, fields: FIGURES },
   createSubgraph: ({ db, config }) => databaseSubgraph('residency', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   demo: demoPart(citizenFacts, [], (c) => c.citizens),
 };

@@ -62,3 +62,15 @@ test('a formula sums its figures, multiplies by its factor, and is protected whe
   expect(computeFormula('y', { numerator: ['residency.eidLevel1', 'residency.eidLevel2'], denominator: ['residency.population'], factor: 100 }, figures).value).toBe(25);
   expect(computeFormula('z', { numerator: ['health.integratedIntoVneid'], denominator: ['residency.population'], factor: 1 }, figures)).toMatchObject({ value: null, suppressed: true });
 });
+
+test("a domain's declared figures (its module's `figures`) are exactly the figures its SDL publishes under that AreaStats field", () => {
+  const { DOMAIN_MODULES } = require('../../services/registry') as typeof import('../../services/registry');
+  const { figureObjectsOf } = require('../../services/indicators/figures') as typeof import('../../services/indicators/figures');
+  const { readSchema } = require('../../lib/subgraph') as typeof import('../../lib/subgraph');
+  const declared = DOMAIN_MODULES.filter((m) => m.figures);
+  expect(declared.map((m) => m.name)).toEqual(expect.arrayContaining(['residency', 'land', 'civil-status', 'justice-records', 'health']));
+  for (const m of declared) {
+    const inSdl = figureObjectsOf(m.name, readSchema(m.name)).find((o) => o.field === m.figures!.field);
+    expect([m.name, inSdl?.figures.map((f) => f.name).sort()]).toEqual([m.name, Object.keys(m.figures!.fields).sort()]);
+  }
+});
