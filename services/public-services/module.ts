@@ -72,6 +72,7 @@ export const publicServicesModule: DomainModule = {
   migrations: publicServicesFacts.migrations,
   imports: publicServicesFacts.imports,
   indicators: PUBLIC_SERVICES_INDICATORS,
+  figures: { field: 'publicServices', summary: publicServicesFacts.summary, fields: FIGURES },
   createSubgraph: ({ db, config }) => databaseSubgraph('public-services', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   demo: demoPart(publicServicesFacts.spec, [], dossiersOf),
 };
