@@ -10,13 +10,12 @@
  *   over time. Other provinces follow a slower curve than Hải Dương's, each with a pace of its
  *   own.
  *
- * Deterministic for a demo world (its citizens come from the seed and scale), without drawing
- * from the world's own streams. Volumes and shares are spread evenly rather than drawn: each
+ * Deterministic for a seed and scale: services, delays and outcomes are drawn from the commune's
+ * own stream for this part. Volumes and channels are spread evenly rather than drawn: each
  * citizen files at a regular interval from a phase spread evenly over a commune's citizens, and a
  * commune's dossiers, in date order, take the online channel by a golden-ratio sequence against
  * the share of the day, so that a commune's count is off its curve by its rounding only.
  */
-import seedrandom from 'seedrandom';
 import { areasOfLevel, getArea, placeOf, provinceOf, REFORM_DATE, type Area, type AreaStructure } from '../../lib/areas';
 import { fnv1a } from '../../lib/areas/placement';
 import type { Citizen } from '../residency/facts';
@@ -145,8 +144,8 @@ interface Filing {
 export function dossiersOf(commune: DemoCommune): Dossier[] {
   const citizens = commune.citizens as Citizen[];
   const code = commune.commune.code as string;
-  // The world's seed and scale reach this stream through its citizens' IDs.
-  const rng = seedrandom.alea(`public-services:${code}:${citizens[0]?.personalId ?? ''}`);
+  // This part's own stream of the commune (the same for a seed and scale; demo/world.ts).
+  const rng = commune.rng('public-services');
   const filings: Filing[] = [];
   const phase0 = uniformOf(`phase:${code}`);
   let serial = 0;
