@@ -34,6 +34,7 @@ export const DOMAIN_MODULES: readonly DomainModule[] = [
   justiceRecordsModule,
   healthModule,
   moduleOf(require('./public-services/module')),
+  moduleOf(require('./project-tasks/module')),
   indicatorsModule,
   auditModule,
 ];

@@ -15,6 +15,7 @@ import { builtInFormula, builtInIndicators, computeIndicator, type IndicatorDefi
 import { computeFormula, formulaText, requireFormula, sourceDomainsOf, unitOf, type Formula } from './formula';
 import { deleteIndicator, indicatorMigrations, readSavedIndicators, saveIndicator, type IndicatorInput, type SavedIndicator } from './store';
 import { rank, rankedValue, type EntriesArgs } from './ranking';
+import { registeredFigureObjects } from './figures';
 
 type Representation = Record<string, unknown> & { areaId: string; period: string };
 
@@ -115,5 +116,9 @@ export const indicatorsModule: DomainModule = {
   name: 'indicators',
   port: 4004,
   migrations: indicatorMigrations,
-  createSubgraph: ({ db, config }) => databaseSubgraph('indicators', db!, resolvers(db!, config), (identity) => createContext(db!, identity)),
+  createSubgraph: ({ db, config }) => {
+    // Read the domains' figures from their SDL now, at start (about 1 s of CPU), not on the first request that names one.
+    registeredFigureObjects();
+    return databaseSubgraph('indicators', db!, resolvers(db!, config), (identity) => createContext(db!, identity));
+  },
 };

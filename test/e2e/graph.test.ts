@@ -12,7 +12,7 @@ import { requestFacts } from '../../services/justice-records/facts';
 import { healthRecordFacts } from '../../services/health/facts';
 import { INDICATOR_CATALOG } from '../../services/registry';
 import { startGraph, testDatabases, tokenFor, type RunningGraph } from '../helpers/graph';
-import { asAnswered, countCivilStatus, countHealth, countJustice, countLand, countResidency, expectedIndicators, makeFixture, TEST_TODAY, type AreaName } from '../helpers/fixture';
+import { asAnswered, countCivilStatus, countHealth, countJustice, countLand, countResidency, expectedIndicators, fixtureIndicatorIds, makeFixture, TEST_TODAY, type AreaName } from '../helpers/fixture';
 import { newCommunesOf, placeFact, predecessorsOf, successorsOf } from '../helpers/reference';
 import { parsePeriod } from '../../lib/periods';
 
@@ -36,7 +36,7 @@ const FIGURES = `
   civilStatus { births marriages deaths records digitizedRecords recordsRegistered recordsDigitized ${STATUS} }
   justiceRecords { requests requestsViaVneid issued requestsToDate requestsViaVneidToDate issuedToDate medianDaysToIssue ${STATUS} }
   health { eHealthRecords integratedIntoVneid eHealthRecordsCreated integratedInPeriod ${STATUS} }
-  indicators { ${INDICATOR_CATALOG.map((d) => d.id).join(' ')} estimated complete all { id value numerator denominator } }`;
+  indicators { ${fixtureIndicatorIds(INDICATOR_CATALOG).join(' ')} estimated complete all { id value numerator denominator } }`;
 
 const ratio = (n: number, d: number) => (d === 0 ? null : n / d);
 const two = (code: string): AreaName => ({ structure: 'TWO_TIER', code });
