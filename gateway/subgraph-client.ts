@@ -99,7 +99,10 @@ export class SubgraphClient extends RemoteGraphQLDataSource<IdentityContext> {
   constructor(private readonly options: SubgraphClientOptions) {
     super({ url: options.url });
     const { name } = options;
-    this.agent = options.url.startsWith('https:') ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    // Idle connections closed after 30 s, before the subgraph closes them (65 s, lib/subgraph.ts
+    // listenOn), so that a reused connection never races the server's close.
+    const agentOptions = { keepAlive: true, timeout: 30_000 };
+    this.agent = options.url.startsWith('https:') ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
     this.breaker = new CircuitBreaker((input: string, init: SubgraphRequest) => this.send(input, init), {
       name,
       // The fetch has its own timeout (it aborts the request, which opossum's would not).
