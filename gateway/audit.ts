@@ -12,7 +12,7 @@ import type { Db } from '../lib/db';
 import { logger } from '../lib/logger';
 import { metrics } from '../lib/metrics';
 import { personalIdsIn } from '../lib/person-level';
-import { appendAudit, type AuditOutcome } from '../services/audit/log';
+import { AuditWriter, type AuditOutcome } from '../services/audit/log';
 import { sha256 } from './persisted-operations';
 import { stableJson } from './response-cache';
 import type { GatewayContext } from './server';
@@ -21,6 +21,8 @@ import type { GatewayContext } from './server';
 const REFUSALS = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'PURPOSE_REQUIRED', 'REPLAY_GUARD_UNAVAILABLE']);
 
 export function auditPlugin(db: Db, isRegistered: (hash: string) => boolean): ApolloServerPlugin<GatewayContext> {
+  // Concurrent audited reads share a transaction (group commit); each answer still waits for its own record.
+  const writer = new AuditWriter(db);
   return {
     async requestDidStart() {
       return {
@@ -40,7 +42,7 @@ export function auditPlugin(db: Db, isRegistered: (hash: string) => boolean): Ap
           const text = rc.source ?? '';
           const hash = sha256(text);
           try {
-            await appendAudit(db, {
+            await writer.append({
               at: new Date().toISOString(),
               subject: identity.sub,
               roles: identity.roles,

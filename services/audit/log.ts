@@ -187,20 +187,79 @@ export const auditMigrations: Record<string, Knex.Migration> = {
 
 /** Appends a record at the end of the chain; answers it as stored. */
 export async function appendAudit(db: Db, record: AuditRecord): Promise<StoredAuditRecord> {
-  const row = toRow(record);
+  return (await appendAudits(db, [record]))[0];
+}
+
+/**
+ * Appends records at the end of the chain in the order given, in one transaction: the head is
+ * moved once, every record chained to the one before it, and all rows inserted by one statement
+ * per table. Answers them as stored.
+ */
+export async function appendAudits(db: Db, records: AuditRecord[]): Promise<StoredAuditRecord[]> {
+  if (records.length === 0) return [];
+  const rows = records.map(toRow);
   return db.transaction(async (trx) => {
     // A write first: it takes the head's lock before anything is read, so that two gateways
     // never chain two records to the same predecessor.
-    await trx(HEAD).where({ id: 1 }).increment('last_id', 1);
+    await trx(HEAD).where({ id: 1 }).increment('last_id', rows.length);
     const head = await trx(HEAD).where({ id: 1 }).first();
-    const id = Number(head.last_id);
-    const previousHash = String(head.hash);
-    const hash = chainHash(previousHash, id, row);
-    await trx(TABLE).insert({ id, ...row, prev_hash: previousHash, hash });
-    if (record.personalIds.length) await trx(PERSONS).insert(record.personalIds.map((p) => ({ personal_id: p, audit_id: id })));
-    await trx(HEAD).where({ id: 1 }).update({ hash });
-    return { ...record, id, previousHash, hash };
+    const firstId = Number(head.last_id) - rows.length + 1;
+    let previousHash = String(head.hash);
+    const stored: StoredAuditRecord[] = [];
+    const tableRows: Record<string, unknown>[] = [];
+    const personRows: { personal_id: string; audit_id: number }[] = [];
+    rows.forEach((row, i) => {
+      const id = firstId + i;
+      const hash = chainHash(previousHash, id, row);
+      tableRows.push({ id, ...row, prev_hash: previousHash, hash });
+      for (const p of records[i].personalIds) personRows.push({ personal_id: p, audit_id: id });
+      stored.push({ ...records[i], id, previousHash, hash });
+      previousHash = hash;
+    });
+    await trx(TABLE).insert(tableRows);
+    if (personRows.length) await trx(PERSONS).insert(personRows);
+    await trx(HEAD).where({ id: 1 }).update({ hash: previousHash });
+    return stored;
   });
+}
+
+/**
+ * Group commit: records handed in while a write is running are written together by the next
+ * one (`appendAudits`), so that concurrent audited reads share one transaction instead of
+ * queueing for the head's lock one by one. Each caller's promise settles when its own record
+ * is committed, or fails: the caller withholds its answer, as before. A batch that fails is
+ * retried record by record, so that one record the database refuses never costs the others.
+ */
+export class AuditWriter {
+  private queue: { record: AuditRecord; resolve: (r: StoredAuditRecord) => void; reject: (e: unknown) => void }[] = [];
+  private writing = false;
+
+  constructor(private readonly db: Db, private readonly maxBatch = 200) {}
+
+  append(record: AuditRecord): Promise<StoredAuditRecord> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ record, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          const stored = await appendAudits(this.db, batch.map((b) => b.record));
+          batch.forEach((b, i) => b.resolve(stored[i]));
+        } catch (err) {
+          if (batch.length === 1) batch[0].reject(err);
+          else for (const b of batch) await appendAudit(this.db, b.record).then(b.resolve, b.reject);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
 }
 
 export const AUDIT_PAGE_LIMIT = 1000;

@@ -53,7 +53,8 @@ const resolvers = {
   },
   CivilStatusRecord: {
     id: (r: CivilRecord) => r.recordId,
-    commune: (r: CivilRecord) => ({ id: civilRecordPlacement(r).newUnit.id }),
+    // The unit itself: its code and name are answered here (shareable), not by a geography fetch.
+    commune: (r: CivilRecord) => civilRecordPlacement(r).newUnit,
   },
   Citizen: {
     __resolveReference: (ref: CitizenRef) => ref,

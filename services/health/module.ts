@@ -40,7 +40,8 @@ const resolvers = {
   },
   EHealthRecord: {
     id: (r: HealthRecord) => r.recordId,
-    commune: (r: HealthRecord) => ({ id: healthRecordPlacement(r).newUnit.id }),
+    // The unit itself: its code and name are answered here (shareable), not by a geography fetch.
+    commune: (r: HealthRecord) => healthRecordPlacement(r).newUnit,
     integratedIntoVneid: (r: HealthRecord) => r.integratedOn !== null,
   },
   Citizen: {

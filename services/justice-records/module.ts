@@ -53,7 +53,8 @@ const resolvers = {
   },
   CriminalRecordRequest: {
     id: (r: CriminalRecordRequest) => r.requestId,
-    commune: (r: CriminalRecordRequest) => ({ id: requestPlacement(r).newUnit.id }),
+    // The unit itself: its code and name are answered here (shareable), not by a geography fetch.
+    commune: (r: CriminalRecordRequest) => requestPlacement(r).newUnit,
     applicant: (r: CriminalRecordRequest) => ({ id: r.personalId }),
   },
   Citizen: {

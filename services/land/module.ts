@@ -41,7 +41,8 @@ const resolvers = {
     __resolveReference: async (ref: { id: string }, ctx: Context) =>
       readableRecord(ctx.identity, await ctx.parcels.load(ref.id), (p) => [p.ownerPersonalId], (p) => parcelPlacement(p).newUnit),
     id: (p: Parcel) => p.parcelId,
-    commune: (p: Parcel) => ({ id: parcelPlacement(p).newUnit.id }),
+    // The unit itself: its code and name are answered here (shareable), not by a geography fetch.
+    commune: (p: Parcel) => parcelPlacement(p).newUnit,
   },
   Citizen: {
     __resolveReference: (ref: CitizenRef) => ref,

@@ -119,8 +119,9 @@ function residenceHistory(c: Citizen) {
   return all.map((r, i) => {
     const placement = placeOf(r.communeCode, r.communeStructure, c.personalId, 'people');
     return {
-      recordedCommune: { id: (r.communeStructure === 'TWO_TIER' ? placement.newUnit : placement.oldUnit).id },
-      commune: { id: placement.newUnit.id },
+      // The units themselves: their code and name are answered here (shareable), not by another fetch.
+      recordedCommune: r.communeStructure === 'TWO_TIER' ? placement.newUnit : placement.oldUnit,
+      commune: placement.newUnit,
       registeredOn: r.registeredOn,
       endedOn: i + 1 < all.length ? all[i + 1].registeredOn : c.residenceEndedOn,
     };
@@ -137,7 +138,7 @@ const resolvers = {
   Citizen: {
     __resolveReference: (ref: { id: string }, ctx: Context) => readableCitizen(ctx, ref.id),
     id: (c: Citizen) => c.personalId,
-    residenceCommune: (c: Citizen) => ({ id: currentCommune(c).id }),
+    residenceCommune: (c: Citizen) => currentCommune(c),
     residenceCommuneId: (c: Citizen) => currentCommune(c).id,
     residenceCommuneCode: (c: Citizen) => currentCommune(c).code,
     residenceRegisteredOn: (c: Citizen) => c.registeredOn,

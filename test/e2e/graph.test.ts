@@ -288,6 +288,35 @@ describe.each(testDatabases())('the graph on $label', (database) => {
     }
   });
 
+  test("a citizen's records give their communes' codes and names with no fetch to geography: codes as the crosswalk places them, names as geography gives them", async () => {
+    const c = fixture.citizens.find((x) => x.previousResidences.length > 0 && fixture.parcels.some((p) => p.ownerPersonalId === x.personalId) && fixture.healthRecords.some((h) => h.personalId === x.personalId))!;
+    const id = c.personalId;
+    graph.resetCounts();
+    const res = await graph.queryGateway(`query($id: String!) { citizen(id: $id) {
+      residenceCommune { id code name }
+      residenceHistory { recordedCommune { id code } commune { id code name } }
+      parcels { id commune { code name } }
+      eHealth { id commune { code name } } } }`, { id });
+    expect(res.errors).toBeUndefined();
+    // Code and name are shareable: each subgraph answers them from the shared reference module.
+    expect(graph.subgraphRequests.geography ?? 0).toBe(0);
+    const got = res.data.citizen;
+    const here = placeFact(c.communeCode, c.communeStructure, id, 'people').newCommune;
+    expect(got.residenceCommune).toMatchObject({ id: `TWO_TIER:${here}`, code: here });
+    const prev = c.previousResidences[0];
+    expect(got.residenceHistory[0].recordedCommune).toEqual({ id: `THREE_TIER:${prev.communeCode}`, code: prev.communeCode });
+    const owned = fixture.parcels.filter((p) => p.ownerPersonalId === id).sort((a, b) => a.parcelId.localeCompare(b.parcelId));
+    expect(got.parcels.map((p: any) => p.commune.code)).toEqual(owned.map((p) => placeFact(p.communeCode, p.communeStructure, p.parcelId, 'land').newCommune));
+    const book = fixture.healthRecords.find((h) => h.personalId === id)!;
+    expect(got.eHealth.commune.code).toBe(placeFact(book.communeCode, book.communeStructure, id, 'people').newCommune);
+    // The names are the ones geography itself answers for those units.
+    const named = [got.residenceCommune, ...got.parcels.map((p: any) => p.commune), got.eHealth.commune];
+    for (const unit of named) {
+      const g = await graph.queryGateway('query($code: String!) { commune(code: $code, structure: TWO_TIER) { name } }', { code: unit.code });
+      expect({ code: unit.code, name: unit.name }).toEqual({ code: unit.code, name: g.data.commune.name });
+    }
+  });
+
   test.each([
     ['THREE_TIER', '10525'],
     ['TWO_TIER', '10525'],

@@ -1,10 +1,11 @@
 /**
  * The audit chain on a database that already held records: the migration chains them in id
  * order and indexes their persons, new records go on from the last one, and the verification
- * finds the whole log intact (then not, once a legacy record is changed).
+ * finds the whole log intact (then not, once a legacy record is changed). Records written
+ * together (the gateway's group commit) make the same chain as records written one by one.
  */
 import { dropAllTables, migrate, openDb } from '../../lib/db';
-import { appendAudit, auditMigrations, GENESIS_HASH, readAudit } from '../../services/audit/log';
+import { appendAudit, AuditWriter, auditMigrations, GENESIS_HASH, readAudit, type AuditRecord } from '../../services/audit/log';
 import { verifyAuditChain } from '../../services/audit/verify';
 import { testDatabases } from '../helpers/graph';
 
@@ -44,6 +45,33 @@ describe.each(testDatabases())('the audit chain on $label', (database) => {
       await db.raw('DROP TRIGGER audit_log_no_update');
       await db('audit_log').where({ id: 1 }).update({ subject: 'someone-else' });
       expect((await verifyAuditChain(db)).problems).toEqual(['record 1: its content does not match its hash: the record was altered']);
+    } finally {
+      await db.destroy();
+    }
+  });
+  test('records handed in at once are written together, each chained to the one before, and each caller learns its own id', async () => {
+    const db = await openDb(database.config('auditgroup'), 'audit');
+    try {
+      await dropAllTables(db);
+      await migrate(db, auditMigrations, 'audit_migrations');
+      const record = (i: number): AuditRecord => ({
+        at: `2025-03-01T00:00:${String(i).padStart(2, '0')}.000Z`, subject: `officer-${i}`, roles: ['officer'], operationName: null, operationHash: 'e'.repeat(64),
+        operationText: null, variables: null, purpose: null, personalIds: [`0010900000${String(i).padStart(2, '0')}`], requestedPersonalIds: [], returnedPersonalIds: [`0010900000${String(i).padStart(2, '0')}`], clientAddress: null, outcome: 'ALLOWED', detail: null,
+      });
+      let statements = 0;
+      const count = () => void statements++;
+      db.on('query', count);
+      const writer = new AuditWriter(db);
+      // Twelve at once: the first goes alone, the eleven that wait for it go in one transaction.
+      const stored = await Promise.all(Array.from({ length: 12 }, (_, i) => writer.append(record(i + 1))));
+      db.off('query', count);
+      expect(stored.map((r) => [r.id, r.subject])).toEqual(Array.from({ length: 12 }, (_, i) => [i + 1, `officer-${i + 1}`]));
+      expect(stored.every((r, i) => r.previousHash === (i === 0 ? GENESIS_HASH : stored[i - 1].hash))).toBe(true);
+      // A transaction is BEGIN, head update and read, two inserts, head update, COMMIT: two of
+      // them (the first record, then the other eleven) where one by one would take twelve.
+      expect(statements).toBe(2 * 7);
+      expect(await verifyAuditChain(db)).toMatchObject({ records: 12, problems: [], headHash: stored[11].hash });
+      expect((await readAudit(db, { ...EVERYTHING, personalId: '001090000007' })).map((r) => r.id)).toEqual([7]);
     } finally {
       await db.destroy();
     }
