@@ -41,6 +41,6 @@ COPY gateway/dashboard/client ./gateway/dashboard/client
 RUN mkdir -p data && chown node:node data
 USER node
 # BEGIN generated from services/registry.ts (npm run generate)
-EXPOSE 4000 4001 4002 4003 4004 4005 4006 4007 4008
+EXPOSE 4000 4001 4002 4003 4004 4005 4006 4007 4008 4009 4010
 # END generated
 CMD ["node", "dist/gateway/index.js"]

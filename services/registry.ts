@@ -33,6 +33,8 @@ export const DOMAIN_MODULES: readonly DomainModule[] = [
   civilStatusModule,
   justiceRecordsModule,
   healthModule,
+  moduleOf(require('./public-services/module')),
+  moduleOf(require('./project-tasks/module')),
   indicatorsModule,
   auditModule,
 ];

@@ -11,7 +11,7 @@ import { importFile } from '../../lib/import/engine';
 import { parsePeriod } from '../../lib/periods';
 import { INDICATOR_CATALOG, importDefinition } from '../../services/registry';
 import { citizenCells, parcelCells, writeCsv, writeXlsx, RESIDENCY_COLUMNS, RESIDENCY_HISTORY_COLUMNS, LAND_COLUMNS, type Cells } from '../helpers/import-files';
-import { countCivilStatus, countHealth, countJustice, countLand, countResidency, countsOf, expectedIndicators, makeFixture, type AreaName } from '../helpers/fixture';
+import { countCivilStatus, countHealth, countJustice, countLand, countResidency, countsOf, expectedIndicators, fixtureIndicatorIds, makeFixture, type AreaName } from '../helpers/fixture';
 import { startGraph, testDatabases, type RunningGraph } from '../helpers/graph';
 import { NO_CACHE, snapshotDatabases } from '../helpers/db-snapshot';
 
@@ -48,7 +48,7 @@ describe.each(testDatabases())('one file per domain into an empty graph on $labe
       civilStatus { births marriages deaths records digitizedRecords recordsRegistered recordsDigitized }
       justiceRecords { requests requestsViaVneid issued requestsToDate requestsViaVneidToDate issuedToDate medianDaysToIssue }
       health { eHealthRecords integratedIntoVneid eHealthRecordsCreated integratedInPeriod }
-      indicators { ${INDICATOR_CATALOG.map((d) => d.id).join(' ')} }`;
+      indicators { ${fixtureIndicatorIds(INDICATOR_CATALOG).join(' ')} }`;
     const res = await graph.queryGateway(`query($p: String!) { nation { code stats(period: $p) { ${figures} } }
       province(code: "30", structure: THREE_TIER) { code stats(period: $p) { ${figures} } districts { code stats(period: $p) { ${figures} } communes { code stats(period: $p) { ${figures} } } } }
       today: province(code: "31") { code stats(period: $p) { ${figures} } communes { code stats(period: $p) { ${figures} } } } }`, { p: period });
