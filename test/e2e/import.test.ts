@@ -46,7 +46,8 @@ describe.each(testDatabases())('importing files on $label', (database) => {
   let config: Config;
   let dir: string;
   const file = (name: string) => path.join(dir, name);
-  const importInto = (domain: string, f: string) => importFile({ config, definition: importDefinition(domain), file: f, today: TODAY });
+  // Async, so that an unknown domain (importDefinition throws) is a rejection like any other refusal.
+  const importInto = async (domain: string, f: string) => importFile({ config, definition: importDefinition(domain), file: f, today: TODAY });
 
   /** The residency and land figures of the nation, province 30, its districts and communes, in one query. */
   async function readProvince(period: string, headers: Record<string, string> = {}) {
