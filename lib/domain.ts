@@ -9,6 +9,7 @@ import type { Db } from './db';
 import { readSchema, type SubgraphDefinition } from './subgraph';
 import type { Identity } from './auth';
 import type { AnyImportDefinition } from './import/columns';
+import type { IndicatorDefinition } from './indicators';
 
 /** How much of the demo world to generate (demo/world.ts). */
 export interface DemoOptions {
@@ -43,9 +44,14 @@ export interface DomainModule {
   demo?: DomainDemo;
   /** How the domain's import files look and become its facts (`npm run import -- <name> <file>`). */
   imports?: AnyImportDefinition;
+  /**
+   * The indicators the domain contributes to the catalogue (`services/<name>/indicators.ts`), in
+   * the order `AreaStats.indicators` lists them; the indicators subgraph reads every module's.
+   */
+  indicators?: readonly IndicatorDefinition[];
 }
 
-/** The subgraph of a domain with a database: its SDL from schema/<name>.graphql, a health check that asks the database, and closing it on stop. */
+/** The subgraph of a domain with a database: its SDL from services/<name>/schema.graphql (lib/subgraph.ts `schemaFile`), a health check that asks the database, and closing it on stop. */
 export function databaseSubgraph<C extends object>(name: Domain, db: Db, resolvers: Record<string, unknown>, context: (identity: Identity) => C): SubgraphDefinition<C> {
   return {
     name,

@@ -23,8 +23,8 @@ import { daysColumn, justiceSummary, MAX_TRACKED_DAYS, medianDays } from '../../
 import { FIGURES as justiceFigures } from '../../services/justice-records/module';
 import { healthSummary } from '../../services/health/facts';
 import { FIGURES as healthFigures } from '../../services/health/module';
-import { computeIndicator, INDICATOR_CATALOG } from '../../services/indicators/catalog';
-import { DOMAIN_MODULES } from '../../services/registry';
+import { computeIndicator } from '../../services/indicators/catalog';
+import { DOMAIN_MODULES, INDICATOR_CATALOG } from '../../services/registry';
 
 type Reading = FigureReadingWithSuppression<string>;
 export type FiguresObject = Record<string, unknown>;

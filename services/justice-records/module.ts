@@ -11,6 +11,7 @@ import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef
 import { demoPart } from '../../demo/seed';
 import { type JusticeMetric, daysColumn, justiceMigrations, justiceSummary, MAX_TRACKED_DAYS, medianDays, requestFacts, type CriminalRecordRequest, requestPlacement } from './facts';
 import { justiceRecordsImport } from './import';
+import { justiceRecordsIndicators } from './indicators';
 
 function createContext(db: Db, identity: Identity, today: string) {
   return {
@@ -75,6 +76,7 @@ export const justiceRecordsModule: DomainModule = {
   port: 4006,
   imports: justiceRecordsImport,
   migrations: justiceMigrations,
+  indicators: justiceRecordsIndicators,
   createSubgraph: ({ db, config }) => databaseSubgraph('justice-records', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   demo: demoPart(requestFacts, ['criminalRecordRequests'], (c) => c.criminalRecordRequests),
 };

@@ -1,4 +1,5 @@
-import { computeIndicator, FIGURE_FIELD_DOMAIN, INDICATOR_CATALOG } from '../../services/indicators/catalog';
+import { computeIndicator, figureFieldDomain } from '../../services/indicators/catalog';
+import { INDICATOR_CATALOG } from '../../services/registry';
 
 const byId = (id: string) => INDICATOR_CATALOG.find((d) => d.id === id)!;
 
@@ -29,15 +30,18 @@ test('the DHIS2 rule: a province rate is the ratio of sums, not the mean of dist
   expect(province.value).toBe(0.1);
 });
 
-test('every catalogue entry names its source domains in its figure paths', () => {
+test('every catalogue entry names its source domains in its figure paths, and lives in its numerator\'s domain', () => {
+  const { DOMAIN_MODULES } = require('../../services/registry') as typeof import('../../services/registry');
+  for (const m of DOMAIN_MODULES) for (const d of m.indicators ?? []) expect([d.id, figureFieldDomain(d.numerator.split('.')[0])]).toEqual([d.id, m.name]);
   for (const d of INDICATOR_CATALOG) {
-    expect(d.sourceDomains).toContain(FIGURE_FIELD_DOMAIN[d.numerator.split('.')[0]]);
-    expect(d.sourceDomains).toContain(FIGURE_FIELD_DOMAIN[d.denominator.split('.')[0]]);
+    expect(d.sourceDomains).toContain(figureFieldDomain(d.numerator.split('.')[0]));
+    expect(d.sourceDomains).toContain(figureFieldDomain(d.denominator.split('.')[0]));
   }
 });
 
 test('every @requires of the indicators that read any figure fetches exactly the figures formulas may name', () => {
-  const { FIGURE_PATHS } = require('../../services/indicators/formula') as typeof import('../../services/indicators/formula');
+  const { figurePaths } = require('../../services/indicators/formula') as typeof import('../../services/indicators/formula');
+  const FIGURE_PATHS = figurePaths();
   const { readSchema } = require('../../lib/subgraph') as typeof import('../../lib/subgraph');
   const sdl = readSchema('indicators');
   const selections = [...sdl.matchAll(/@requires\(\s*fields: """([\s\S]*?)"""/g)].map((m) => m[1]);
