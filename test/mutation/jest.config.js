@@ -1,26 +1,22 @@
 /**
- * The Jest configuration StrykerJS runs (stryker.config.json): the project's own settings, but
- * only the unit and integration tests that exercise the mutated modules, on SQLite alone
- * (test/mutation/sqlite-only.ts), so that a whole mutation run stays within tens of minutes.
- * End-to-end tests are left out on purpose: a mutant must be killed by a test close to its code.
+ * The Jest configuration StrykerJS runs (stryker.config.mjs): the project's own settings, but
+ * only the tests of the module being mutated (MUTATION_MODULE, test/mutation/modules.cjs; every
+ * module's tests when unset), on SQLite alone (test/mutation/sqlite-only.ts). End-to-end tests
+ * are left out on purpose: a mutant must be killed by a test close to its code.
  */
 const path = require('node:path');
 const base = require('../../package.json').jest;
+const modules = require('./modules.cjs');
 
 // Jest runs tests in worker processes whenever workerIdleMemoryLimit is set, even in band, and
 // Stryker's coverage reporting works only in its own process: the limit is left out here.
 const { workerIdleMemoryLimit, ...own } = base;
+const chosen = process.env.MUTATION_MODULE ? modules.filter((m) => m.name === process.env.MUTATION_MODULE) : modules;
 
 module.exports = {
   ...own,
   rootDir: path.resolve(__dirname, '../..'),
   roots: ['<rootDir>/test'],
-  testMatch: [
-    '<rootDir>/test/unit/periods.test.ts',
-    '<rootDir>/test/unit/relative-periods.test.ts',
-    '<rootDir>/test/unit/personal-id.test.ts',
-    '<rootDir>/test/unit/operation-analysis.test.ts',
-    '<rootDir>/test/unit/indicators.test.ts',
-  ],
+  testMatch: [...new Set(chosen.flatMap((m) => m.tests))].map((t) => `<rootDir>/${t}`),
   setupFiles: [...base.setupFiles, '<rootDir>/test/mutation/sqlite-only.ts'],
 };
