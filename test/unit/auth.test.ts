@@ -191,7 +191,8 @@ describe('the identity forwarded to a subgraph', () => {
   });
 
   test('refused: without an id to use once, issued more than 60 seconds ago, or of another algorithm', async () => {
-    const base = () => new SignJWT({ roles: ['admin'], provinces: [], addr: null, bh }).setSubject('a').setAudience('health');
+    // An address that is not a string is no address.
+    const base = () => new SignJWT({ roles: ['admin'], provinces: [], addr: 42, bh }).setSubject('a').setAudience('health');
     const noJti = await base().setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('30s').sign(hs(INTERNAL));
     await expect(verifyInternalIdentity(INTERNAL, noJti, bh, 'health')).rejects.toThrow('missing required "jti" claim');
     const old = await base().setProtectedHeader({ alg: 'HS256' }).setJti('j').setIssuedAt(now() - 61).setExpirationTime(now() + 30).sign(hs(INTERNAL));

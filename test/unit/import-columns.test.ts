@@ -63,6 +63,9 @@ describe('date', () => {
   ])('%s → %j', (text, expected) => {
     expect(parsed(date.parse(text, ctx))).toEqual(expected);
   });
+  test('today itself is not in the future', () => {
+    expect(parsed(date.parse('2026-11-29', { ...ctx, dataThrough: '2026-11-29' }))).toBe('2026-11-29');
+  });
   test('every day of 1999-2004 is accepted and no other day of those months', () => {
     const accepted: string[] = [];
     for (let y = 1999; y <= 2004; y++) for (let m = 1; m <= 12; m++) for (let d = 1; d <= 31; d++) {
@@ -91,7 +94,7 @@ describe('codes and numbers', () => {
   });
 
   test.each([
-    ['80', 80], ['80.5', 80.5], ['.5', 0.5], ['5.', 5], ['+3', 3], ['1e3', 1000], ['2.5E-1', 0.25], ['1e+2', 100],
+    ['80', 80], ['80.5', 80.5], ['.5', 0.5], ['.25', 0.25], ['12.75', 12.75], ['5.', 5], ['+3', 3], ['1e3', 1000], ['2.5E-1', 0.25], ['1e+2', 100],
     ['0', { invalid: 'must be greater than 0 (square metres)' }],
     ['-4', { invalid: 'must be greater than 0 (square metres)' }],
     ['0.0', { invalid: 'must be greater than 0 (square metres)' }],
@@ -154,10 +157,15 @@ describe('where a commune code can stand', () => {
   test('a commune of the structure, on any day of it', () => {
     expect([locationProblem('00001', 'THREE_TIER', '2025-06-30'), locationProblem('00001', 'THREE_TIER', null), locationProblem('10525', 'TWO_TIER', '2020-01-01')]).toEqual([null, null, null]);
   });
-  test('a three-tier commune cannot locate a fact from 1 July 2025', () => {
+  test('a three-tier commune cannot locate a fact from 1 July 2025; a two-tier one can, on any day', () => {
     expect(locationProblem('00001', 'THREE_TIER', '2025-07-01')).toBe(
       'a three-tier commune cannot locate a fact of 2025-07-01: that structure ended on 2025-06-30; give the two-tier commune (00097) with structure TWO_TIER',
     );
+    // Cống Vị was split between 00008 and 00025.
+    expect(locationProblem('00007', 'THREE_TIER', '2026-01-01')).toBe(
+      'a three-tier commune cannot locate a fact of 2026-01-01: that structure ended on 2025-06-30; give the two-tier commune (00008, 00025) with structure TWO_TIER',
+    );
+    expect(locationProblem('10525', 'TWO_TIER', '2026-01-01')).toBeNull();
   });
   test('a code of another level, or of a commune only in the other structure, is named as such', () => {
     expect(locationProblem('001', 'THREE_TIER', null)).toBe('001 is a district code of the three-tier structure (until 30 June 2025), not a commune code');
@@ -167,6 +175,7 @@ describe('where a commune code can stand', () => {
     expect(locationProblem('03980', 'THREE_TIER', null)).toBe(
       'no commune has this code in the three-tier structure (until 30 June 2025); it is Phường Mộc Châu of the two-tier structure (since 1 July 2025): declare that structure (--structure TWO_TIER or a commune_structure column)',
     );
+    expect(locationProblem('00007', 'TWO_TIER', null)).toContain('it was Phường Cống Vị of the three-tier structure (until 30 June 2025), now part of 00008, 00025: give that');
     expect(locationProblem('99999', 'TWO_TIER', null)).toBe('no commune has this code in the two-tier structure (since 1 July 2025)');
     expect(locationProblem('99999', 'THREE_TIER', '2026-01-01')).toBe('no commune has this code in the three-tier structure (until 30 June 2025)');
   });
