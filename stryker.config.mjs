@@ -23,8 +23,8 @@ export default {
   jest: { projectType: 'custom', configFile: 'test/mutation/jest.config.js', enableFindRelatedTests: true },
   coverageAnalysis: 'perTest',
   mutate: chosen.flatMap((m) => m.mutate),
-  // The machine has 2 cores: one Jest process on each.
-  concurrency: 2,
+  // The machine has 2 cores: one Jest process on each (MUTATION_CONCURRENCY=1 when it is busy).
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
   timeoutMS: 30000,
   thresholds: { high: 90, low: 80, break: 80 },
   reporters: ['clear-text', 'progress', 'html', 'json'],
