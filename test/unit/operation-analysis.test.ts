@@ -223,3 +223,53 @@ describe('operation analysis: each limit, what anonymous callers may read, and w
     expect(count('query($l: AreaLevel!) { ranking(level: $l, structure: THREE_TIER, parentCode: "30", period: "2024") { id } }')).toBe(0);
   });
 });
+
+describe('operation analysis: fragments, introspection and the rest of the document', () => {
+  const analyze = (query: string, limits: Partial<AnalysisLimits> = {}, operationName?: string) => analyzeDocument(schema, parse(query), operationName, {}, { ...generous, ...limits });
+
+  test('a fragment adds its cost and area-periods where it is spread, like the same fields written inline', () => {
+    const inline = analyze('{ provinces { stats(period: "2024") { period } } }');
+    const spread = analyze('{ provinces { ...S } } fragment S on Province { stats(period: "2024") { period } }');
+    expect({ cost: spread.cost, areaPeriods: spread.areaPeriods }).toEqual({ cost: inline.cost, areaPeriods: inline.areaPeriods });
+    expect(spread.areaPeriods).toBe(63);
+  });
+
+  test('unknown and cyclic fragments are left for validation: no error, no count', () => {
+    const missing = analyze('{ nation { ...Missing code } }');
+    expect([missing.fields, missing.exceeded]).toEqual([2, undefined]);
+    const cyclic = analyze('{ nation { ...A } } fragment A on Nation { ...B code } fragment B on Nation { ...A name }');
+    expect(cyclic.exceeded).toBeUndefined();
+    expect(cyclic.fields).toBe(3);
+    expect(analyze('{ nation { ...X } } fragment X on String { code }')).toMatchObject({ fields: 2, notForAnonymous: ['?.code'] });
+  });
+
+  test('the walk stops at the first level past the depth limit, without walking deeper', () => {
+    const a = analyze('{ nation { provinces { districts { communes { code } } } } }', { MAX_QUERY_DEPTH: 2 });
+    expect(a.exceeded?.limit).toBe('MAX_QUERY_DEPTH');
+    // nation and provinces visited; districts, at level 3, is not.
+    expect(a.nodes).toBe(2);
+  });
+
+  test('introspection lists cost like other lists, and its nesting is not the operation\'s depth', () => {
+    expect(analyze('{ __schema { types { name } } }')).toMatchObject({ cost: 1 + (1 + 10 * 1), depth: 1 });
+    expect(analyze('{ __type(name: "Nation") { fields { name } } }')).toMatchObject({ cost: 1 + (1 + 10 * 1), depth: 1 });
+  });
+
+  test('a nullable list costs like a non-null one', () => {
+    expect(analyze('{ citizen(id: "030085001234") { parcels { parcelId } } }').cost).toBe(1 + 1 * (1 + 10 * 1));
+  });
+
+  test('person-level through the parent type alone, or through the field\'s type alone', () => {
+    expect(analyze('{ ... on Citizen { fullName } }').personLevel).toBe(true);
+    expect(analyze('{ citizen(id: "030085001234") }').personLevel).toBe(true);
+    expect(analyze('{ citizen(id: "030085001234") { __typename } }').notForAnonymous).toEqual(['Query.citizen']);
+  });
+
+  test('an operation named among anonymous ones runs; the others and every fragment, used or not, are walked for the limits and named in refusals', () => {
+    expect(analyze('{ today } query B { nation { code } }', {}, 'B')).toMatchObject({ rootFields: 1, depth: 2 });
+    expect(analyze('query A { today } query B { nation { code code } }', { MAX_FIELD_REPEATS: 1 }, 'A').exceeded?.message).toContain('"code" 2 times in one selection set (operation B, nation)');
+    expect(analyze('query A { today } { nation { code code } }', { MAX_FIELD_REPEATS: 1 }, 'A').exceeded?.message).toContain('"code" 2 times in one selection set (an operation, nation)');
+    expect(analyze('{ today } fragment U on Nation { provinces { districts { code } } }', { MAX_QUERY_DEPTH: 2 }).exceeded).toEqual({ limit: 'MAX_QUERY_DEPTH', message: 'Query depth 3 exceeds the limit of 2 (MAX_QUERY_DEPTH)' });
+    expect(analyze('{ today } fragment U on Nation { a: code b: code }', { MAX_ALIASES: 1 }).exceeded?.message).toBe('Query uses 2 aliases, more than the limit of 1 (MAX_ALIASES)');
+  });
+});
