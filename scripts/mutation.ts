@@ -13,7 +13,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '..');
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const modules: { name: string; mutate: string[]; tests: string[] }[] = require('../test/mutation/modules.cjs');
 const BREAK = 80;
 
@@ -31,10 +30,8 @@ const failedRuns: string[] = [];
 if (!reportOnly) {
   for (const m of chosen) {
     console.log(`\n=== ${m.name}: mutating ${m.mutate.join(', ')}; tests ${m.tests.join(', ')}`);
-    const started = process.cpuUsage();
     const run = spawnSync('npx', ['stryker', 'run'], { cwd: root, stdio: 'inherit', env: { ...process.env, MUTATION_MODULE: m.name } });
     if (run.status !== 0) failedRuns.push(m.name);
-    void started;
   }
 }
 

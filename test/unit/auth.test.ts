@@ -114,9 +114,15 @@ describe('verifying caller tokens', () => {
   });
 
   describe('with public keys', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p06-auth-'));
-    const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    // Made before these tests only (not when the file loads): a mutation run loads it for every mutant.
+    let dir: string;
+    let rsa: crypto.KeyPairKeyObjectResult;
+    let ec: crypto.KeyPairKeyObjectResult;
+    beforeAll(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p06-auth-'));
+      rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+      ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    });
     const write = (name: string, text: string) => {
       const file = path.join(dir, name);
       fs.writeFileSync(file, text);
