@@ -6,6 +6,8 @@
 import { cellsOf, col, defineImport, Invalid, locationProblem, notBefore, type ParseContext } from '../../lib/import/columns';
 
 const ctx: ParseContext = { today: '2026-11-29', dataThrough: '2026-10-31', structure: 'THREE_TIER' };
+const NOT_A_DATE = { invalid: 'not a date written YYYY-MM-DD' };
+const NOT_A_NUMBER = { invalid: 'not a number of square metres (write it like 1234.5, without thousands separators)' };
 /** A parse result as a plain value: the value, or `{ invalid: reason }`. */
 const parsed = (v: unknown) => (v instanceof Invalid ? { invalid: v.reason } : v);
 
@@ -40,14 +42,14 @@ describe('date', () => {
     ['2026-10-31', '2026-10-31'],
     ['2023-12-31', '2023-12-31'],
     ['2023-01-01', '2023-01-01'],
-    ['2024-1-01', { invalid: 'not a date written YYYY-MM-DD' }],
-    ['2024/01/01', { invalid: 'not a date written YYYY-MM-DD' }],
-    ['2024-01/01', { invalid: 'not a date written YYYY-MM-DD' }],
-    ['2024-01-011', { invalid: 'not a date written YYYY-MM-DD' }],
-    ['2024-0a-01', { invalid: 'not a date written YYYY-MM-DD' }],
-    ['2024-01-0:', { invalid: 'not a date written YYYY-MM-DD' }],
-    ['2024-01-0/', { invalid: 'not a date written YYYY-MM-DD' }],
-    ['20240-1-01', { invalid: 'not a date written YYYY-MM-DD' }],
+    ['2024-1-01', NOT_A_DATE],
+    ['2024/01/01', NOT_A_DATE],
+    ['2024-01/01', NOT_A_DATE],
+    ['2024-01-011', NOT_A_DATE],
+    ['2024-0a-01', NOT_A_DATE],
+    ['2024-01-0:', NOT_A_DATE],
+    ['2024-01-0/', NOT_A_DATE],
+    ['20240-1-01', NOT_A_DATE],
     ['2023-02-29', { invalid: 'no such day in the calendar' }],
     ['1900-02-29', { invalid: 'no such day in the calendar' }],
     ['2024-02-30', { invalid: 'no such day in the calendar' }],
@@ -98,16 +100,16 @@ describe('codes and numbers', () => {
     ['0', { invalid: 'must be greater than 0 (square metres)' }],
     ['-4', { invalid: 'must be greater than 0 (square metres)' }],
     ['0.0', { invalid: 'must be greater than 0 (square metres)' }],
-    ['1,234.5', { invalid: 'not a number of square metres (write it like 1234.5, without thousands separators)' }],
-    ['1 234', { invalid: 'not a number of square metres (write it like 1234.5, without thousands separators)' }],
-    ['x12', { invalid: 'not a number of square metres (write it like 1234.5, without thousands separators)' }],
-    ['12x', { invalid: 'not a number of square metres (write it like 1234.5, without thousands separators)' }],
-    ['0x10', { invalid: 'not a number of square metres (write it like 1234.5, without thousands separators)' }],
-    ['Infinity', { invalid: 'not a number of square metres (write it like 1234.5, without thousands separators)' }],
-    ['1e999', { invalid: 'not a number of square metres (write it like 1234.5, without thousands separators)' }],
-    ['.', { invalid: 'not a number of square metres (write it like 1234.5, without thousands separators)' }],
-    ['e5', { invalid: 'not a number of square metres (write it like 1234.5, without thousands separators)' }],
-    ['1e', { invalid: 'not a number of square metres (write it like 1234.5, without thousands separators)' }],
+    ['1,234.5', NOT_A_NUMBER],
+    ['1 234', NOT_A_NUMBER],
+    ['x12', NOT_A_NUMBER],
+    ['12x', NOT_A_NUMBER],
+    ['0x10', NOT_A_NUMBER],
+    ['Infinity', NOT_A_NUMBER],
+    ['1e999', NOT_A_NUMBER],
+    ['.', NOT_A_NUMBER],
+    ['e5', NOT_A_NUMBER],
+    ['1e', NOT_A_NUMBER],
   ])('positiveNumber %j → %j', (text, expected) => {
     expect(parsed(col.positiveNumber('square metres').parse(text, ctx))).toEqual(expected);
   });
