@@ -92,6 +92,7 @@ test('an admin reads exact stocks and flows, in the order asked, a bad key faili
   const may = count('2024-05-01', '2024-05-31');
   const whole = count('2024-01-01', '2024-12-31');
   const status = (figuresAsOf: string, complete: boolean, estimated: boolean) => ({ known: true, complete, figuresAsOf, deliveredThrough: '2024-06-30', estimated, protected: false });
+  expect((out[4] as any).extensions).toMatchObject({ argumentName: 'period', value: '2027' });
   expect(out.map(plain)).toEqual([
     { people: [mar.n, mar.n], parcels: [2, 2], ...status('2024-03-31', true, false) },
     { error: expect.stringContaining('77777'), code: 'BAD_USER_INPUT' },
@@ -116,13 +117,14 @@ test('a period is known up to its delivery date included, complete when it ended
 });
 
 test('the period containing today is read up to today and is not complete even where delivered through today; a unit never delivered is known, never complete', async () => {
-  const out = await load(admin, [['THREE_TIER:00004', '2026'], ['THREE_TIER:00004', TODAY], ['THREE_TIER:00004', '2026-11-28'], ['THREE_TIER:00001', '2024'], ['THREE_TIER:00001', TODAY]]);
+  const out = await load(admin, [['THREE_TIER:00004', '2026'], ['THREE_TIER:00004', TODAY], ['THREE_TIER:00004', '2026-11-28'], ['THREE_TIER:00001', '2024'], ['THREE_TIER:00001', TODAY], ['THREE_TIER:00001', '2026-11']]);
   const st = (complete: boolean, figuresAsOf: string, deliveredThrough: string | null) => ({ known: true, complete, figuresAsOf, deliveredThrough, estimated: false, protected: false });
   expect(out.map(plain)).toEqual([
     { people: [0, 0], parcels: [1, 0], ...st(false, TODAY, TODAY) },
     { people: [0, 0], parcels: [1, 0], ...st(false, TODAY, TODAY) },
     { people: [0, 0], parcels: [1, 0], ...st(true, '2026-11-28', TODAY) },
     { people: [0, 0], parcels: [0, 0], ...st(false, '2024-12-31', null) },
+    { people: [0, 0], parcels: [0, 0], ...st(false, TODAY, null) },
     { people: [0, 0], parcels: [0, 0], ...st(false, TODAY, null) },
   ]);
 });
@@ -158,8 +160,10 @@ test('an officer sees exact counts in their provinces only; unknown periods stay
 });
 
 test('a summary without protected figures is published as read, and says it was protected for this caller', async () => {
-  const out = (await load(analyst, [['THREE_TIER:10525', '2024-03']], TODAY, { name: 'mt_summary', metrics: ['people', 'parcels'] })).map(plain);
-  expect(out.map((o: any) => [o.people, o.protected])).toEqual([[[3, 3], true]]);
+  const [reading] = await load(analyst, [['THREE_TIER:10525', '2024-03']], TODAY, { name: 'mt_summary', metrics: ['people', 'parcels'] });
+  expect([plain(reading)].map((o: any) => [o.people, o.protected])).toEqual([[[3, 3], true]]);
+  // Nothing but the summary's own columns.
+  expect(Object.keys((reading as any).stock).sort()).toEqual(['parcels', 'people', 'placed_by_rule']);
 });
 
 test('the same key asked twice in one batch reads once and answers both; different keys are not confused', async () => {
