@@ -74,3 +74,25 @@ test("a domain's declared figures (its module's `figures`) are exactly the figur
     expect([m.name, inSdl?.figures.map((f) => f.name).sort()]).toEqual([m.name, Object.keys(m.figures!.fields).sort()]);
   }
 });
+
+test('the committed indicators SDL describes every built-in indicator by its definition, in catalogue order', () => {
+  const { parse, Kind } = require('graphql') as typeof import('graphql');
+  const { readSchema } = require('../../lib/subgraph') as typeof import('../../lib/subgraph');
+  const type = parse(readSchema('indicators')).definitions.find((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'Indicators') as import('graphql').ObjectTypeDefinitionNode;
+  const fields = (type.fields ?? []).slice(0, INDICATOR_CATALOG.length).map((f) => [f.name.value, f.description?.value]);
+  // After them: all, estimated, complete (written by hand).
+  expect((type.fields ?? []).slice(INDICATOR_CATALOG.length).map((f) => f.name.value)).toEqual(['all', 'estimated', 'complete']);
+  // What a client reads in the schema: the name, the description, the formula (a factor of 1 unwritten) and the unit.
+  expect(fields).toEqual(INDICATOR_CATALOG.map((d) => [d.id, `${d.name}. ${d.description} Formula: ${d.factor === 1 ? '' : `${d.factor} × `}${d.numerator} / ${d.denominator}; unit: ${d.unit}.`]));
+  expect(INDICATOR_CATALOG.map((d) => d.unit)).toEqual(new Array(INDICATOR_CATALOG.length).fill('fraction'));
+});
+
+test('every built-in indicator has a Vietnamese name of its own, and the catalogue is the registry\'s', () => {
+  const { builtInIndicators } = require('../../services/indicators/catalog') as typeof import('../../services/indicators/catalog');
+  expect(builtInIndicators()).toBe(INDICATOR_CATALOG);
+  expect(INDICATOR_CATALOG.length).toBeGreaterThanOrEqual(8);
+  const names = INDICATOR_CATALOG.map((d) => d.nameVi);
+  expect(names.every((n) => n.startsWith('Tỷ lệ ') && n.length > 20)).toBe(true);
+  expect(new Set(names).size).toBe(names.length);
+  expect(new Set(INDICATOR_CATALOG.map((d) => d.id)).size).toBe(names.length);
+});
