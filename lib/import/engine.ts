@@ -5,7 +5,7 @@
  * - every row is validated as it is read (cells, the domain's rules, ids seen before in the
  *   file); valid rows are written in batches through `upsertFacts`, so an identical row changes
  *   nothing, a changed row moves the figures by its difference, and the summaries are exact
- *   when the transaction commits; year totals are rebuilt once at the end for the areas touched;
+ *   when the transaction commits; month totals are rebuilt once at the end for the areas touched;
  * - from the first bad row on, nothing more is written but every row is still validated, so the
  *   refusal lists every problem (the first 100, and a count); the transaction is then rolled
  *   back: a refused file leaves the database exactly as it was, and no reader ever sees a row
@@ -87,7 +87,7 @@ export interface ImportSummary {
   deleted: number;
   /** Reading, checking and writing the rows. */
   readSeconds: number;
-  /** After the last row: indexes rebuilt, summaries written, year totals rebuilt, commit. */
+  /** After the last row: indexes rebuilt, summaries written, month totals rebuilt, commit. */
   finishSeconds: number;
   seconds: number;
   rowsPerSecond: number;

@@ -8,7 +8,7 @@ import { bulkUpsertFlat } from '../bulk';
 import { bucketsOfDays, DAY_BITS, dayIndexOf } from './days';
 import { recordDeliveries } from './deliveries';
 import { columnsOf, deltaTable, keyColumnOf, type FigureDelta, type SummarySpec } from './spec';
-import { rebuildYearTotals } from './year-totals';
+import { rebuildMonthTotals } from './month-totals';
 
 /** The most slots a buffer may have, whatever memory it is given (2^24 slots of residency's 23 Int32s: 1.5 GiB). */
 const MAX_SLOTS = 2 ** 24;
@@ -189,7 +189,7 @@ export class DeltaBuffer<M extends string = string> {
     this.absoluteSum = 0;
   }
 
-  /** Every unit of the touched cells' chains: the ones whose year totals are stale. */
+  /** Every unit of the touched cells' chains: the ones whose month totals are stale. */
   touchedAreaKeys(): string[] {
     const { keys, chains } = placements();
     const areas = new Uint8Array(keys.length);
@@ -211,12 +211,12 @@ export class DeltaBuffer<M extends string = string> {
   }
 
   /**
-   * Ends a write: the sums written out, the year totals of every touched unit rebuilt, and the
+   * Ends a write: the sums written out, the month totals of every touched unit rebuilt, and the
    * touched communes recorded as delivered through `deliveredThrough`.
    */
-  async finish(options: { deliveredThrough: string; deferYearTotals?: boolean }): Promise<void> {
+  async finish(options: { deliveredThrough: string; deferMonthTotals?: boolean }): Promise<void> {
     await this.flush();
-    if (!options.deferYearTotals) await rebuildYearTotals(this.trx, this.spec, this.touchedAreaKeys());
+    if (!options.deferMonthTotals) await rebuildMonthTotals(this.trx, this.spec, this.touchedAreaKeys());
     await recordDeliveries(this.trx, this.spec, this.touchedLeaves(), options.deliveredThrough);
   }
 
