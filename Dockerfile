@@ -20,7 +20,8 @@ COPY gateway ./gateway
 COPY scripts ./scripts
 COPY demo ./demo
 RUN npm run build \
- && npm prune --omit=dev --no-audit --no-fund
+ && npm prune --omit=dev --no-audit --no-fund \
+ && mkdir /sdl && cp --parents services/*/schema.graphql /sdl/
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
@@ -31,6 +32,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY schema ./schema
+# Each subgraph's SDL, in its domain's folder (services/<name>/schema.graphql), without the sources.
+COPY --from=build /sdl/services ./services
 COPY reference ./reference
 COPY operations ./operations
 # The dashboard's page script and style, served as they are (not compiled into dist).

@@ -31,6 +31,7 @@ import { residencyImport } from '../services/residency/import';
 import { writeCsv, writeXlsx } from '../test/helpers/import-files';
 import { CITIZEN_COLUMNS, generateCitizens } from './lib/citizens';
 import { BENCH_TODAY } from './lib/workloads';
+import { importDefinition } from '../services/registry';
 
 const SEED = 'bench-import';
 
@@ -93,14 +94,14 @@ async function run(label: string, config: Config, file: string, then?: string): 
         `(rows read, checked and written in ${s.readSeconds.toFixed(1)} s, then summaries and commit in ${s.finishSeconds.toFixed(1)} s): ${n(s.rowsPerSecond)} rows/s`,
     );
   const cpu = process.cpuUsage();
-  const s = await importFile({ config, domain: 'residency', file, onProgress, batchSize, today: BENCH_TODAY });
+  const s = await importFile({ config, definition: importDefinition('residency'), file, onProgress, batchSize, today: BENCH_TODAY });
   const used = process.cpuUsage(cpu);
   report('import', s);
   const cpuSeconds = (used.user + used.system) / 1e6;
   console.log(`${label} CPU time of this process: ${cpuSeconds.toFixed(1)} s (${n(s.rows / cpuSeconds)} rows per CPU second)`);
   console.log(`${label} RSS along the way: ${samples.map((s) => `${s.phase} ${n(s.rows)} rows ${mb(s.rss)}`).join(', ')}`);
-  if (flag('--again')) report('re-import', await importFile({ config, domain: 'residency', file, batchSize, today: BENCH_TODAY }));
-  if (then) report(`then ${path.basename(then)}, into a table with rows`, await importFile({ config, domain: 'residency', file: then, batchSize, today: BENCH_TODAY }));
+  if (flag('--again')) report('re-import', await importFile({ config, definition: importDefinition('residency'), file, batchSize, today: BENCH_TODAY }));
+  if (then) report(`then ${path.basename(then)}, into a table with rows`, await importFile({ config, definition: importDefinition('residency'), file: then, batchSize, today: BENCH_TODAY }));
   console.log(`${label} peak RSS so far: ${mb(process.resourceUsage().maxRSS * 1024)}`);
 }
 

@@ -46,7 +46,12 @@ export async function seedFromDemo<F, M extends string>(
   return rows;
 }
 
-/** A domain's part of the demo world, for its module's `demo`: seeded through `seedFromDemo`, exported as its CSV. */
+/**
+ * A domain's part of the demo world, for its module's `demo`: seeded through `seedFromDemo`,
+ * exported as its CSV. `of` picks the domain's facts out of each generated commune: one of the
+ * parts demo/world.ts makes (`parts`), or facts the domain makes itself, in its own folder, from
+ * the commune, its citizens and `commune.rng('<domain>')` (with `parts` empty: no edit in demo/).
+ */
 export function demoPart<F, M extends string>(spec: FactSpec<F, M>, parts: DemoPart[], of: (commune: DemoCommune) => F[]): DomainDemo {
   return { parts, of, seed: (db, options) => seedFromDemo(db, spec, options, of, parts) };
 }

@@ -66,6 +66,12 @@ export interface DemoCommune {
   civilRecords: DemoCivilRecord[];
   criminalRecordRequests: DemoCriminalRecordRequest[];
   healthRecords: DemoHealthRecord[];
+  /**
+   * A random stream of this commune's own for one part of the world, the same for a seed and
+   * scale: a domain whose demo part is made in its own folder draws from `rng('<its name>')`
+   * (demo/seed.ts `demoPart`), so that it needs no edit here and changes no other domain's data.
+   */
+  rng(part: string): Rng;
 }
 
 export type DemoPart = 'parcels' | 'civilRecords' | 'criminalRecordRequests' | 'healthRecords';
@@ -118,6 +124,7 @@ export function* demoWorld(options: DemoOptions, parts: readonly DemoPart[] = ['
       civilRecords: parts.includes('civilRecords') ? makeCivilRecords(partRng('civil'), commune, lives, cal, firstInProvince) : [],
       criminalRecordRequests: parts.includes('criminalRecordRequests') ? requestsOf(partRng('justice'), commune, lives, provinceCode) : [],
       healthRecords: parts.includes('healthRecords') ? makeHealthRecords(partRng('health'), lives, cal) : [],
+      rng: partRng,
     };
   }
 

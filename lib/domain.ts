@@ -9,6 +9,9 @@ import type { Db } from './db';
 import { readSchema, type SubgraphDefinition } from './subgraph';
 import type { Identity } from './auth';
 import type { AnyImportDefinition } from './import/columns';
+import type { IndicatorDefinition } from './indicators';
+import type { FigureFields } from './figures';
+import type { SummarySpec } from './summaries';
 
 /** How much of the demo world to generate (demo/world.ts). */
 export interface DemoOptions {
@@ -31,6 +34,19 @@ export interface DomainDemo {
   seed(db: Db, options: DemoOptions): Promise<number>;
 }
 
+/**
+ * A domain's figures of every unit and period: its figures object on AreaStats, read from its
+ * summaries by lib/figures.ts (`createFigureLoader`, then `figuresObject`). The benchmark's
+ * targets that bypass the subgraphs read them the same way (bench/lib/shape.ts).
+ */
+export interface DomainFigures<M extends string = string> {
+  /** The AreaStats field they are under (`civilStatus`), as the domain's SDL names it. */
+  field: string;
+  summary: SummarySpec<M>;
+  /** Each figure: a stock or flow of a summary metric, or a function of the reading. */
+  fields: FigureFields<M>;
+}
+
 export interface DomainModule {
   name: Domain;
   /** The port it listens on by default (`<NAME>_PORT` overrides it); unique in the registry. */
@@ -43,9 +59,16 @@ export interface DomainModule {
   demo?: DomainDemo;
   /** How the domain's import files look and become its facts (`npm run import -- <name> <file>`). */
   imports?: AnyImportDefinition;
+  /**
+   * The indicators the domain contributes to the catalogue (`services/<name>/indicators.ts`), in
+   * the order `AreaStats.indicators` lists them; the indicators subgraph reads every module's.
+   */
+  indicators?: readonly IndicatorDefinition[];
+  /** Its figures on AreaStats, for a domain that has some. */
+  figures?: DomainFigures<any>;
 }
 
-/** The subgraph of a domain with a database: its SDL from schema/<name>.graphql, a health check that asks the database, and closing it on stop. */
+/** The subgraph of a domain with a database: its SDL from services/<name>/schema.graphql (lib/subgraph.ts `schemaFile`), a health check that asks the database, and closing it on stop. */
 export function databaseSubgraph<C extends object>(name: Domain, db: Db, resolvers: Record<string, unknown>, context: (identity: Identity) => C): SubgraphDefinition<C> {
   return {
     name,

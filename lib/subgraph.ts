@@ -1,5 +1,5 @@
 /**
- * What every subgraph service shares: its SDL read from `schema/<name>.graphql`, an Apollo
+ * What every subgraph service shares: its SDL read from `services/<name>/schema.graphql`, an Apollo
  * Server on Express with `/graphql`, `/health` (liveness), `/ready` (readiness) and `/metrics`,
  * errors that never leak internals, and a `listen` that returns the URL and a `stop`.
  */
@@ -25,8 +25,14 @@ import { metrics, metricsText, operationLabel, outcomeOf } from './metrics';
 import { Readiness, startingError } from './readiness';
 import { serverSpan } from './tracing';
 
+/** A subgraph's SDL file: `services/<name>/schema.graphql`, in its domain's folder, or else `schema/<name>.graphql`. */
+export function schemaFile(name: string, root = projectRoot()): string {
+  const inFolder = path.join(root, 'services', name, 'schema.graphql');
+  return fs.existsSync(inFolder) ? inFolder : path.join(root, 'schema', `${name}.graphql`);
+}
+
 export function readSchema(name: string): string {
-  return fs.readFileSync(path.join(projectRoot(), 'schema', `${name}.graphql`), 'utf8');
+  return fs.readFileSync(schemaFile(name), 'utf8');
 }
 
 /** A running HTTP service. */

@@ -1,5 +1,6 @@
 /**
- * Composes `schema/<subgraph>.graphql` into `schema/supergraph.graphql` with Apollo's
+ * Composes each subgraph's SDL (`services/<name>/schema.graphql`, lib/subgraph.ts `schemaFile`)
+ * into `schema/supergraph.graphql` with Apollo's
  * composition library. Fails loudly (exit 1, every composition error printed) rather than
  * write a supergraph that a router would refuse. `--check` compares instead of writing, for CI.
  */
@@ -10,14 +11,15 @@ import { parse } from 'graphql';
 import { domainModule, SUBGRAPHS } from '../services/registry';
 import { subgraphUrl } from '../lib/config';
 import { projectRoot } from '../lib/areas';
+import { schemaFile } from '../lib/subgraph';
 
-/** `schemaDir` holds `<subgraph>.graphql`; the schema-check test composes a changed copy of it. */
-export function composeSupergraph(schemaDir = path.join(projectRoot(), 'schema')): string {
+/** The subgraphs' SDL of the project at `root`; the schema-check test composes a changed copy of it. */
+export function composeSupergraph(root = projectRoot()): string {
   const services = SUBGRAPHS.map((name) => ({
     name,
     // The URL baked into the file is the local default; the gateway and any router override it.
     url: subgraphUrl(domainModule(name), {}),
-    typeDefs: parse(fs.readFileSync(path.join(schemaDir, `${name}.graphql`), 'utf8')),
+    typeDefs: parse(fs.readFileSync(schemaFile(name, root), 'utf8')),
   }));
   const result = composeServices(services);
   if (result.errors) {

@@ -3,7 +3,9 @@
  * services/registry.ts, between `BEGIN generated` and `END generated` markers:
  * - docker-compose.yml: one container per subgraph, and the gateway's URLs and dependencies;
  * - .env.template: each subgraph's port and URL variables;
- * - Dockerfile: the ports it exposes.
+ * - Dockerfile: the ports it exposes;
+ * - the indicators subgraph's SDL: the figures objects it reads, its `@requires` selections and
+ *   the fields of `Indicators`, from the domains' SDL and indicators (services/indicators/sdl.ts).
  * `--check` (run by `npm test`, like compose:check) fails when a committed file is stale.
  */
 import fs from 'node:fs';
@@ -12,6 +14,9 @@ import { envName, GATEWAY_DEFAULT_PORT } from '../lib/config';
 import { projectRoot } from '../lib/areas';
 import { DOMAIN_MODULES } from '../services/registry';
 import type { DomainModule } from '../lib/domain';
+import { schemaFile } from '../lib/subgraph';
+import { figureObjects } from '../services/indicators/figures';
+import { indicatorsSdlRegions } from '../services/indicators/sdl';
 
 const BEGIN = 'BEGIN generated from services/registry.ts (npm run generate)';
 const END = 'END generated';
@@ -68,18 +73,20 @@ function envLines(modules: readonly DomainModule[]): string {
   return lines.join('\n');
 }
 
-/** Each file's generated region (without its marker lines), and the comment its markers are written in. */
-export function generatedRegions(modules: readonly DomainModule[] = DOMAIN_MODULES): Array<{ file: string; comment: string; text: string }> {
+/** Each file's generated regions (without their marker lines), the comment their markers are written in, and their names where a file has several. */
+export function generatedRegions(modules: readonly DomainModule[] = DOMAIN_MODULES): Array<{ file: string; comment: string; text: string; name?: string }> {
+  const indicatorsSdl = path.relative(projectRoot(), schemaFile('indicators'));
   return [
+    ...indicatorsSdlRegions(figureObjects(modules), modules.flatMap((m) => m.indicators ?? [])).map((r) => ({ file: indicatorsSdl, ...r })),
     { file: 'docker-compose.yml', comment: '  #', text: `${modules.map(composeService).join('\n')}\n${composeGateway(modules)}` },
     { file: '.env.template', comment: '#', text: envLines(modules) },
     { file: 'Dockerfile', comment: '#', text: `EXPOSE ${[GATEWAY_DEFAULT_PORT, ...modules.map((m) => m.port).sort((a, b) => a - b)].join(' ')}` },
   ];
 }
 
-/** `current` with the region between its markers replaced by `text`; throws when the markers are missing. */
-export function replaceRegion(current: string, file: string, comment: string, text: string): string {
-  const begin = `${comment} ${BEGIN}\n`;
+/** `current` with the region between its markers (named `name`, if given) replaced by `text`; throws when the markers are missing. */
+export function replaceRegion(current: string, file: string, comment: string, text: string, name?: string): string {
+  const begin = `${comment} ${BEGIN}${name ? `: ${name}` : ''}\n`;
   const end = `${comment} ${END}\n`;
   const from = current.indexOf(begin);
   const to = current.indexOf(end, from);
@@ -91,11 +98,14 @@ if (require.main === module) {
   const check = process.argv.includes('--check');
   const stale: string[] = [];
   try {
-    for (const { file, comment, text } of generatedRegions()) {
+    const files = new Map<string, string>();
+    for (const { file, comment, text, name } of generatedRegions()) {
       const full = path.join(projectRoot(), file);
-      const current = fs.readFileSync(full, 'utf8');
-      const next = replaceRegion(current, file, comment, text);
-      if (next === current) continue;
+      files.set(file, replaceRegion(files.get(file) ?? fs.readFileSync(full, 'utf8'), file, comment, text, name));
+    }
+    for (const [file, next] of files) {
+      const full = path.join(projectRoot(), file);
+      if (next === fs.readFileSync(full, 'utf8')) continue;
       if (check) stale.push(file);
       else {
         fs.writeFileSync(full, next);
@@ -110,5 +120,5 @@ if (require.main === module) {
     console.error(`${stale.join(', ')}: stale against services/registry.ts: run npm run generate and commit the result.`);
     process.exit(1);
   }
-  console.log(check ? 'docker-compose.yml, .env.template and Dockerfile are up to date with services/registry.ts.' : 'Generated regions up to date.');
+  console.log(check ? `${[...new Set(generatedRegions().map((r) => r.file))].join(', ')} are up to date with services/registry.ts.` : 'Generated regions up to date.');
 }

@@ -9,7 +9,7 @@
  */
 import { loadConfig } from '../lib/config';
 import { importFile } from '../lib/import/engine';
-import { IMPORT_DOMAINS } from '../services/registry';
+import { IMPORT_DOMAINS, importDefinition } from '../services/registry';
 import { ImportError, ImportRejected } from '../lib/import/problems';
 import { terminalProgress } from '../lib/import/progress';
 
@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
   const progress = terminalProgress();
   try {
     const s = await importFile({
-      config, domain, file, onProgress: progress.onProgress, dryRun, structure, dataThrough: valued.get('--data-through'), delete: argv.includes('--delete'), today: config.TODAY,
+      config, definition: importDefinition(domain), file, onProgress: progress.onProgress, dryRun, structure, dataThrough: valued.get('--data-through'), delete: argv.includes('--delete'), today: config.TODAY,
     });
     progress.stop();
     const n = (x: number) => x.toLocaleString('en-US');

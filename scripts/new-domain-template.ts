@@ -58,6 +58,7 @@ import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureFields
 import type { Identity } from '../../lib/auth';
 import { todayFor } from '../../lib/today';
 import { ${n.camel}Facts } from './facts';
+import { ${n.camel}Indicators } from './indicators';
 
 type Metric = (typeof ${n.camel}Facts.summary.metrics)[number];
 
@@ -86,8 +87,33 @@ export const ${n.camel}Module: DomainModule = {
   port: ${n.port},
   migrations: ${n.camel}Facts.migrations,
   imports: ${n.camel}Facts.imports,
+  indicators: ${n.camel}Indicators,
+  figures: { field: '${n.camel}', summary: ${n.camel}Facts.summary, fields: FIGURES },
   createSubgraph: ({ db, config }) => databaseSubgraph('${n.name}', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
 };
+`,
+    [`services/${n.name}/indicators.ts`]: `/**
+ * The indicators the ${n.name} domain contributes to the catalogue (lib/indicators.ts): each is
+ * factor × numerator / denominator over figure paths of AreaStats (\`${n.camel}.closedCases\`). One
+ * reading another domain's figures (a denominator of \`residency.population\`) lives here too, in
+ * its numerator's domain, and lists both in \`sourceDomains\`. \`npm run generate\` adds each to
+ * \`AreaStats.indicators\` in the indicators subgraph's SDL. TEMPLATE: the example's to be renamed.
+ */
+import type { IndicatorDefinition } from '../../lib/indicators';
+
+export const ${n.camel}Indicators: readonly IndicatorDefinition[] = [
+  {
+    id: '${n.camel}ClosedShare',
+    name: 'Share of ${n.name} cases closed',
+    nameVi: 'TEMPLATE: tên tiếng Việt',
+    description: 'Share of the cases opened so far that have been closed, as of the period\\'s last day (stock over stock).',
+    numerator: '${n.camel}.closedCases',
+    denominator: '${n.camel}.cases',
+    factor: 1,
+    unit: 'fraction',
+    sourceDomains: ['${n.name}'],
+  },
+];
 `,
     [`services/${n.name}/index.ts`]: `/** Runs the ${n.name} subgraph alone. */
 import { runService } from '../../lib/service-runtime';
@@ -95,11 +121,11 @@ import { ${n.camel}Module } from './module';
 
 void runService(${n.camel}Module);
 `,
-    [`schema/${n.name}.graphql`]: `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+    [`services/${n.name}/schema.graphql`]: `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
 
 # ${n.pascal}: TEMPLATE, say what this domain's facts are and where they come from. Its own
 # lookups go in a \`type Query\`; a type holding person-level data is marked @personLevel
-# (see schema/land.graphql for the directive's declaration).
+# (see services/land/schema.graphql for the directive's declaration).
 
 "One administrative unit in one period (see the geography subgraph); ${n.name} adds its figures."
 type AreaStats @key(fields: "areaId period") {
@@ -144,6 +170,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { areasOfLevel, getArea } from '../../lib/areas';
 import { importFile } from '../../lib/import/engine';
+import { importDefinition } from '../registry';
 import { parsePeriod } from '../../lib/periods';
 import { startGraph, testDatabases, type RunningGraph } from '../../test/helpers/graph';
 
@@ -180,7 +207,7 @@ describe.each(testDatabases())('${n.name} on $label', (database) => {
   beforeAll(async () => {
     graph = await startGraph(config);
     csv('cases.csv', rows);
-    const summary = await importFile({ config, domain: '${n.name}', file: path.join(dir, 'cases.csv') });
+    const summary = await importFile({ config, definition: importDefinition('${n.name}'), file: path.join(dir, 'cases.csv') });
     expect(summary.inserted).toBe(rows.length);
     await graph.dataChanged('${n.name}');
   });
@@ -188,11 +215,14 @@ describe.each(testDatabases())('${n.name} on $label', (database) => {
 
   test.each(['2024', '2024-06', '2025-Q1'])('Hải Dương (old province 30) and its first communes in %s', async (period) => {
     const res = await graph.queryGateway(
-      \`query($p: String!) { province(code: "30", structure: THREE_TIER) { stats(period: $p) { ${n.camel} { cases casesOpened closedCases casesClosed } } } }\`,
+      \`query($p: String!) { province(code: "30", structure: THREE_TIER) { stats(period: $p) { ${n.camel} { cases casesOpened closedCases casesClosed } indicators { ${n.camel}ClosedShare } } } }\`,
       { p: period },
     );
     expect(res.errors).toBeUndefined();
-    expect(res.data.province.stats.${n.camel}).toEqual(expected(period));
+    const province = expected(period);
+    expect(res.data.province.stats.${n.camel}).toEqual(province);
+    // The domain's own indicator (indicators.ts), computed by the indicators subgraph from these figures.
+    expect(res.data.province.stats.indicators.${n.camel}ClosedShare).toBe(province.cases ? province.closedCases / province.cases : null);
     for (const c of communes) {
       const one = await graph.queryGateway(\`query($c: String!, $p: String!) { commune(code: $c, structure: THREE_TIER) { stats(period: $p) { ${n.camel} { cases casesOpened closedCases casesClosed } } } }\`, { c: c.code, p: period });
       expect(one.errors).toBeUndefined();
@@ -202,7 +232,7 @@ describe.each(testDatabases())('${n.name} on $label', (database) => {
 
   test('a case closed before it was opened is refused, naming the line and the column', async () => {
     csv('bad.csv', [{ ...rows[0], case_id: 'BAD1', opened_on: '2024-05-02', closed_on: '2024-05-01' }]);
-    await expect(importFile({ config, domain: '${n.name}', file: path.join(dir, 'bad.csv') })).rejects.toMatchObject({
+    await expect(importFile({ config, definition: importDefinition('${n.name}'), file: path.join(dir, 'bad.csv') })).rejects.toMatchObject({
       message: expect.stringMatching(/line 2.*closed_on.*is before opened_on 2024-05-02/s),
     });
   });

@@ -3,11 +3,13 @@
  * - services/<name>/facts.ts   one example fact (a case, opened and perhaps closed, in a commune),
  *                              declared once with lib/fact-kit.ts (type, row, table, import columns);
  * - services/<name>/module.ts  its subgraph: the figures of every unit and period (AreaStats);
+ * - services/<name>/indicators.ts  one example indicator, added to the catalogue;
+ * - services/<name>/schema.graphql  its SDL, every type and field described;
  * - services/<name>/index.ts   runs it alone;
- * - services/<name>/<name>.test.ts  imports a file and checks the figures through the gateway;
- * - schema/<name>.graphql      its SDL, every type and field described;
- * and its one line in services/registry.ts, then composes the supergraph and regenerates the
- * deployment files' lists of subgraphs (npm run generate). The domain composes
+ * - services/<name>/<name>.test.ts  imports a file and checks the figures and the indicator through the gateway;
+ * and its one line in services/registry.ts, then regenerates what follows from the registry
+ * (npm run generate: the deployment files' lists of subgraphs, the indicators subgraph's SDL)
+ * and composes the supergraph. The domain composes
  * and its test passes at once; rename the example fact and figures to the domain's own.
  */
 import fs from 'node:fs';
@@ -30,9 +32,8 @@ function main(argv: string[]): number {
   }
   const root = projectRoot();
   const folder = path.join(root, 'services', name);
-  const sdlFile = path.join(root, 'schema', `${name}.graphql`);
   const taken = DOMAIN_MODULES.find((m) => m.name === name || camelOf(m.name) === camelOf(name));
-  if (taken || fs.existsSync(folder) || fs.existsSync(sdlFile)) {
+  if (taken || fs.existsSync(folder) || fs.existsSync(path.join(root, 'schema', `${name}.graphql`))) {
     console.error(`A domain "${name}" exists already (services/${name}/, schema/${name}.graphql or the registry): choose another name`);
     return 1;
   }
@@ -45,12 +46,12 @@ function main(argv: string[]): number {
   }
   addToRegistry(path.join(root, 'services', 'registry.ts'), name);
   console.log('added one line to services/registry.ts');
-  // The supergraph, and the deployment files' lists of subgraphs, follow from the registry.
-  for (const script of ['compose.ts', 'generate.ts']) {
+  // The deployment files' lists of subgraphs and the indicators' SDL follow from the registry; the supergraph from them.
+  for (const script of ['generate.ts', 'compose.ts']) {
     execFileSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', script)], { stdio: 'inherit', cwd: root });
   }
-  console.log(`\nNext: fill in services/${name}/ and schema/${name}.graphql (the example fact and figures are to be
-renamed), then: npx jest services/${name}  ·  npm run compose  ·  npm run schema:check`);
+  console.log(`\nNext: fill in services/${name}/ (the example fact, figures and indicator are to be renamed),
+then: npm run generate  ·  npm run compose  ·  npx jest services/${name}  ·  npm run schema:check`);
   return 0;
 }
 

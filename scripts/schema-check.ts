@@ -20,6 +20,7 @@ import { CriticalityLevel, diff, validate, type Change } from '@graphql-inspecto
 import { GraphQLSchema, Source, parse } from 'graphql';
 import { SUBGRAPHS } from '../services/registry';
 import { projectRoot } from '../lib/areas';
+import { schemaFile } from '../lib/subgraph';
 import { today } from '../lib/today';
 
 /** A breaking change let through on purpose; `reason` says why clients may bear it. */
@@ -52,8 +53,10 @@ export interface AcceptedChanges {
 }
 
 export interface SchemaCheckOptions {
-  /** Folder holding `<subgraph>.graphql` and `supergraph.graphql` as they are now. */
-  schemaDir: string;
+  /** A subgraph's SDL as it is now (lib/subgraph.ts `schemaFile`). */
+  sdlFile: (subgraph: string) => string;
+  /** The composed supergraph as it is now. */
+  supergraphFile: string;
   baselineDir: string;
   acceptedFile: string;
   operationsDir: string;
@@ -81,7 +84,8 @@ export interface SchemaCheckReport {
 
 export function defaultOptions(root = projectRoot()): SchemaCheckOptions {
   return {
-    schemaDir: path.join(root, 'schema'),
+    sdlFile: (name) => schemaFile(name, root),
+    supergraphFile: path.join(root, 'schema', 'supergraph.graphql'),
     baselineDir: path.join(root, 'schema', 'baseline'),
     acceptedFile: path.join(root, 'schema', 'accepted-changes.json'),
     operationsDir: path.join(root, 'operations'),
@@ -171,10 +175,10 @@ export async function checkSchemas(options: SchemaCheckOptions): Promise<SchemaC
   };
 
   for (const name of options.subgraphs) {
-    const now = read(path.join(options.schemaDir, `${name}.graphql`));
+    const now = read(options.sdlFile(name));
     const before = read(path.join(options.baselineDir, `${name}.graphql`));
     if (now === null) {
-      report.failures.push({ schema: name, message: `schema/${name}.graphql is missing` });
+      report.failures.push({ schema: name, message: `${path.relative(path.dirname(path.dirname(options.supergraphFile)), options.sdlFile(name))} is missing` });
       continue;
     }
     // A subgraph new since the baseline breaks nothing; the baseline takes it in when next updated.
@@ -183,7 +187,7 @@ export async function checkSchemas(options: SchemaCheckOptions): Promise<SchemaC
     report.compared.push(name);
   }
   // A subgraph dropped from the registry breaks every client of its fields: the supergraph diff names them.
-  const superNow = read(path.join(options.schemaDir, 'supergraph.graphql'));
+  const superNow = read(options.supergraphFile);
   const superBefore = read(path.join(options.baselineDir, 'supergraph.graphql'));
   if (superNow === null) {
     report.failures.push({ schema: 'supergraph', message: 'schema/supergraph.graphql is missing: run npm run compose' });
@@ -221,7 +225,7 @@ export function updateBaseline(options: SchemaCheckOptions, today: string): stri
   fs.mkdirSync(options.baselineDir, { recursive: true });
   const written: string[] = [];
   for (const name of [...options.subgraphs, 'supergraph']) {
-    const from = path.join(options.schemaDir, `${name}.graphql`);
+    const from = name === 'supergraph' ? options.supergraphFile : options.sdlFile(name);
     fs.copyFileSync(from, path.join(options.baselineDir, `${name}.graphql`));
     written.push(name);
   }

@@ -1,12 +1,14 @@
 /**
  * The list of subgraphs, in composition order. Adding a data domain means adding its folder
- * under `services/` (exporting a DomainModule from `module.ts`), its SDL under `schema/`, and
- * its entry here: the compose script, `npm start`, the gateway and the end-to-end tests all
- * iterate this one list.
+ * under `services/` (a DomainModule exported from `module.ts`, its SDL in `schema.graphql`, its
+ * indicators in `indicators.ts`; `npm run new-domain` writes one) and its entry here: the compose
+ * script, `npm start`, the gateway, the import CLI, the demo, the benchmark, the indicator
+ * catalogue and the generated files (`npm run generate`) all follow this one list.
  */
 import type { Domain } from '../lib/config';
 import type { DomainModule } from '../lib/domain';
 import type { AnyImportDefinition } from '../lib/import/columns';
+import type { IndicatorDefinition } from '../lib/indicators';
 import { ImportError } from '../lib/import/problems';
 import { geographyModule } from './geography/module';
 import { residencyModule } from './residency/module';
@@ -41,6 +43,17 @@ export const SUBGRAPHS: readonly Domain[] = DOMAIN_MODULES.map((m) => m.name);
 for (const [i, m] of DOMAIN_MODULES.entries()) {
   const clash = DOMAIN_MODULES.slice(0, i).find((o) => o.name === m.name || o.port === m.port);
   if (clash) throw new Error(`services/registry.ts: ${m.name} and ${clash.name} declare the same ${clash.name === m.name ? 'name' : `port ${m.port}`}`);
+}
+
+/**
+ * The indicator catalogue: every module's own indicators (`services/<name>/indicators.ts`), in
+ * registry order. The indicators subgraph computes them; its SDL's `Indicators` fields and
+ * `@requires` selections are generated from this list (`npm run generate`).
+ */
+export const INDICATOR_CATALOG: readonly IndicatorDefinition[] = DOMAIN_MODULES.flatMap((m) => m.indicators ?? []);
+
+for (const [i, d] of INDICATOR_CATALOG.entries()) {
+  if (INDICATOR_CATALOG.findIndex((o) => o.id === d.id) !== i) throw new Error(`services/registry.ts: two domains declare indicator ${d.id}`);
 }
 
 export function domainModule(name: string): DomainModule {

@@ -15,7 +15,7 @@ import { openDb, type Db } from '../../lib/db';
 import { importFile } from '../../lib/import/engine';
 import { prepareDomain } from '../../lib/service-runtime';
 import { DEMO_FACTS, writeDemoCsv } from '../../demo/export';
-import { DOMAIN_MODULES } from '../../services/registry';
+import { DOMAIN_MODULES, importDefinition } from '../../services/registry';
 import { ROOT } from './processes';
 import { BENCH_TODAY } from './workloads';
 
@@ -126,7 +126,7 @@ export async function ensureData(rows: number, log: (line: string) => void): Pro
     if (DEMO_FACTS[module.name]) {
       const file = path.join(dataDir, `${module.name}.csv`);
       const written = await writeDemoCsv(module.name, { seed: DEMO_SEED, scale: demoScale }, file);
-      const imported = await importFile({ config, domain: module.name, file, today: BENCH_TODAY });
+      const imported = await importFile({ config, definition: importDefinition(module.name), file, today: BENCH_TODAY });
       fs.rmSync(file);
       log(`  ${module.name}: ${written} CSV rows imported at ${Math.round(imported.rowsPerSecond)} rows/s`);
     }

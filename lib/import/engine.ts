@@ -25,7 +25,6 @@ import { metrics } from '../metrics';
 import { DeltaBuffer, deltaTable } from '../summaries';
 import { isIsoDate } from '../periods';
 import { todayInVietnam, type AnyImportDefinition } from './columns';
-import { importDefinition } from './domains';
 import { ImportError, ImportRejected, type Problem } from './problems';
 import { importLimits } from './limits';
 import { openRowSource } from './rows';
@@ -42,7 +41,8 @@ export interface ImportProgress {
 
 export interface ImportOptions {
   config: Config;
-  domain: string;
+  /** The domain's import definition: its module's `imports` (services/registry.ts `importDefinition(name)` finds it by name). */
+  definition: AnyImportDefinition;
   file: string;
   onProgress?: (progress: ImportProgress) => void;
   /** Dates after this `YYYY-MM-DD` are refused as in the future; defaults to today in Viet Nam. */
@@ -147,8 +147,7 @@ async function lockDomain(trx: Knex.Transaction, definition: AnyImportDefinition
 }
 
 export async function importFile(options: ImportOptions): Promise<ImportSummary> {
-  const definition = importDefinition(options.domain);
-  const { file, config } = options;
+  const { definition, file, config } = options;
   const started = performance.now();
   const progress = throttle(options.onProgress);
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
@@ -158,7 +157,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   // The header is checked (and the first rows read) before the database is opened: a file with
   // unknown or missing columns is refused without touching anything, even an empty start.
   const source = await openRowSource({
-    domain: definition.domain, file, today, dataThrough, structure: options.structure ?? structureOn(today), batchSize, deleting: options.delete ?? false,
+    definition, file, today, dataThrough, structure: options.structure ?? structureOn(today), batchSize, deleting: options.delete ?? false,
     limits: importLimits(config),
   });
   const summary: ImportSummary = {

@@ -10,7 +10,6 @@
  */
 import type { AreaStructure } from '../areas';
 import { Invalid, locationProblem, type AnyImportDefinition, type ColumnSet, type ParseContext } from './columns';
-import { importDefinition } from './domains';
 import { IdLines } from './ids';
 import type { ImportLimits } from './limits';
 import { ProblemLog } from './problems';
@@ -26,7 +25,7 @@ export interface CheckedBatch {
 }
 
 export interface RowSourceOptions {
-  domain: string;
+  definition: AnyImportDefinition;
   file: string;
   /** Dates after this `YYYY-MM-DD` are refused as in the future. */
   today: string;
@@ -103,7 +102,7 @@ function rowValidator(definition: AnyImportDefinition, ctx: ParseContext) {
 
 /** Reads and checks the file in this thread: the batches, then the problems in `log`. */
 export function checkRows(options: RowSourceOptions, log: ProblemLog) {
-  const full = importDefinition(options.domain);
+  const full = options.definition;
   // A deletion file has the id column alone; each valid row gives the id and where it was.
   const definition: AnyImportDefinition = options.deleting
     ? { ...full, columns: { [full.idColumn]: (full.columns as ColumnSet)[full.idColumn] }, checkRow: undefined, locatedOn: undefined, toFact: (row) => row }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Config } from '../../lib/config';
 import { importFile } from '../../lib/import/engine';
+import { importDefinition } from '../../services/registry';
 
 export interface ImportResult {
   n: number;
@@ -72,7 +73,7 @@ export class ImportLoop {
     this.current = { n, rowsRead: 0 };
     const result: ImportResult = { n, prefix: `S${n}-`, rows: this.rowsPerFile, phase, outcome: 'committed', seconds: 0 };
     try {
-      await importFile({ config: this.config, domain: 'land', file, batchSize: 1000, onProgress: (p) => this.current && (this.current.rowsRead = p.rows) });
+      await importFile({ config: this.config, definition: importDefinition('land'), file, batchSize: 1000, onProgress: (p) => this.current && (this.current.rowsRead = p.rows) });
     } catch (err) {
       result.outcome = 'failed';
       result.error = ((err as Error).message ?? String(err)).split('\n')[0].slice(0, 200);

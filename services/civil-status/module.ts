@@ -10,6 +10,7 @@ import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef
 import { demoPart } from '../../demo/seed';
 import { type CivilStatusMetric, civilRecordFacts, civilStatusMigrations, civilStatusSummary, type CivilRecord, civilRecordPlacement } from './facts';
 import { civilStatusImport } from './import';
+import { civilStatusIndicators } from './indicators';
 
 /** The records that name each person, one statement for the whole batch, in key order. */
 async function recordsNaming(db: Db, personalIds: readonly string[]): Promise<CivilRecord[][]> {
@@ -72,6 +73,8 @@ export const civilStatusModule: DomainModule = {
   port: 4005,
   imports: civilStatusImport,
   migrations: civilStatusMigrations,
+  indicators: civilStatusIndicators,
+  figures: { field: 'civilStatus', summary: civilStatusSummary, fields: FIGURES },
   createSubgraph: ({ db, config }) => databaseSubgraph('civil-status', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   demo: demoPart(civilRecordFacts, ['civilRecords'], (c) => c.civilRecords),
 };

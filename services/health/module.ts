@@ -11,6 +11,7 @@ import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef
 import { demoPart } from '../../demo/seed';
 import { type HealthMetric, healthMigrations, healthRecordFacts, healthSummary, type HealthRecord, healthRecordPlacement } from './facts';
 import { healthImport } from './import';
+import { healthIndicators } from './indicators';
 
 function createContext(db: Db, identity: Identity, today: string) {
   return {
@@ -60,6 +61,8 @@ export const healthModule: DomainModule = {
   port: 4007,
   imports: healthImport,
   migrations: healthMigrations,
+  indicators: healthIndicators,
+  figures: { field: 'health', summary: healthSummary, fields: FIGURES },
   createSubgraph: ({ db, config }) => databaseSubgraph('health', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   demo: demoPart(healthRecordFacts, ['healthRecords'], (c) => c.healthRecords),
 };

@@ -5,20 +5,15 @@
  * so they behave alike.
  *
  * A figure is named by its path on `AreaStats`: `residency.population`,
- * `justiceRecords.requests`. The figures an indicator may read are listed in FIGURES; the
- * `@requires` selections of schema/indicators.graphql fetch every one of them (a unit test keeps
- * the two lists equal).
+ * `justiceRecords.requests`. The figures an indicator may read are those the domains' SDL declare
+ * (figures.ts); the `@requires` selections of this subgraph's SDL, generated from the same
+ * declarations (`npm run generate`), fetch every one of them.
  */
 import { badInput } from '../../lib/errors';
+import { registeredFigureObjects } from './figures';
 
-/** The AreaStats field each domain contributes its figures under. */
-export const FIGURE_FIELD_DOMAIN: Record<string, string> = {
-  residency: 'residency',
-  land: 'land',
-  civilStatus: 'civil-status',
-  justiceRecords: 'justice-records',
-  health: 'health',
-};
+/** The domain behind each AreaStats field of figures, e.g. `civilStatus` → `civil-status`. */
+export const figureFieldDomain = (field: string): string | undefined => registeredFigureObjects().find((o) => o.field === field)?.domain;
 
 export interface IndicatorValue {
   id: string;
@@ -42,18 +37,18 @@ export function figureAt(figures: Record<string, unknown>, path: string): number
   return typeof v === 'number' ? v : null;
 }
 
-/** Every figure a formula or a ranking may read, by AreaStats field; the medians are not counts, so not summed. */
-export const FIGURES: Record<string, readonly string[]> = {
-  residency: ['population', 'chipIdCards', 'eidLevel1', 'eidLevel2', 'eidAccounts', 'eligiblePopulation', 'newRegistrations', 'residencesEnded', 'chipIdCardsIssued', 'eidAccountsActivated', 'eidLevel2Activated'],
-  land: ['parcels', 'digitizedParcels', 'parcelsDigitizedInPeriod'],
-  civilStatus: ['births', 'marriages', 'deaths', 'records', 'digitizedRecords', 'recordsRegistered', 'recordsDigitized'],
-  justiceRecords: ['requests', 'requestsViaVneid', 'issued', 'requestsToDate', 'requestsViaVneidToDate', 'issuedToDate', 'medianDaysToIssue'],
-  health: ['eHealthRecords', 'integratedIntoVneid', 'eHealthRecordsCreated', 'integratedInPeriod'],
-};
-const NOT_SUMMABLE = new Set(['justiceRecords.medianDaysToIssue']);
+let paths: { all: readonly string[]; known: ReadonlySet<string>; notSummable: ReadonlySet<string> } | undefined;
 
-export const FIGURE_PATHS: readonly string[] = Object.entries(FIGURES).flatMap(([field, names]) => names.map((n) => `${field}.${n}`));
-const KNOWN = new Set(FIGURE_PATHS);
+/** Every figure a formula or a ranking may read, `field.name`, in registry order; the medians are not counts, so not summed. */
+function figures() {
+  if (!paths) {
+    const all = registeredFigureObjects().flatMap((o) => o.figures.map((f) => ({ path: `${o.field}.${f.name}`, summable: f.summable })));
+    paths = { all: all.map((f) => f.path), known: new Set(all.map((f) => f.path)), notSummable: new Set(all.filter((f) => !f.summable).map((f) => f.path)) };
+  }
+  return paths;
+}
+
+export const figurePaths = (): readonly string[] => figures().all;
 
 export interface Formula {
   numerator: readonly string[];
@@ -75,6 +70,7 @@ function distance(a: string, b: string): number {
 /** The known figure the caller probably meant: the same name in another object, or a path a few letters away. */
 function suggestion(path: string): string {
   const name = path.split('.').pop()!.toLowerCase();
+  const FIGURE_PATHS = figurePaths();
   const same = FIGURE_PATHS.find((p) => p.split('.')[1].toLowerCase() === name);
   const near = same ?? FIGURE_PATHS.map((p) => [p, distance(p.toLowerCase(), path.toLowerCase())] as const).filter(([, d]) => d <= 3).sort((a, b) => a[1] - b[1])[0]?.[0];
   return near ? ` (did you mean ${near}?)` : '';
@@ -82,10 +78,11 @@ function suggestion(path: string): string {
 
 /** Refuses a figure path that is not a figure, naming it and where it was written. */
 export function requireFigure(path: string, argumentName: string, summed = true): string {
-  if (!KNOWN.has(path)) {
-    throw badInput(`Unknown figure "${path}" in ${argumentName}${suggestion(path)}: a figure is written object.name, one of ${FIGURE_PATHS.filter((p) => !NOT_SUMMABLE.has(p)).join(', ')}`, { argumentName, value: path });
+  const { all, known, notSummable } = figures();
+  if (!known.has(path)) {
+    throw badInput(`Unknown figure "${path}" in ${argumentName}${suggestion(path)}: a figure is written object.name, one of ${all.filter((p) => !notSummable.has(p)).join(', ')}`, { argumentName, value: path });
   }
-  if (summed && NOT_SUMMABLE.has(path)) throw badInput(`Figure "${path}" in ${argumentName} is a median, not a count: it cannot be summed into an indicator`, { argumentName, value: path });
+  if (summed && notSummable.has(path)) throw badInput(`Figure "${path}" in ${argumentName} is a median, not a count: it cannot be summed into an indicator`, { argumentName, value: path });
   return path;
 }
 
@@ -144,7 +141,7 @@ export function formulaText(f: Formula): string {
 }
 
 /** The domains whose figures a formula reads, e.g. `[land, residency]`. */
-export const sourceDomainsOf = (f: Formula) => [...new Set([...f.numerator, ...f.denominator].map((p) => FIGURE_FIELD_DOMAIN[p.split('.')[0]]))].sort();
+export const sourceDomainsOf = (f: Formula) => [...new Set([...f.numerator, ...f.denominator].map((p) => figureFieldDomain(p.split('.')[0]) ?? p.split('.')[0]))].sort();
 
 /** `fraction` for a factor of 1, else `per 1000`. */
 export const unitOf = (factor: number) => (factor === 1 ? 'fraction' : `per ${factor}`);

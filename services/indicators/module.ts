@@ -11,7 +11,7 @@ import type { Db } from '../../lib/db';
 import { badInput } from '../../lib/errors';
 import { dataChanged } from '../../lib/data-versions';
 import { forbidden, isAdmin, requireAnyRole, unauthenticated, type Identity } from '../../lib/auth';
-import { builtInFormula, computeIndicator, INDICATOR_CATALOG, type IndicatorDefinition } from './catalog';
+import { builtInFormula, builtInIndicators, computeIndicator, type IndicatorDefinition } from './catalog';
 import { computeFormula, formulaText, requireFormula, sourceDomainsOf, unitOf, type Formula } from './formula';
 import { deleteIndicator, indicatorMigrations, readSavedIndicators, saveIndicator, type IndicatorInput, type SavedIndicator } from './store';
 import { rank, rankedValue, type EntriesArgs } from './ranking';
@@ -49,7 +49,7 @@ const catalogEntry = (d: { id: string; name: string; nameVi: string; description
 async function formulaOf(ctx: Context): Promise<(id: string) => Formula | undefined> {
   const saved = await ctx.saved();
   return (id) => {
-    const builtIn = INDICATOR_CATALOG.find((d) => d.id === id);
+    const builtIn = builtInIndicators().find((d) => d.id === id);
     return builtIn ? builtInFormula(builtIn) : saved.find((d) => d.id === id);
   };
 }
@@ -63,7 +63,7 @@ function resolvers(db: Db, config: Config) {
   return {
     Query: {
       indicatorCatalog: async (_: unknown, __: unknown, ctx: Context) => [
-        ...INDICATOR_CATALOG.map((d) => catalogEntry(d, builtInFormula(d), true)),
+        ...builtInIndicators().map((d) => catalogEntry(d, builtInFormula(d), true)),
         ...(await ctx.saved()).map((d) => catalogEntry(d, d, false)),
       ],
     },
@@ -86,7 +86,7 @@ function resolvers(db: Db, config: Config) {
       __resolveReference: (ref: Representation) => ref,
       indicators: (stats: Representation, _: unknown, ctx: Context) => {
         requireAnyRole(ctx.identity, 'indicators');
-        const all = INDICATOR_CATALOG.map((d) => computeIndicator(d, stats));
+        const all = builtInIndicators().map((d) => computeIndicator(d, stats));
         return { ...Object.fromEntries(all.map((v) => [v.id, v.value])), all, estimated: all.some((v) => v.estimated), complete: all.every((v) => v.complete) };
       },
       indicator: async (stats: Representation, { id }: { id: string }, ctx: Context) => {

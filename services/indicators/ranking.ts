@@ -1,6 +1,6 @@
 /**
  * `Ranking.entries`: the units of a ranking in order of one value. The gateway hands over every
- * unit's figures (the `@requires` of schema/indicators.graphql), fetched with the caller's
+ * unit's figures (the `@requires` of services/indicators/schema.graphql, generated), fetched with the caller's
  * identity, so the values ordered are exactly those the caller would read unit by unit:
  * protected counts, and rates computed from them, for a caller who sees protected figures.
  */

@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../lib/db';
 import { badInput } from '../../lib/errors';
-import { INDICATOR_CATALOG } from './catalog';
+import { builtInIndicators } from './catalog';
 import { requireFormula, type Formula } from './formula';
 
 const TABLE = 'saved_indicators';
@@ -43,7 +43,7 @@ export const indicatorMigrations: Record<string, Knex.Migration> = {
 };
 
 const ID = /^[a-z][A-Za-z0-9]{1,63}$/;
-const BUILT_IN = new Set(INDICATOR_CATALOG.map((d) => d.id));
+const isBuiltIn = (id: string) => builtInIndicators().some((d) => d.id === id);
 
 const fromRow = (r: Record<string, unknown>): SavedIndicator => ({
   id: String(r.id),
@@ -74,7 +74,7 @@ export interface IndicatorInput {
 
 function requireUserId(id: string): string {
   if (!ID.test(id)) throw badInput(`Invalid id "${id}": 2 to 64 letters and digits, starting with a lower-case letter`, { argumentName: 'definition.id', value: id });
-  if (BUILT_IN.has(id)) throw badInput(`Invalid id "${id}": a built-in indicator has that id; choose another`, { argumentName: 'definition.id', value: id });
+  if (isBuiltIn(id)) throw badInput(`Invalid id "${id}": a built-in indicator has that id; choose another`, { argumentName: 'definition.id', value: id });
   return id;
 }
 
@@ -97,6 +97,6 @@ export async function saveIndicator(db: Db, input: IndicatorInput, savedBy: stri
 
 /** Removes a saved definition; true when there was one. */
 export async function deleteIndicator(db: Db, id: string): Promise<boolean> {
-  if (BUILT_IN.has(id)) throw badInput(`Invalid id "${id}": a built-in indicator cannot be deleted`, { argumentName: 'id', value: id });
+  if (isBuiltIn(id)) throw badInput(`Invalid id "${id}": a built-in indicator cannot be deleted`, { argumentName: 'id', value: id });
   return (await db(TABLE).where({ id }).delete()) > 0;
 }

@@ -11,6 +11,7 @@ import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef
 import { demoPart } from '../../demo/seed';
 import { type JusticeMetric, daysColumn, justiceMigrations, justiceSummary, MAX_TRACKED_DAYS, medianDays, requestFacts, type CriminalRecordRequest, requestPlacement } from './facts';
 import { justiceRecordsImport } from './import';
+import { justiceRecordsIndicators } from './indicators';
 
 function createContext(db: Db, identity: Identity, today: string) {
   return {
@@ -34,6 +35,13 @@ export const FIGURES: FigureFields<JusticeMetric> = {
   requestsToDate: ['stock', 'requests'],
   requestsViaVneidToDate: ['stock', 'requests_vneid'],
   issuedToDate: ['stock', 'issued'],
+  // A median of a few waits tells about the people who waited: a caller who sees protected
+  // figures gets it only for groups of at least MIN_MEDIAN_GROUP certificates issued.
+  medianDaysToIssue: (reading) => {
+    const issued = reading.flow.issued;
+    if (reading.status.protected && (issued === null || issued < MIN_MEDIAN_GROUP)) return null;
+    return medianDays(DAY_COLUMNS.map((c) => reading.flow[c] as number));
+  },
 };
 
 const resolvers = {
@@ -57,16 +65,7 @@ const resolvers = {
   },
   AreaStats: {
     __resolveReference: (ref: AreaStatsRef) => ref,
-    justiceRecords: async (ref: AreaStatsRef, _: unknown, ctx: Context) => {
-      const reading = await ctx.figures.load(ref);
-      const figures = figuresObject(reading, FIGURES);
-      // A median of a few waits tells about the people who waited: a caller who sees protected
-      // figures gets it only for groups of at least MIN_MEDIAN_GROUP certificates issued.
-      const issued = reading.flow.issued;
-      const small = reading.status.protected && (issued === null || issued < MIN_MEDIAN_GROUP);
-      figures.medianDaysToIssue = !reading.status.known || small ? null : medianDays(DAY_COLUMNS.map((c) => reading.flow[c] as number));
-      return figures;
-    },
+    justiceRecords: async (ref: AreaStatsRef, _: unknown, ctx: Context) => figuresObject(await ctx.figures.load(ref), FIGURES),
   },
 };
 
@@ -75,6 +74,8 @@ export const justiceRecordsModule: DomainModule = {
   port: 4006,
   imports: justiceRecordsImport,
   migrations: justiceMigrations,
+  indicators: justiceRecordsIndicators,
+  figures: { field: 'justiceRecords', summary: justiceSummary, fields: FIGURES },
   createSubgraph: ({ db, config }) => databaseSubgraph('justice-records', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   demo: demoPart(requestFacts, ['criminalRecordRequests'], (c) => c.criminalRecordRequests),
 };

@@ -11,6 +11,7 @@ import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef
 import { demoPart } from '../../demo/seed';
 import { type LandMetric, landMigrations, landSummary, parcelFacts, type Parcel, parcelPlacement } from './facts';
 import { landImport } from './import';
+import { landIndicators } from './indicators';
 
 function createContext(db: Db, identity: Identity, today: string) {
   return {
@@ -60,6 +61,8 @@ export const landModule: DomainModule = {
   port: 4003,
   imports: landImport,
   migrations: landMigrations,
+  indicators: landIndicators,
+  figures: { field: 'land', summary: landSummary, fields: FIGURES },
   createSubgraph: ({ db, config }) => databaseSubgraph('land', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   demo: demoPart(parcelFacts, ['parcels'], (c) => c.parcels),
 };

@@ -12,6 +12,7 @@ import { todayFor } from '../../lib/today';
 import { isOfficerOnly, outOfScope, requirePersonAccess, requirePersonRole, type Identity } from '../../lib/auth';
 import { citizenFacts, citizenPlacement, residencyMigrations, residencySummary, type Citizen, type ResidencyMetric } from './facts';
 import { residencyImport } from './import';
+import { residencyIndicators } from './indicators';
 
 const MAX_PAGE = 500;
 
@@ -157,6 +158,8 @@ export const residencyModule: DomainModule = {
   port: 4002,
   imports: residencyImport,
   migrations: residencyMigrations,
+  indicators: residencyIndicators,
+  figures: { field: 'residency', summary: residencySummary, fields: FIGURES },
   createSubgraph: ({ db, config }) => databaseSubgraph('residency', db!, resolvers, (identity) => createContext(db!, identity, todayFor(config))),
   demo: demoPart(citizenFacts, [], (c) => c.citizens),
 };

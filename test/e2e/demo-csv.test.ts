@@ -13,7 +13,7 @@ import { importFile } from '../../lib/import/engine';
 import { prepareDomain } from '../../lib/service-runtime';
 import { DEMO_FACTS, writeDemoCsv } from '../../demo/export';
 import { DEMO_HORIZON } from '../../demo/world';
-import { DOMAIN_MODULES } from '../../services/registry';
+import { DOMAIN_MODULES, importDefinition } from '../../services/registry';
 
 const SCALE = 0.01;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p06-demo-csv-'));
@@ -44,7 +44,7 @@ describe('the demo world as import files', () => {
     expect(text).toMatch(/,THREE_TIER,/);
     if (domain !== 'land') expect(text).toMatch(/,TWO_TIER,/);
     // Current through the demo's horizon, as the seeding records it.
-    const summary = await importFile({ config: imported, domain, file, today: DEMO_HORIZON, dataThrough: DEMO_HORIZON });
+    const summary = await importFile({ config: imported, definition: importDefinition(domain), file, today: DEMO_HORIZON, dataThrough: DEMO_HORIZON });
     expect(summary.inserted).toBe(rows);
 
     const db = await openDb(seeded, domain);

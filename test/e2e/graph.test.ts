@@ -10,7 +10,7 @@ import { parcelFacts } from '../../services/land/facts';
 import { civilRecordFacts } from '../../services/civil-status/facts';
 import { requestFacts } from '../../services/justice-records/facts';
 import { healthRecordFacts } from '../../services/health/facts';
-import { INDICATOR_CATALOG } from '../../services/indicators/catalog';
+import { INDICATOR_CATALOG } from '../../services/registry';
 import { startGraph, testDatabases, tokenFor, type RunningGraph } from '../helpers/graph';
 import { asAnswered, countCivilStatus, countHealth, countJustice, countLand, countResidency, expectedIndicators, makeFixture, TEST_TODAY, type AreaName } from '../helpers/fixture';
 import { newCommunesOf, placeFact, predecessorsOf, successorsOf } from '../helpers/reference';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { importFile } from '../../lib/import/engine';
 
 import { parsePeriod } from '../../lib/periods';
-import { INDICATOR_CATALOG } from '../../services/indicators/catalog';
+import { INDICATOR_CATALOG, importDefinition } from '../../services/registry';
 import { citizenCells, parcelCells, writeCsv, writeXlsx, RESIDENCY_COLUMNS, RESIDENCY_HISTORY_COLUMNS, LAND_COLUMNS, type Cells } from '../helpers/import-files';
 import { countCivilStatus, countHealth, countJustice, countLand, countResidency, countsOf, expectedIndicators, makeFixture, type AreaName } from '../helpers/fixture';
 import { startGraph, testDatabases, type RunningGraph } from '../helpers/graph';
@@ -35,7 +35,7 @@ describe.each(testDatabases())('one file per domain into an empty graph on $labe
     await writeXlsx(path.join(dir, 'justice-records.xlsx'), JUSTICE, justiceCells);
     writeCsv(path.join(dir, 'health.csv'), HEALTH, healthCells);
     for (const [domain, file] of [['residency', 'residency.csv'], ['land', 'land.xlsx'], ['civil-status', 'civil-status.csv'], ['justice-records', 'justice-records.xlsx'], ['health', 'health.csv']]) {
-      const summary = await importFile({ config, domain, file: path.join(dir, file) });
+      const summary = await importFile({ config, definition: importDefinition(domain), file: path.join(dir, file) });
       expect({ domain, inserted: summary.inserted }).toEqual({ domain, inserted: summary.rows });
     }
   });
@@ -93,7 +93,7 @@ describe.each(testDatabases())('one file per domain into an empty graph on $labe
     const before = await read();
     let message = '';
     try {
-      await importFile({ config, domain, file });
+      await importFile({ config, definition: importDefinition(domain), file });
     } catch (err) {
       message = String((err as Error).message) + JSON.stringify((err as { problems?: unknown }).problems ?? '');
     }

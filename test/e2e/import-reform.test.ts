@@ -15,6 +15,7 @@ import { parsePeriod } from '../../lib/periods';
 import { startGraph, testDatabases, type RunningGraph } from '../helpers/graph';
 import { citizenCells, generateCitizens, RESIDENCY_COLUMNS, RESIDENCY_HISTORY_COLUMNS, writeCsv } from '../helpers/import-files';
 import { oldCommunesOf, successorsOf } from '../helpers/reference';
+import { importDefinition } from '../../services/registry';
 
 const OLD = oldCommunesOf('288');
 const COLUMNS = [...RESIDENCY_COLUMNS, ...RESIDENCY_HISTORY_COLUMNS];
@@ -60,14 +61,14 @@ describe.each(testDatabases())('imports across the reform on $label', (database)
     // Without the structure column: the option says which structure the codes are in.
     const oldHeader = RESIDENCY_COLUMNS.filter((c) => c !== 'commune_structure');
     writeCsv(file('before.csv'), oldHeader, before.map(citizenCells));
-    const wrong = await importFile({ config, domain: 'residency', file: file('before.csv') }).catch((e: unknown) => e);
+    const wrong = await importFile({ config, definition: importDefinition('residency'), file: file('before.csv') }).catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(ImportRejected);
     expect((wrong as ImportRejected).problems[0]).toMatchObject({ line: 2, column: 'commune_code', value: before[0].communeCode, reason: expect.stringContaining('no commune has this code in the two-tier structure') });
     expect(await citizenRows()).toBe(0);
-    expect(await importFile({ config, domain: 'residency', file: file('before.csv'), structure: 'THREE_TIER' })).toMatchObject({ inserted: 200 });
+    expect(await importFile({ config, definition: importDefinition('residency'), file: file('before.csv'), structure: 'THREE_TIER' })).toMatchObject({ inserted: 200 });
     // Babies born after the reform, in a file of today's codes (no option, no column).
     writeCsv(file('born.csv'), oldHeader, born.map(citizenCells));
-    expect(await importFile({ config, domain: 'residency', file: file('born.csv') })).toMatchObject({ inserted: 10 });
+    expect(await importFile({ config, definition: importDefinition('residency'), file: file('born.csv') })).toMatchObject({ inserted: 10 });
     const all = asFixture([...before, ...born]);
     for (const [id, area] of [['THREE_TIER:288', '288'], ['TWO_TIER:31', { structure: 'TWO_TIER' as const, code: '31' }], [`TWO_TIER:${born[0].communeCode}`, { structure: 'TWO_TIER' as const, code: born[0].communeCode }]] as const) {
       for (const period of ['2025-06', '2025-09', '2026-10']) {
@@ -88,7 +89,7 @@ describe.each(testDatabases())('imports across the reform on $label', (database)
     const read = async () => ({ from: await population(from, '2026-04'), to: await population(`TWO_TIER:${destination}`, '2026-04'), dead: await population(ofDead, '2026-04') });
     const was = await read();
     writeCsv(file('changes.csv'), COLUMNS, [moved, died].map(citizenCells));
-    expect(await importFile({ config, domain: 'residency', file: file('changes.csv') })).toMatchObject({ updated: 2 });
+    expect(await importFile({ config, definition: importDefinition('residency'), file: file('changes.csv') })).toMatchObject({ updated: 2 });
     const now = await read();
     expect(now.from.population).toBe(was.from.population - 1);
     expect(now.to.population).toBe(was.to.population + 1);
@@ -105,12 +106,12 @@ describe.each(testDatabases())('imports across the reform on $label', (database)
     const commune = `THREE_TIER:${before[30].communeCode}`;
     const was = await population(commune, '2026-10');
     writeCsv(file('delete-bad.csv'), ['personal_id'], [{ personal_id: before[30].personalId }, { personal_id: '001099999999' }]);
-    const refused = await importFile({ config, domain: 'residency', file: file('delete-bad.csv'), delete: true }).catch((e: unknown) => e);
+    const refused = await importFile({ config, definition: importDefinition('residency'), file: file('delete-bad.csv'), delete: true }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ImportRejected);
     expect((refused as ImportRejected).problems).toEqual([expect.objectContaining({ line: 3, column: 'personal_id', value: '001099999999', reason: 'no such record to delete in residency' })]);
     expect(await citizenRows()).toBe(rows);
     writeCsv(file('delete.csv'), ['personal_id'], [{ personal_id: before[30].personalId }]);
-    expect(await importFile({ config, domain: 'residency', file: file('delete.csv'), delete: true })).toMatchObject({ deleted: 1 });
+    expect(await importFile({ config, definition: importDefinition('residency'), file: file('delete.csv'), delete: true })).toMatchObject({ deleted: 1 });
     expect(await citizenRows()).toBe(rows - 1);
     expect((await population(commune, '2026-10')).population).toBe(was.population - 1);
   });
@@ -118,15 +119,15 @@ describe.each(testDatabases())('imports across the reform on $label', (database)
   test('data current through a day: no date after it, and later periods say they are not known yet', async () => {
     const late = { ...before[40], chipCardIssuedOn: '2026-08-01' };
     writeCsv(file('late.csv'), COLUMNS, [late].map(citizenCells));
-    const refused = await importFile({ config, domain: 'residency', file: file('late.csv'), dataThrough: '2026-07-31' }).catch((e: unknown) => e);
+    const refused = await importFile({ config, definition: importDefinition('residency'), file: file('late.csv'), dataThrough: '2026-07-31' }).catch((e: unknown) => e);
     expect((refused as ImportRejected).problems[0]).toMatchObject({ column: 'chip_card_issued_on', reason: expect.stringContaining('after 2026-07-31') });
-    await expect(importFile({ config, domain: 'residency', file: file('late.csv'), dataThrough: '2027-01-01' })).rejects.toThrow(/not after today \(2026-11-29\)/);
+    await expect(importFile({ config, definition: importDefinition('residency'), file: file('late.csv'), dataThrough: '2027-01-01' })).rejects.toThrow(/not after today \(2026-11-29\)/);
     // A province's file current through June 2026, in a fresh database of its own.
     const own = database.config('import-through');
     const other = await startGraph(own);
     try {
       writeCsv(file('through.csv'), COLUMNS, before.slice(50, 80).map(citizenCells));
-      await importFile({ config: own, domain: 'residency', file: file('through.csv'), dataThrough: '2026-06-30' });
+      await importFile({ config: own, definition: importDefinition('residency'), file: file('through.csv'), dataThrough: '2026-06-30' });
       const res = await other.queryGateway(`{ province(code: "31") { june: stats(period: "2026-06") { residency { population complete deliveredThrough } }
         july: stats(period: "2026-07") { residency { population complete deliveredThrough } } } }`);
       expect(res.data.province.june.residency).toMatchObject({ complete: true, deliveredThrough: '2026-06-30' });

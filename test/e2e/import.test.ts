@@ -25,6 +25,7 @@ import { NO_CACHE, snapshotDatabases } from '../helpers/db-snapshot';
 import {
   citizenCells, generateCitizens, generateParcels, LAND_COLUMNS, parcelCells, RESIDENCY_COLUMNS, RESIDENCY_HISTORY_COLUMNS, writeCsv, writeXlsx, type Cells,
 } from '../helpers/import-files';
+import { importDefinition } from '../../services/registry';
 
 /** Every commune of Hải Dương (province 30), and two elsewhere so that the nation differs from it. */
 const COMMUNES = [...oldCommunesOfProvince('30'), '00004', '26734'];
@@ -45,7 +46,7 @@ describe.each(testDatabases())('importing files on $label', (database) => {
   let config: Config;
   let dir: string;
   const file = (name: string) => path.join(dir, name);
-  const importInto = (domain: string, f: string) => importFile({ config, domain, file: f, today: TODAY });
+  const importInto = (domain: string, f: string) => importFile({ config, definition: importDefinition(domain), file: f, today: TODAY });
 
   /** The residency and land figures of the nation, province 30, its districts and communes, in one query. */
   async function readProvince(period: string, headers: Record<string, string> = {}) {
@@ -245,7 +246,7 @@ describe.each(testDatabases())('importing files on $label', (database) => {
       }
     };
     const before = { rows: await tableRows(), figures: await freshProvince('2025'), version: await landVersion() };
-    const s = await importFile({ config, domain: 'land', file: file('land-dry.csv'), dryRun: true, today: TODAY });
+    const s = await importFile({ config, definition: importDefinition('land'), file: file('land-dry.csv'), dryRun: true, today: TODAY });
     expect(s).toMatchObject({ dryRun: true, rows: half + 3, inserted: 3, updated: 1, unchanged: half - 1 });
     // Nothing written, and the gateways' cached answers are still current.
     expect({ rows: await tableRows(), figures: await freshProvince('2025'), version: await landVersion() }).toEqual(before);
@@ -253,7 +254,7 @@ describe.each(testDatabases())('importing files on $label', (database) => {
     const bad = [...generateParcels('dry-run-bad', 5, COMMUNES)].map(parcelCells);
     bad[2].digitized_on = '2999-01-01';
     writeCsv(file('land-dry-bad.csv'), LAND_COLUMNS, bad);
-    const err = await importFile({ config, domain: 'land', file: file('land-dry-bad.csv'), dryRun: true, today: TODAY }).catch((e: unknown) => e);
+    const err = await importFile({ config, definition: importDefinition('land'), file: file('land-dry-bad.csv'), dryRun: true, today: TODAY }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImportRejected);
     expect((err as ImportRejected).problems.map((p) => [p.line, p.column])).toEqual([[4, 'digitized_on']]);
   });
@@ -319,7 +320,7 @@ describe.each(testDatabases())('importing files on $label', (database) => {
           yield citizenCells(c);
         }
       })());
-      const s = await importFile({ config: large, domain: 'residency', file: file('large.csv'), today: TODAY });
+      const s = await importFile({ config: large, definition: importDefinition('residency'), file: file('large.csv'), today: TODAY });
       expect({ n, rows: s.rows, inserted: s.inserted }).toEqual({ n: 200_000, rows: 200_000, inserted: 200_000 });
       expect(Number((await db('citizens').count({ n: '*' }))[0].n)).toBe(200_000);
       const [nation] = await readFigures(db, residencySummary, [{ areaKey: 'VN', period: parsePeriod('2025') }]);

@@ -15,6 +15,7 @@ import { parcelFacts } from '../../services/land/facts';
 import { startGraph, testDatabases, type RunningGraph } from '../helpers/graph';
 import { makeFixture } from '../helpers/fixture';
 import { generateParcels, LAND_COLUMNS, parcelCells, writeCsv } from '../helpers/import-files';
+import { importDefinition } from '../../services/registry';
 
 const fixture = makeFixture();
 const RATE_LIMIT = 40;
@@ -120,8 +121,8 @@ describe('metrics', () => {
     const bad = path.join(dir, 'bad.csv');
     fs.writeFileSync(bad, `${LAND_COLUMNS.join(',')}\nM-1,00004,12.5,ONT,,2024-02-30\nM-2,00004,10,ONT,,\n`);
     const before = (await scrape(graph.gatewayUrl)).samples;
-    await importFile({ config, domain: 'land', file: good });
-    await expect(importFile({ config, domain: 'land', file: bad })).rejects.toThrow(/2024-02-30/);
+    await importFile({ config, definition: importDefinition('land'), file: good });
+    await expect(importFile({ config, definition: importDefinition('land'), file: bad })).rejects.toThrow(/2024-02-30/);
     const after = (await scrape(graph.gatewayUrl)).samples;
     expect(value(after, 'p06_import_rows_total', { domain: 'land', outcome: 'committed' }) - value(before, 'p06_import_rows_total', { domain: 'land', outcome: 'committed' })).toBe(rows);
     expect(value(after, 'p06_import_rows_total', { domain: 'land', outcome: 'rolled_back' }) - value(before, 'p06_import_rows_total', { domain: 'land', outcome: 'rolled_back' })).toBe(2);

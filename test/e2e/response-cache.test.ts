@@ -20,6 +20,7 @@ import { healthRecordFacts } from '../../services/health/facts';
 import { countHealth, countLand, makeFixture } from '../helpers/fixture';
 import { LAND_COLUMNS, parcelCells, writeCsv } from '../helpers/import-files';
 import { startGraph, testDatabases, tokenFor, type Caller, type RunningGraph } from '../helpers/graph';
+import { importDefinition } from '../../services/registry';
 
 const fixture = makeFixture('cache', 6);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p06-cache-'));
@@ -106,7 +107,7 @@ describe.each(testDatabases())('the response cache on $label', (database) => {
     const { parcel, file } = digitizeOneParcel('digitize-one');
     const districtCode = districtOfCommune(parcel.communeCode);
 
-    const summary = await importFile({ config, domain: 'land', file });
+    const summary = await importFile({ config, definition: importDefinition('land'), file });
     expect(summary.updated).toBe(1);
 
     const after = await post(graph.gatewayUrl, LAND_OF_DISTRICTS, { p: '2024-05' });
@@ -124,7 +125,7 @@ describe.each(testDatabases())('the response cache on $label', (database) => {
     expect((await post(graph.gatewayUrl, HEALTH_OF_DISTRICTS, { p: '2024-06' })).cache).toMatch(/MISS|HIT/);
     expect((await post(graph.gatewayUrl, HEALTH_OF_DISTRICTS, { p: '2024-06' })).cache).toBe('HIT');
     const { file } = digitizeOneParcel('digitize-another');
-    await importFile({ config, domain: 'land', file });
+    await importFile({ config, definition: importDefinition('land'), file });
     const health = await post(graph.gatewayUrl, HEALTH_OF_DISTRICTS, { p: '2024-06' });
     expect(health.cache).toBe('HIT');
     expect(districtOf(health, DISTRICT).health).toEqual({
@@ -219,7 +220,7 @@ describe('the response cache in Redis, shared by two gateways', () => {
     expect(totalRequests(graph)).toBe(0);
 
     const { parcel, file } = digitizeOneParcel('digitize-redis');
-    await importFile({ config, domain: 'land', file });
+    await importFile({ config, definition: importDefinition('land'), file });
     const districtCode = districtOfCommune(parcel.communeCode);
     const afterB = await post(second.url, LAND_OF_DISTRICTS, { p: '2024-05' });
     expect(afterB.cache).toBe('MISS');

@@ -18,6 +18,7 @@ import { civilStatusMigrations } from '../../services/civil-status/facts';
 import { fixtureCommunes } from '../helpers/fixture';
 import { testDatabases } from '../helpers/graph';
 import { citizenCells, generateCitizens, RESIDENCY_COLUMNS, writeCsv } from '../helpers/import-files';
+import { importDefinition } from '../../services/registry';
 
 const config = () => loadConfig({ NODE_ENV: 'test', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'p06-fact-keys-')), DEMO_SCALE: '0', LOG_LEVEL: 'silent' });
 
@@ -98,11 +99,11 @@ describe('fact keys as unique indexes (SQLite)', () => {
     const file = path.join(cfg.DATA_DIR, 'citizens.csv');
     writeCsv(file, RESIDENCY_COLUMNS, citizens.map(citizenCells));
 
-    expect(await importFile({ config: cfg, domain: 'residency', file })).toMatchObject({ inserted: 300, updated: 0, unchanged: 0 });
+    expect(await importFile({ config: cfg, definition: importDefinition('residency'), file })).toMatchObject({ inserted: 300, updated: 0, unchanged: 0 });
     const after = await openDb(cfg, 'residency');
     try {
       expect(await indexesOf(after, 'citizens')).toEqual(indexes);
-      expect(await importFile({ config: cfg, domain: 'residency', file })).toMatchObject({ inserted: 0, updated: 0, unchanged: 300 });
+      expect(await importFile({ config: cfg, definition: importDefinition('residency'), file })).toMatchObject({ inserted: 0, updated: 0, unchanged: 300 });
       expect(await after('citizens').count({ n: '*' })).toEqual([{ n: 300 }]);
     } finally {
       await after.destroy();
@@ -127,16 +128,16 @@ describe('an import into a table with rows (SQLite)', () => {
       writeCsv(f, RESIDENCY_COLUMNS, rows.map(citizenCells));
       return f;
     };
-    expect(await importFile({ config: cfg, domain: 'residency', file: write('first.csv', people.slice(0, 300)) })).toMatchObject({ inserted: 300 });
+    expect(await importFile({ config: cfg, definition: importDefinition('residency'), file: write('first.csv', people.slice(0, 300)) })).toMatchObject({ inserted: 300 });
     const before = await schemaVersion();
     // 2,000 new rows into 300, in batches of 100: building the index again costs less.
-    expect(await importFile({ config: cfg, domain: 'residency', file: write('many.csv', people.slice(300, 2300)), batchSize: 100 })).toMatchObject({ inserted: 2000 });
+    expect(await importFile({ config: cfg, definition: importDefinition('residency'), file: write('many.csv', people.slice(300, 2300)), batchSize: 100 })).toMatchObject({ inserted: 2000 });
     const afterMany = await schemaVersion();
     expect(afterMany.indexes).toEqual(before.indexes);
     expect(afterMany.version).toBeGreaterThan(before.version);
     // 300 rows, nearly all already there, into 2,300: the index is kept up row by row.
     const moved = people.slice(0, 290).map((c, i) => (i === 0 ? { ...c, fullName: 'Lê Văn Mới' } : c));
-    expect(await importFile({ config: cfg, domain: 'residency', file: write('few.csv', [...moved, ...people.slice(2300, 2310)]), batchSize: 100 })).toMatchObject({ inserted: 10, updated: 1, unchanged: 289 });
+    expect(await importFile({ config: cfg, definition: importDefinition('residency'), file: write('few.csv', [...moved, ...people.slice(2300, 2310)]), batchSize: 100 })).toMatchObject({ inserted: 10, updated: 1, unchanged: 289 });
     expect(await schemaVersion()).toEqual(afterMany);
     const db = await openDb(cfg, 'residency');
     try {
@@ -164,8 +165,8 @@ const mysql = testDatabases().find((d) => d.label === 'mysql');
       const file = path.join(dir, 'citizens.csv');
       const citizens = [...generateCitizens('fact-keys-mysql', 300, fixtureCommunes())];
       writeCsv(file, RESIDENCY_COLUMNS, citizens.map(citizenCells));
-      expect(await importFile({ config: cfg, domain: 'residency', file })).toMatchObject({ inserted: 300, updated: 0, unchanged: 0 });
-      expect(await importFile({ config: cfg, domain: 'residency', file })).toMatchObject({ inserted: 0, updated: 0, unchanged: 300 });
+      expect(await importFile({ config: cfg, definition: importDefinition('residency'), file })).toMatchObject({ inserted: 300, updated: 0, unchanged: 0 });
+      expect(await importFile({ config: cfg, definition: importDefinition('residency'), file })).toMatchObject({ inserted: 0, updated: 0, unchanged: 300 });
       expect(await db('citizens').count({ n: '*' })).toEqual([{ n: 300 }]);
     } finally {
       await db.destroy();

@@ -31,12 +31,16 @@ test('npm run new-domain -- example gives a domain that composes and whose test 
   const made = run([tsx, 'scripts/new-domain.ts', 'example']);
   expect(made.stderr).toBe('');
   expect(made.status).toBe(0);
-  for (const file of ['services/example/facts.ts', 'services/example/module.ts', 'services/example/index.ts', 'services/example/example.test.ts', 'schema/example.graphql']) {
+  for (const file of ['services/example/facts.ts', 'services/example/module.ts', 'services/example/indicators.ts', 'services/example/schema.graphql', 'services/example/index.ts', 'services/example/example.test.ts']) {
     expect([file, fs.existsSync(path.join(copy, file))]).toEqual([file, true]);
   }
   const registry = fs.readFileSync(path.join(copy, 'services/registry.ts'), 'utf8');
   expect(registry).toContain("moduleOf(require('./example/module')),");
-  expect(fs.readFileSync(path.join(copy, 'schema/supergraph.graphql'), 'utf8')).toMatch(/type ExampleFigures[\s\S]*casesOpened: Int/);
+  const supergraph = fs.readFileSync(path.join(copy, 'schema/supergraph.graphql'), 'utf8');
+  expect(supergraph).toMatch(/type ExampleFigures[\s\S]*casesOpened: Int/);
+  // Its indicator, generated into the indicators subgraph's SDL from services/example/indicators.ts.
+  expect(supergraph).toMatch(/type Indicators[^}]*exampleClosedShare: Float/);
+  expect(fs.readFileSync(path.join(copy, 'services/indicators/schema.graphql'), 'utf8')).toContain('example { cases casesOpened closedCases casesClosed estimated complete protected }');
   expect(fs.readFileSync(path.join(copy, 'docker-compose.yml'), 'utf8')).toContain('command: ["node", "dist/services/example/index.js"]');
 
   for (const check of [['scripts/compose.ts', '--check'], ['scripts/generate.ts', '--check'], ['scripts/schema-check.ts']]) {

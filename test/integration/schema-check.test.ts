@@ -1,5 +1,5 @@
 /**
- * `npm run schema:check` on a copy of the project's schema folder: a field removed from the land
+ * `npm run schema:check` on a copy of the project's SDL (schema/ and each domain's schema.graphql): a field removed from the land
  * subgraph fails the check, naming the field, the subgraph and the reason; listed with a reason in
  * accepted-changes.json it passes; an operation the change breaks fails on its own. Run as CLI,
  * the way `npm test` runs it.
@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { composeSupergraph } from '../../scripts/compose';
+import { schemaFile } from '../../lib/subgraph';
+import { SUBGRAPHS } from '../../services/registry';
 
 const root = path.join(__dirname, '../..');
 let copy: string;
@@ -29,17 +31,21 @@ beforeEach(() => {
   copy = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-check-'));
   fs.cpSync(path.join(root, 'schema'), path.join(copy, 'schema'), { recursive: true });
   fs.cpSync(path.join(root, 'operations'), path.join(copy, 'operations'), { recursive: true });
+  for (const name of SUBGRAPHS) {
+    fs.mkdirSync(path.join(copy, 'services', name), { recursive: true });
+    fs.copyFileSync(schemaFile(name, root), path.join(copy, 'services', name, 'schema.graphql'));
+  }
 });
 afterEach(() => fs.rmSync(copy, { recursive: true, force: true }));
 
 /** Removes Parcel.areaM2 (and its description) from the land SDL and recomposes the copy's supergraph. */
 function removeParcelArea() {
-  const file = path.join(copy, 'schema/land.graphql');
+  const file = path.join(copy, 'services/land/schema.graphql');
   const sdl = fs.readFileSync(file, 'utf8');
   const changed = sdl.replace(/\n\s*"Area in square metres\."\n\s*areaM2: Float!/, '');
   expect(changed).not.toBe(sdl);
   fs.writeFileSync(file, changed);
-  write('schema/supergraph.graphql', composeSupergraph(path.join(copy, 'schema')));
+  write('schema/supergraph.graphql', composeSupergraph(copy));
 }
 
 test('the unchanged schema passes', () => {
@@ -87,12 +93,12 @@ test('an operation that no longer validates against the supergraph fails, naming
 });
 
 test('a type losing @personLevel fails: its reads would go unaudited and be cached', () => {
-  const file = path.join(copy, 'schema/land.graphql');
+  const file = path.join(copy, 'services/land/schema.graphql');
   const sdl = fs.readFileSync(file, 'utf8');
   const changed = sdl.replace('type Parcel @key(fields: "id") @personLevel {', 'type Parcel @key(fields: "id") {');
   expect(changed).not.toBe(sdl);
   fs.writeFileSync(file, changed);
-  write('schema/supergraph.graphql', composeSupergraph(path.join(copy, 'schema')));
+  write('schema/supergraph.graphql', composeSupergraph(copy));
   const { status, out } = runCheck();
   expect(status).toBe(1);
   expect(out).toContain('BREAKING  land Parcel.@personLevel (DIRECTIVE_USAGE_OBJECT_REMOVED)');

@@ -1,4 +1,5 @@
-import { computeIndicator, FIGURE_FIELD_DOMAIN, INDICATOR_CATALOG } from '../../services/indicators/catalog';
+import { computeIndicator, figureFieldDomain } from '../../services/indicators/catalog';
+import { INDICATOR_CATALOG } from '../../services/registry';
 
 const byId = (id: string) => INDICATOR_CATALOG.find((d) => d.id === id)!;
 
@@ -29,15 +30,18 @@ test('the DHIS2 rule: a province rate is the ratio of sums, not the mean of dist
   expect(province.value).toBe(0.1);
 });
 
-test('every catalogue entry names its source domains in its figure paths', () => {
+test('every catalogue entry names its source domains in its figure paths, and lives in its numerator\'s domain', () => {
+  const { DOMAIN_MODULES } = require('../../services/registry') as typeof import('../../services/registry');
+  for (const m of DOMAIN_MODULES) for (const d of m.indicators ?? []) expect([d.id, figureFieldDomain(d.numerator.split('.')[0])]).toEqual([d.id, m.name]);
   for (const d of INDICATOR_CATALOG) {
-    expect(d.sourceDomains).toContain(FIGURE_FIELD_DOMAIN[d.numerator.split('.')[0]]);
-    expect(d.sourceDomains).toContain(FIGURE_FIELD_DOMAIN[d.denominator.split('.')[0]]);
+    expect(d.sourceDomains).toContain(figureFieldDomain(d.numerator.split('.')[0]));
+    expect(d.sourceDomains).toContain(figureFieldDomain(d.denominator.split('.')[0]));
   }
 });
 
 test('every @requires of the indicators that read any figure fetches exactly the figures formulas may name', () => {
-  const { FIGURE_PATHS } = require('../../services/indicators/formula') as typeof import('../../services/indicators/formula');
+  const { figurePaths } = require('../../services/indicators/formula') as typeof import('../../services/indicators/formula');
+  const FIGURE_PATHS = figurePaths();
   const { readSchema } = require('../../lib/subgraph') as typeof import('../../lib/subgraph');
   const sdl = readSchema('indicators');
   const selections = [...sdl.matchAll(/@requires\(\s*fields: """([\s\S]*?)"""/g)].map((m) => m[1]);
@@ -57,4 +61,16 @@ test('a formula sums its figures, multiplies by its factor, and is protected whe
   expect(computeFormula('x', { numerator: ['land.digitizedParcels'], denominator: ['residency.population'], factor: 1000 }, figures)).toEqual({ id: 'x', value: 500, numerator: 6, denominator: 12, suppressed: false, estimated: false, complete: false, protected: true });
   expect(computeFormula('y', { numerator: ['residency.eidLevel1', 'residency.eidLevel2'], denominator: ['residency.population'], factor: 100 }, figures).value).toBe(25);
   expect(computeFormula('z', { numerator: ['health.integratedIntoVneid'], denominator: ['residency.population'], factor: 1 }, figures)).toMatchObject({ value: null, suppressed: true });
+});
+
+test("a domain's declared figures (its module's `figures`) are exactly the figures its SDL publishes under that AreaStats field", () => {
+  const { DOMAIN_MODULES } = require('../../services/registry') as typeof import('../../services/registry');
+  const { figureObjectsOf } = require('../../services/indicators/figures') as typeof import('../../services/indicators/figures');
+  const { readSchema } = require('../../lib/subgraph') as typeof import('../../lib/subgraph');
+  const declared = DOMAIN_MODULES.filter((m) => m.figures);
+  expect(declared.map((m) => m.name)).toEqual(expect.arrayContaining(['residency', 'land', 'civil-status', 'justice-records', 'health']));
+  for (const m of declared) {
+    const inSdl = figureObjectsOf(m.name, readSchema(m.name)).find((o) => o.field === m.figures!.field);
+    expect([m.name, inSdl?.figures.map((f) => f.name).sort()]).toEqual([m.name, Object.keys(m.figures!.fields).sort()]);
+  }
 });
