@@ -14,7 +14,7 @@
  * (Hà Nội: 126 communes; the nation: 3,321); every row says so in its `commune_structure` column.
  *
  * Options: --rows N (default 1,000,000), --province CODE, --nation, --structure THREE_TIER|TWO_TIER,
- * --mysql, --sqlite-only, --mysql-only, --batch N (facts per upsertFacts call),
+ * --mysql (databases prefixed p06bench_, or BENCH_DB_PREFIX so that runs side by side do not collide), --sqlite-only, --mysql-only, --batch N (facts per upsertFacts call),
  * --again (import the same file a second time: the all-unchanged path), --then CODE (then import
  * as many citizens of another province into the same database: a table that has rows), --xlsx
  * (the file as one XLSX sheet instead of a CSV).
@@ -121,7 +121,7 @@ async function main() {
   }
   if ((flag('--mysql') || process.env.MYSQL_URL) && !flag('--sqlite-only')) {
     const url = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
-    await run('mysql', loadConfig({ ...base, DB_CLIENT: 'mysql2', MYSQL_URL: url, MYSQL_DATABASE_PREFIX: 'p06bench_' }), file, then);
+    await run('mysql', loadConfig({ ...base, DB_CLIENT: 'mysql2', MYSQL_URL: url, MYSQL_DATABASE_PREFIX: process.env.BENCH_DB_PREFIX ?? 'p06bench_' }), file, then);
   }
 }
 

@@ -12,7 +12,7 @@ import type { Knex } from 'knex';
 import { placeOf, type AreaStructure, type FactKind, type Placement } from './areas';
 import { keysAsUniqueIndexes, ruleDelta, type FactSpec } from './fact-store';
 import { col, defineImport, type Column, type ColumnSet, type ImportDefinition, type RowValues } from './import/columns';
-import { addReformSummaryTables, createSummaryTables, type FigureDelta, type SummarySpec } from './summaries';
+import { addReformSummaryTables, createSummaryTables, monthTotalsMigration, type FigureDelta, type SummarySpec } from './summaries';
 
 /** One field of a fact: its column, how it is stored and read back, and how an import file gives it. */
 export interface FactField<T> {
@@ -150,11 +150,13 @@ export function defineFacts<F extends Fields, const M extends string>(d: FactDec
         await addReformSummaryTables(db, summary);
       },
       async down(db) {
-        for (const t of [d.table, `${summary.name}_delta`, `${summary.name}_year`, `${summary.name}_delivery`]) await db.schema.dropTableIfExists(t);
+        for (const t of [d.table, `${summary.name}_delta`, `${summary.name}_year`, `${summary.name}_month`, `${summary.name}_delivery`]) await db.schema.dropTableIfExists(t);
       },
     },
     // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
     '002_key_as_unique_index': keysAsUniqueIndexes(d.table),
+    // Month-end running totals replace the year-end ones (lib/summaries/month-totals.ts).
+    '003_month_totals': monthTotalsMigration(summary),
   };
   const columns: ColumnSet = {};
   for (const name of names) columns[columnOf(name)] = d.fields[name].importColumn;

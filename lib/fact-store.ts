@@ -11,7 +11,7 @@ import type { Db } from './db';
 import { bulkUpsert, rowsByKey } from './bulk';
 import { todayInVietnam } from './today';
 import { recordKey } from './disclosure/record-keys';
-import { applyDeltas, DeltaBuffer, PLACED_BY_RULE, deltaTable, yearTable, deliveryTable, type FigureDelta, type SummarySpec } from './summaries';
+import { applyDeltas, DeltaBuffer, PLACED_BY_RULE, deltaTable, yearTable, monthTable, deliveryTable, rebuildMonthTotals, type FigureDelta, type SummarySpec } from './summaries';
 import { primaryKeyIsTheTable } from './dialect';
 
 export interface FactSpec<F, M extends string> {
@@ -67,7 +67,7 @@ export async function upsertFacts<F, M extends string>(
   spec: FactSpec<F, M>,
   facts: readonly F[],
   options: {
-    deferYearTotals?: boolean;
+    deferMonthTotals?: boolean;
     /**
      * The table is known to hold none of these ids: skip reading them, and insert the rows
      * plainly (an id already there is an error), which also works while the key's unique index
@@ -76,7 +76,7 @@ export async function upsertFacts<F, M extends string>(
     allNew?: boolean;
     /**
      * Sum the figure deltas into this buffer instead of writing them at the end of the call: a
-     * bulk load passes one for all its calls, then finishes it (sums written, year totals of
+     * bulk load passes one for all its calls, then finishes it (sums written, month totals of
      * its touched units rebuilt, deliveries recorded) before committing.
      */
     summaries?: DeltaBuffer<M>;
@@ -128,7 +128,7 @@ export async function upsertFacts<F, M extends string>(
     }
   }
   if (options.summaries) await options.summaries.add(deltas);
-  else await applyDeltas(trx, spec.summary, deltas, { deferYearTotals: options.deferYearTotals, touched, deliveredThrough: options.deliveredThrough ?? todayInVietnam() });
+  else await applyDeltas(trx, spec.summary, deltas, { deferMonthTotals: options.deferMonthTotals, touched, deliveredThrough: options.deliveredThrough ?? todayInVietnam() });
   return result;
 }
 
@@ -165,7 +165,11 @@ export async function deleteFacts<F, M extends string>(trx: Knex.Transaction, sp
  */
 export async function rebuildSummaries<F, M extends string>(db: Knex, spec: FactSpec<F, M>): Promise<void> {
   const summary = spec.summary;
-  for (const table of [deltaTable(summary), yearTable(summary), deliveryTable(summary)]) await db(table).delete();
+  // Run by migrations written before the month totals existed (and the year totals stopped):
+  // each table is emptied only if this database has it, and the month totals, once they exist,
+  // are rebuilt whole at the end (their own migration fills them otherwise).
+  const monthTotals = await db.schema.hasTable(monthTable(summary));
+  for (const table of [deltaTable(summary), yearTable(summary), monthTable(summary), deliveryTable(summary)]) if (await db.schema.hasTable(table)) await db(table).delete();
   const run = async (trx: Knex.Transaction) => {
     const buffer = new DeltaBuffer(trx, summary, { maxBytes: 128 * 2 ** 20 });
     let latest = '';
@@ -180,7 +184,8 @@ export async function rebuildSummaries<F, M extends string>(db: Knex, spec: Fact
       await buffer.add(deltas);
       after = String(rows[rows.length - 1][spec.key]);
     }
-    if (latest) await buffer.finish({ deliveredThrough: latest });
+    if (latest) await buffer.finish({ deliveredThrough: latest, deferMonthTotals: true });
+    if (monthTotals) await rebuildMonthTotals(trx, summary);
   };
   // A migration runs in a transaction on SQLite (knex); MySQL commits DDL as it goes.
   if ((db as Knex.Transaction).isTransaction) await run(db as Knex.Transaction);

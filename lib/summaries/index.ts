@@ -12,8 +12,9 @@
  * Three tables per domain:
  * - `<name>_delta (area_code, bucket, ...)`: the sum of deltas per unit and month (bucket
  *   YYYYMM) and per unit and day (bucket YYYYMMDD); the two key ranges never overlap;
- * - `<name>_year (area_code, year, ...)`: the running total as of 31 December of each year
- *   with any change, rebuilt for the touched units on every write;
+ * - `<name>_month (area_code, bucket, ...)`: the running total as of the last day of each
+ *   month with any change (bucket YYYYMM), rebuilt for the touched units on every write
+ *   (lib/summaries/month-totals.ts);
  * - `<name>_delivery (area_code, delivered_through)`: see lib/summaries/deliveries.ts.
  * `area_code` is the unit's summary key (`Area.key`: the code for three-tier units, `n` + the
  * code for two-tier ones, `VN`), since codes repeat across the structures.
@@ -24,7 +25,7 @@ import type { FigureDelta, SummarySpec } from './spec';
 
 export * from './spec';
 export { DeltaBuffer } from './delta-buffer';
-export { rebuildYearTotals } from './year-totals';
+export { rebuildMonthTotals, monthTotalsMigration } from './month-totals';
 export { recordDeliveries, deliveryDates } from './deliveries';
 export { keyRanges, readFigures, type FigureReading, type FigureValues, type SummaryKey } from './read';
 
@@ -37,7 +38,7 @@ export async function applyDeltas<M extends string>(
   trx: Knex.Transaction,
   spec: SummarySpec<M>,
   deltas: Iterable<FigureDelta<M>>,
-  options: { deliveredThrough: string; deferYearTotals?: boolean; touched?: Iterable<number> },
+  options: { deliveredThrough: string; deferMonthTotals?: boolean; touched?: Iterable<number> },
 ): Promise<void> {
   const buffer = new DeltaBuffer(trx, spec);
   await buffer.add(deltas);

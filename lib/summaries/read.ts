@@ -2,14 +2,14 @@
  * Reading figures: every figure of many (unit, period) keys, as stocks and as flows, with the
  * date each unit's data was delivered through, in one SQL statement.
  *
- * A stock as of date E is the total at the end of the last year before E's year, plus E's
- * year's months up to E (plus E's month's days up to E when E is not a month's end): at most
- * 1 + 12 + 31 index-ordered rows per unit. A flow over a period is the sum of its months
- * (or of its days when it is not whole months).
+ * A stock as of date E is the running total at the end of the last month with changes up to
+ * E's month (when E is a month's end) or up to the month before, plus E's month's days up to E
+ * otherwise: one row per unit for a month, quarter or year, at most 1 + 31 for a day. A flow
+ * over a period is the sum of its months (or of its days when it is not whole months).
  */
 import { isMysql, type Db } from '../db';
 import { dayKey, monthKey, type Period } from '../periods';
-import { columnsOf, deliveryTable, deltaTable, yearTable, type SummarySpec } from './spec';
+import { columnsOf, deliveryTable, deltaTable, monthTable, type SummarySpec } from './spec';
 
 export type FigureValues<M extends string> = Record<M, number>;
 
@@ -30,9 +30,8 @@ export interface SummaryKey {
 
 /** The buckets one key reads: see the file comment. A range whose `from` exceeds its `to` is empty. */
 interface KeyRanges {
-  ycut: number;
-  monthFrom: number;
-  monthTo: number;
+  /** The stock's running total: the latest month (YYYYMM) at or before this one. */
+  mcut: number;
   dayFrom: number;
   dayTo: number;
   flowFrom: number;
@@ -47,14 +46,12 @@ const isMonthEnd = (iso: string) => {
 
 export function keyRanges(period: Pick<Period, 'start' | 'end'>): KeyRanges {
   const end = period.end;
-  const year = Number(end.slice(0, 4));
   const endMonth = monthKey(end);
-  const r: KeyRanges = { ycut: year - 1, monthFrom: year * 100 + 1, monthTo: endMonth - 1, dayFrom: 1, dayTo: 0, flowFrom: 0, flowTo: 0 };
-  if (end.endsWith('-12-31')) {
-    r.ycut = year;
-    r.monthTo = 0;
-  } else if (isMonthEnd(end)) {
-    r.monthTo = endMonth;
+  // Before a month's end: the month before (January's YYYY00 is below every month of YYYY and
+  // above every month of the year before).
+  const r: KeyRanges = { mcut: endMonth - 1, dayFrom: 1, dayTo: 0, flowFrom: 0, flowTo: 0 };
+  if (isMonthEnd(end)) {
+    r.mcut = endMonth;
   } else {
     r.dayFrom = endMonth * 100 + 1;
     r.dayTo = dayKey(end);
@@ -66,7 +63,7 @@ export function keyRanges(period: Pick<Period, 'start' | 'end'>): KeyRanges {
 }
 
 /** The key columns a read passes as one JSON array per key, in this order after the key's index. */
-const KEY_COLUMNS = ['area', 'ycut', 'month_from', 'month_to', 'day_from', 'day_to', 'flow_from', 'flow_to'] as const;
+const KEY_COLUMNS = ['area', 'mcut', 'day_from', 'day_to', 'flow_from', 'flow_to'] as const;
 
 /**
  * The statement of one summary's reads: its text depends only on the summary, never on the
@@ -91,14 +88,12 @@ function readStatement(db: Db, spec: SummarySpec): string {
   const pick = (alias: string) => m.map((c) => `${alias}.${c}`).join(', ');
   const none = m.map((c) => `NULL AS ${c}`).join(', ');
   const d = deltaTable(spec);
-  const y = yearTable(spec);
+  const mt = monthTable(spec);
   // The keys are read once (MATERIALIZED on SQLite; MariaDB materializes a CTE used more than once).
   sql = `WITH k AS ${mysql ? '' : 'MATERIALIZED '}(${keysSql})
 SELECT x.kid, 'S' AS part, ${sum('x')}, NULL AS delivered FROM (
-  SELECT k.kid, ${pick('t')} FROM k JOIN ${y} t ON t.area_code = k.area
-    AND t.year = (SELECT MAX(t2.year) FROM ${y} t2 WHERE t2.area_code = k.area AND t2.year <= k.ycut)
-  UNION ALL
-  SELECT k.kid, ${pick('t')} FROM k JOIN ${d} t ON t.area_code = k.area AND t.bucket BETWEEN k.month_from AND k.month_to
+  SELECT k.kid, ${pick('t')} FROM k JOIN ${mt} t ON t.area_code = k.area
+    AND t.bucket = (SELECT MAX(t2.bucket) FROM ${mt} t2 WHERE t2.area_code = k.area AND t2.bucket <= k.mcut)
   UNION ALL
   SELECT k.kid, ${pick('t')} FROM k JOIN ${d} t ON t.area_code = k.area AND t.bucket BETWEEN k.day_from AND k.day_to
 ) x GROUP BY x.kid
@@ -138,7 +133,7 @@ export async function readFigures<M extends string>(db: Db, spec: SummarySpec<M>
   const readings: FigureReading<M>[] = new Array(keys.length);
   const keyList = keys.map((k, kid) => {
     const r = cachedKeyRanges(k.period);
-    return [kid, k.areaKey, r.ycut, r.monthFrom, r.monthTo, r.dayFrom, r.dayTo, r.flowFrom, r.flowTo];
+    return [kid, k.areaKey, r.mcut, r.dayFrom, r.dayTo, r.flowFrom, r.flowTo];
   });
   const result = await db.raw(readStatement(db, spec), [JSON.stringify(keyList)]);
   const rows: Record<string, unknown>[] = isMysql(db) ? result[0] : result;

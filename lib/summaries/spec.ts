@@ -46,7 +46,9 @@ export interface FigureDelta<M extends string = string> {
 }
 
 export const deltaTable = (spec: SummarySpec) => `${spec.name}_delta`;
+/** The year-end totals of the summaries before the month-end ones (lib/summaries/month-totals.ts); only migrations name it. */
 export const yearTable = (spec: SummarySpec) => `${spec.name}_year`;
+export const monthTable = (spec: SummarySpec) => `${spec.name}_month`;
 export const deliveryTable = (spec: SummarySpec) => `${spec.name}_delivery`;
 
 /** Creates the summary tables of a domain's figures at this migration (later ones add theirs). */

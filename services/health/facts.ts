@@ -1,7 +1,7 @@
 /** Health facts (one row per e-health book) and the figures they move. */
 import type { Knex } from 'knex';
 import { placeOf, type AreaStructure, type Placement } from '../../lib/areas';
-import { createSummaryTables, type FigureDelta } from '../../lib/summaries';
+import { createSummaryTables, monthTotalsMigration, type FigureDelta } from '../../lib/summaries';
 import { keysAsUniqueIndexes, ruleDelta, type FactSpec } from '../../lib/fact-store';
 import { twoStructuresMigration } from '../../lib/reform-migration';
 
@@ -75,4 +75,6 @@ export const healthMigrations: Record<string, Knex.Migration> = {
   // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
   '002_key_as_unique_index': keysAsUniqueIndexes('e_health_records'),
   '003_two_structures': twoStructuresMigration(healthRecordFacts),
+  // Month-end running totals replace the year-end ones (lib/summaries/month-totals.ts).
+  '004_month_totals': monthTotalsMigration(healthSummary),
 };

@@ -1,7 +1,7 @@
 /** Land facts (one row per parcel) and the figures they move. */
 import type { Knex } from 'knex';
 import { placeOf, type AreaStructure, type Placement } from '../../lib/areas';
-import { createSummaryTables, type FigureDelta } from '../../lib/summaries';
+import { createSummaryTables, monthTotalsMigration, type FigureDelta } from '../../lib/summaries';
 import { keysAsUniqueIndexes, ruleDelta, type FactSpec } from '../../lib/fact-store';
 import { twoStructuresMigration } from '../../lib/reform-migration';
 
@@ -88,4 +88,6 @@ export const landMigrations: Record<string, Knex.Migration> = {
   // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
   '002_key_as_unique_index': keysAsUniqueIndexes('parcels'),
   '003_two_structures': twoStructuresMigration(parcelFacts),
+  // Month-end running totals replace the year-end ones (lib/summaries/month-totals.ts).
+  '004_month_totals': monthTotalsMigration(landSummary),
 };

@@ -10,7 +10,7 @@
  */
 import type { Knex } from 'knex';
 import { placeOf, type AreaStructure, type Placement } from '../../lib/areas';
-import { createSummaryTables, type FigureDelta } from '../../lib/summaries';
+import { createSummaryTables, monthTotalsMigration, type FigureDelta } from '../../lib/summaries';
 import { keysAsUniqueIndexes, ruleDelta, type FactSpec } from '../../lib/fact-store';
 import { twoStructuresMigration } from '../../lib/reform-migration';
 import type { Sex } from '../../lib/personal-id';
@@ -232,4 +232,6 @@ export const residencyMigrations: Record<string, Knex.Migration> = {
       });
     },
   }),
+  // Month-end running totals replace the year-end ones (lib/summaries/month-totals.ts).
+  '005_month_totals': monthTotalsMigration(residencySummary),
 };

@@ -6,7 +6,7 @@ import seedrandom from 'seedrandom';
 import { dropAllTables, migrate, openDb, type Db } from '../../lib/db';
 import { upsertFacts } from '../../lib/fact-store';
 import { parsePeriod } from '../../lib/periods';
-import { readFigures, rebuildYearTotals } from '../../lib/summaries';
+import { readFigures, rebuildMonthTotals } from '../../lib/summaries';
 import { areaByCode } from '../../lib/areas';
 import { residencyReading } from '../helpers/readings';
 import { citizenFacts, residencyMigrations, residencySummary, type Citizen } from '../../services/residency/facts';
@@ -73,8 +73,8 @@ describe.each(testDatabases())('summary store on $label', (database) => {
     expect(again).toEqual({ inserted: 0, updated: 0, unchanged: changed.length });
   });
 
-  test('a full rebuild of the year totals gives the same answers as the incremental ones', async () => {
-    await db.transaction((trx) => rebuildYearTotals(trx, residencySummary));
+  test('a full rebuild of the month totals gives the same answers as the incremental ones', async () => {
+    await db.transaction((trx) => rebuildMonthTotals(trx, residencySummary));
     await expectMatchesBruteForce();
   });
 

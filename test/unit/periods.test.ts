@@ -62,17 +62,17 @@ test('isIsoDate accepts real calendar dates only', () => {
 });
 
 describe('keyRanges: which summary buckets a period reads', () => {
-  test('a month reads the year before and the months of its year up to itself', () => {
-    expect(keyRanges(parsePeriod('2024-06'))).toEqual({ ycut: 2023, monthFrom: 202401, monthTo: 202406, dayFrom: 1, dayTo: 0, flowFrom: 202406, flowTo: 202406 });
+  test("a month's stock is the running total at its end; its flow, its month", () => {
+    expect(keyRanges(parsePeriod('2024-06'))).toEqual({ mcut: 202406, dayFrom: 1, dayTo: 0, flowFrom: 202406, flowTo: 202406 });
   });
-  test('a year reads one year-end total and its twelve months as flow', () => {
-    expect(keyRanges(parsePeriod('2024'))).toEqual({ ycut: 2024, monthFrom: 202401, monthTo: 0, dayFrom: 1, dayTo: 0, flowFrom: 202401, flowTo: 202412 });
+  test("a year's stock is the running total at December's end; its flow, its twelve months", () => {
+    expect(keyRanges(parsePeriod('2024'))).toEqual({ mcut: 202412, dayFrom: 1, dayTo: 0, flowFrom: 202401, flowTo: 202412 });
   });
-  test('a day reads the months before it and the days of its month up to it', () => {
-    expect(keyRanges(parsePeriod('2024-11-13'))).toEqual({ ycut: 2023, monthFrom: 202401, monthTo: 202410, dayFrom: 20241101, dayTo: 20241113, flowFrom: 20241113, flowTo: 20241113 });
+  test('a day reads the running total of the month before and the days of its month up to it', () => {
+    expect(keyRanges(parsePeriod('2024-11-13'))).toEqual({ mcut: 202410, dayFrom: 20241101, dayTo: 20241113, flowFrom: 20241113, flowTo: 20241113 });
   });
-  test('January 1st reads no month', () => {
-    expect(keyRanges(parsePeriod('2025-01-01'))).toMatchObject({ ycut: 2024, monthTo: 202500, dayFrom: 20250101, dayTo: 20250101 });
+  test("January 1st reads the running total up to the year before's last month (YYYY00 is below every month of YYYY)", () => {
+    expect(keyRanges(parsePeriod('2025-01-01'))).toMatchObject({ mcut: 202500, dayFrom: 20250101, dayTo: 20250101 });
   });
 });
 
