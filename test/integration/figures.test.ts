@@ -14,7 +14,7 @@ import { loadConfig } from '../../lib/config';
 import { openDb, type Db } from '../../lib/db';
 import { createFigureLoader, figuresObject, requireStarted, type FigureRule } from '../../lib/figures';
 import { parsePeriod } from '../../lib/periods';
-import { addReformSummaryTables, applyDeltas, createSummaryTables, PLACED_BY_RULE, type FigureDelta, type SummarySpec } from '../../lib/summaries';
+import { addReformSummaryTables, applyDeltas, createSummaryTables, monthTotalsMigration, PLACED_BY_RULE, type FigureDelta, type SummarySpec } from '../../lib/summaries';
 import { referencePublished } from '../helpers/disclosure-reference';
 
 type M = 'people' | 'parcels';
@@ -50,6 +50,8 @@ beforeAll(async () => {
   db = await openDb(config, 'figures');
   await createSummaryTables(db, spec);
   await addReformSummaryTables(db, spec);
+  // The summaries as every domain has them since: month-end running totals instead of year-end ones.
+  await monthTotalsMigration(spec).up(db);
   const cell = (code: string, id: string) => placeOf(code, 'THREE_TIER', id, 'people').cell;
   const deltas: FigureDelta<M>[] = [
     ...people.map((p, i) => ({ place: cell('10525', `p${i}`), date: p.date, metric: 'people' as const, delta: 1, key: p.key })),
