@@ -53,5 +53,5 @@ export async function seedFromDemo<F, M extends string>(
  * the commune, its citizens and `commune.rng('<domain>')` (with `parts` empty: no edit in demo/).
  */
 export function demoPart<F, M extends string>(spec: FactSpec<F, M>, parts: DemoPart[], of: (commune: DemoCommune) => F[]): DomainDemo {
-  return { parts, of, seed: (db, options) => seedFromDemo(db, spec, options, of, parts) };
+  return { parts, of, table: spec.table, seed: (db, options) => seedFromDemo(db, spec, options, of, parts) };
 }

@@ -30,6 +30,8 @@ export interface DomainDemo {
   parts: readonly string[];
   /** The domain's facts of one generated commune (a demo/world.ts DemoCommune). */
   of(commune: any): unknown[];
+  /** The table they are stored in, one row per fact (what the benchmark counts as fact rows). */
+  table: string;
   /** Fills an empty database with them; returns the rows written. */
   seed(db: Db, options: DemoOptions): Promise<number>;
 }

@@ -1,6 +1,6 @@
 /**
  * The benchmark's data: the demo world loaded into SQLite files under bench/data/<scale>/, at
- * the demo scale that gives about the requested number of fact rows across the five data
+ * the demo scale that gives about the requested number of fact rows across the data
  * domains, through the import path: each domain's part of the world is written as its import
  * CSV (demo/export.ts, as `npm run demo:csv` writes it, each commune code with its structure) and
  * imported with `importFile`, as `npm run import` does, on the benchmark's today (every unit's
@@ -20,13 +20,8 @@ import { ROOT } from './processes';
 import { BENCH_TODAY } from './workloads';
 
 /** One row per person or record: the facts of each data domain. */
-export const FACT_TABLES: Record<string, string> = {
-  residency: 'citizens',
-  land: 'parcels',
-  'civil-status': 'civil_records',
-  'justice-records': 'criminal_record_requests',
-  health: 'e_health_records',
-};
+/** By domain: the table its demo facts are stored in, one row per fact (lib/domain.ts DomainDemo). */
+export const FACT_TABLES: Record<string, string> = Object.fromEntries(DOMAIN_MODULES.filter((m) => m.demo && m.imports).map((m) => [m.name, m.demo!.table]));
 
 /** Fact rows per unit of DEMO_SCALE, measured (scale 0.5 gives 558,483). */
 export const ROWS_PER_DEMO_SCALE = 1_117_000;
@@ -172,7 +167,7 @@ async function pickCitizen(config: Config): Promise<string> {
   }
 }
 
-/** The five data domains' databases, opened as their services open them. */
+/** The data domains' databases, opened as their services open them. */
 export async function openDataDbs(dataDir: string, demoScale: number): Promise<Record<string, Db>> {
   const config = benchConfig(dataDir, demoScale);
   const dbs: Record<string, Db> = {};

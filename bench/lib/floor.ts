@@ -36,7 +36,7 @@ async function statsOf(dbs: Record<string, Db>, refs: AreaStatsRef[], withFigure
       figures[f] = figuresOf(f, reading);
     });
     const indicators = pick(indicatorsOf(figures), INDICATOR_FIELDS);
-    return withFigures ? { ...Object.fromEntries(fields.map((f) => [f, pick(figures[f], FIGURE_FIELDS_ASKED[f])])), indicators } : { indicators };
+    return withFigures ? { ...Object.fromEntries(Object.entries(FIGURE_FIELDS_ASKED).map(([f, asked]) => [f, pick(figures[f], asked)])), indicators } : { indicators };
   });
 }
 

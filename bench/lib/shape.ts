@@ -15,7 +15,6 @@ import type { DomainFigures } from '../../lib/domain';
 import { createFigureLoader, figuresObject, type AreaStatsRef, type FigureReadingWithSuppression } from '../../lib/figures';
 import { computeIndicator } from '../../services/indicators/catalog';
 import { DOMAIN_MODULES, INDICATOR_CATALOG } from '../../services/registry';
-import { FIGURE_FIELDS_ASKED } from './workloads';
 
 type Reading = FigureReadingWithSuppression<string>;
 export type FiguresObject = Record<string, unknown>;
@@ -26,12 +25,13 @@ export interface FigureField extends DomainFigures<string> {
 }
 
 /**
- * By AreaStats field, in registry order: each domain's own declaration of its figures, for the
- * domains the workloads ask about (a domain added later is not read, so the measures stay
- * comparable with earlier runs).
+ * By AreaStats field, in registry order: each domain's own declaration of its figures. Every
+ * domain is read, not only those whose figures the workloads ask for: the indicators object's
+ * `complete` and `estimated` speak of every indicator of the catalogue, and so read every
+ * domain's figures, as the indicators subgraph's `@requires` makes the gateway fetch them.
  */
 export const FIGURE_FIELDS: Record<string, FigureField> = Object.fromEntries(
-  DOMAIN_MODULES.filter((m) => m.figures && Object.hasOwn(FIGURE_FIELDS_ASKED, m.figures.field)).map((m) => [m.figures!.field, { ...m.figures!, domain: m.name }]),
+  DOMAIN_MODULES.filter((m) => m.figures).map((m) => [m.figures!.field, { ...m.figures!, domain: m.name }]),
 );
 
 export const DATA_DOMAINS = Object.values(FIGURE_FIELDS).map((f) => f.domain);

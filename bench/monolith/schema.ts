@@ -22,6 +22,7 @@ import { requestFacts, requestPlacement, type CriminalRecordRequest } from '../.
 import { healthRecordFacts, healthRecordPlacement, type HealthRecord } from '../../services/health/facts';
 import { residenceHistoryOf } from '../lib/residences';
 import { BENCH_IDENTITY, FIGURE_FIELDS, figureLoaders, figuresOf, indicatorsOf } from '../lib/shape';
+import { FIGURE_FIELDS_ASKED } from '../lib/workloads';
 
 export const typeDefs = fs.readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8');
 
@@ -83,7 +84,8 @@ export const resolvers = {
   Commune: geography(g.Commune, ['stats', 'series']),
   AreaStats: {
     ...geography(g.AreaStats, ['areaCode', 'periodStart', 'periodEnd']),
-    ...Object.fromEntries(Object.keys(FIGURE_FIELDS).map((f) => [f, figureResolver(f)])),
+    // The figures objects its schema publishes (bench/monolith/schema.graphql: those the workloads ask for).
+    ...Object.fromEntries(Object.keys(FIGURE_FIELDS_ASKED).map((f) => [f, figureResolver(f)])),
     indicators: async (ref: AreaStatsRef, _: unknown, ctx: Context) => {
       const fields = Object.keys(FIGURE_FIELDS);
       const readings = await Promise.all(fields.map((f) => ctx.figures[f].load(ref)));
