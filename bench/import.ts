@@ -27,7 +27,7 @@ import { loadConfig, type Config } from '../lib/config';
 import { dropAllTables, openDb } from '../lib/db';
 import { cellsOf } from '../lib/import/columns';
 import { importFile, type ImportSummary } from '../lib/import/engine';
-import { residencyImport } from '../services/residency/import';
+import { residencyImport } from '../services/residency/facts';
 import { writeCsv, writeXlsx } from '../test/helpers/import-files';
 import { CITIZEN_COLUMNS, generateCitizens } from './lib/citizens';
 import { BENCH_TODAY } from './lib/workloads';

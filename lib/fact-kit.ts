@@ -3,7 +3,8 @@
  * table row both ways (`toRow`/`fromRow`), the migration that creates its table and summaries, and
  * the default columns of its import file; from its figures (each metric, and the day a fact moves
  * it) follow its deltas, placed in their commune by lib/areas. `npm run new-domain` writes a
- * domain that uses it; the older domains spell these out by hand, their migrations being history.
+ * domain that uses it. The domains made before it declare their facts here too, and keep the
+ * migrations their databases already ran (`history`): a migration, once run, is history.
  *
  * Every fact lies in a commune: `communeCode` and `communeStructure` are added to every fact,
  * its table and its import file.
@@ -23,6 +24,10 @@ export interface FactField<T> {
   read(value: unknown): T;
   /** The import file's column. */
   importColumn: Column<unknown>;
+  /** The value as its column stores it, when not the value itself (a list kept as text). */
+  write?(value: T): string | number | null;
+  /** The fact's value from the import cell's (a column left out of the file gives null), when not the cell's value itself. */
+  fromCell?(value: unknown): T;
 }
 
 const text = (maxLength: number): FactField<string> => ({
@@ -49,12 +54,27 @@ export const field = {
   positiveNumber: (unit: string): FactField<number> => ({ nullable: false, sql: (t, c) => t.double(c), read: (v) => Number(v), importColumn: col.positiveNumber(unit) }),
   /** A citizen's 12-digit personal ID: the fact is then person-level data. */
   personalId: (): FactField<string> => ({ nullable: false, sql: (t, c) => t.string(c, 12), read: (v) => String(v), importColumn: col.personalId() }),
+  /** Personal IDs, at least one, separated by `;` in the file and in the column (up to 400 characters: 30 IDs). */
+  personalIds: (): FactField<string[]> => ({
+    nullable: false,
+    sql: (t, c) => t.string(c, 400),
+    read: (v) => String(v ?? '').split(';').filter(Boolean),
+    write: (ids) => ids.join(';'),
+    importColumn: col.personalIds(),
+  }),
   /** The same field, empty when unknown (a day that has not come yet). */
   optional: <T>(inner: FactField<T>): FactField<T | null> => ({
     nullable: true,
     sql: inner.sql,
     read: (v) => (v === null || v === undefined ? null : inner.read(v)),
     importColumn: col.optional(inner.importColumn as Column<T>),
+  }),
+  /** The same field, empty when unknown, and a column the import file may leave out (added after files were first exchanged). */
+  absentOk: <T>(inner: FactField<T>): FactField<T | null> => ({
+    nullable: true,
+    sql: inner.sql,
+    read: (v) => (v === null || v === undefined ? null : inner.read(v)),
+    importColumn: col.absentOk(inner.importColumn as Column<T>),
   }),
 };
 
@@ -78,8 +98,12 @@ export interface FactDeclaration<F extends Fields, M extends string> {
   fields: F;
   /** The field that identifies a fact. */
   id: keyof F & string;
-  /** The date field that says when the fact's commune applies (see ImportDefinition.locatedOn). */
-  locatedOn: keyof F & string;
+  /**
+   * The date field that says when the fact's commune applies (see ImportDefinition.locatedOn).
+   * Absent for facts without a date of their own (parcels): placed by rule from the first day
+   * their figures move.
+   */
+  locatedOn?: keyof F & string;
   /** Fields to index, for finding facts by them. */
   indexed?: ReadonlyArray<keyof F & string>;
   /** Its figures' metrics (summary columns). */
@@ -88,12 +112,31 @@ export interface FactDeclaration<F extends Fields, M extends string> {
   protectedMetrics?: readonly M[];
   /** How a split commune's facts are shared out: by people (with the person) or by land. */
   placedBy: FactKind;
-  /** The field whose value keeps a fact in the same place when placed by rule (a personal ID, or the id). */
-  placementKey: keyof F & string;
+  /** What keeps a fact in the same place when placed by rule: a field (a personal ID, or the id), or a key made from the fact. */
+  placementKey: (keyof F & string) | ((fact: FactOf<F>) => string);
   /** What the fact adds to its figures: each metric, the day it moves, and by how much (1 if left out). */
-  figures(fact: FactOf<F>): Array<{ metric: M; date: string; delta?: number }>;
+  figures?(fact: FactOf<F>): Array<{ metric: M; date: string; delta?: number }>;
+  /**
+   * Instead of `figures`, for a fact that moves figures in more than one place (a citizen, in
+   * each residence they had): its deltas, each in its cell, `ruleDelta` included.
+   */
+  deltasOf?(fact: FactOf<F>): FigureDelta<M>[];
   /** Rules across a row's columns, for the import (see ImportDefinition.checkRow). */
   checkRow?: ImportDefinition<FactOf<F>, M, ColumnSet>['checkRow'];
+  /** A many-valued field indexed in a table of its own (see FactSpec.links). */
+  links?: FactSpec<FactOf<F>, M>['links'];
+  /**
+   * Where the import file's `commune_code` and `commune_structure` columns come: after this
+   * field (a domain made before the kit keeps its files' layout); last when left out.
+   */
+  communeColumnsAfter?: keyof F & string;
+  /** The summaries' name, when not `<domain with _>_summary` (a domain made before the kit). */
+  summaryName?: string;
+  /**
+   * A domain made before the kit: the migrations its databases already ran, in place of the
+   * generated ones (a database migrated once must find the same names doing the same work).
+   */
+  history?(made: { spec: FactSpec<FactOf<F>, M>; summary: SummarySpec<M> }): Record<string, Knex.Migration>;
 }
 
 export interface DeclaredFacts<F extends Fields, M extends string> {
@@ -107,8 +150,13 @@ export interface DeclaredFacts<F extends Fields, M extends string> {
 export function defineFacts<F extends Fields, const M extends string>(d: FactDeclaration<F, M>): DeclaredFacts<F, M> {
   type Fact = FactOf<F>;
   const names = Object.keys(d.fields);
-  const summary: SummarySpec<M> = { name: `${d.domain.replace(/-/g, '_')}_summary`, metrics: d.metrics, protectedMetrics: d.protectedMetrics };
-  const placementOf = (f: Fact): Placement => placeOf(f.communeCode, f.communeStructure, String(f[d.placementKey]), d.placedBy);
+  // Each field's column and converters, worked out once: rows are mapped a million times an import.
+  const mapped = names.map((name) => ({ name, column: columnOf(name), field: d.fields[name] as FactField<unknown> }));
+  const summary: SummarySpec<M> = { name: d.summaryName ?? `${d.domain.replace(/-/g, '_')}_summary`, metrics: d.metrics, protectedMetrics: d.protectedMetrics };
+  const keyOf = d.placementKey;
+  const placementOf = (f: Fact): Placement => placeOf(f.communeCode, f.communeStructure, typeof keyOf === 'function' ? keyOf(f) : String(f[keyOf]), d.placedBy);
+  const figures = d.figures;
+  if (!figures === !d.deltasOf) throw new Error(`${d.domain}: declare its facts' figures or their deltasOf, one of the two`);
   const spec: FactSpec<Fact, M> = {
     table: d.table,
     key: columnOf(d.id),
@@ -116,23 +164,30 @@ export function defineFacts<F extends Fields, const M extends string>(d: FactDec
     idOf: (f) => String(f[d.id]),
     toRow: (f) => {
       const row: Record<string, string | number | null> = { commune_code: f.communeCode, commune_structure: f.communeStructure };
-      for (const name of names) row[columnOf(name)] = f[name] as string | number | null;
+      for (const m of mapped) {
+        const value = f[m.name];
+        row[m.column] = m.field.write && value !== null ? m.field.write(value) : (value as string | number | null);
+      }
       return row;
     },
     fromRow: (row) => {
       const fact: Record<string, unknown> = { communeCode: String(row.commune_code), communeStructure: row.commune_structure as AreaStructure };
-      for (const name of names) fact[name] = d.fields[name].read(row[columnOf(name)]);
+      for (const m of mapped) fact[m.name] = m.field.read(row[m.column]);
       return fact as Fact;
     },
     placementOf,
-    deltasOf: (f) => {
-      const placement = placementOf(f);
-      const out: FigureDelta<M>[] = d.figures(f).map((x) => ({ place: placement.cell, date: x.date, metric: x.metric, delta: x.delta ?? 1 }));
-      ruleDelta(out, placement, String(f[d.locatedOn]));
-      return out;
-    },
+    deltasOf:
+      d.deltasOf ??
+      ((f) => {
+        const placement = placementOf(f);
+        const out: FigureDelta<M>[] = figures!(f).map((x) => ({ place: placement.cell, date: x.date, metric: x.metric, delta: x.delta ?? 1 }));
+        const since = d.locatedOn ? String(f[d.locatedOn]) : out[0]?.date;
+        if (since !== undefined) ruleDelta(out, placement, since);
+        return out;
+      }),
+    links: d.links,
   };
-  const migrations: Record<string, Knex.Migration> = {
+  const migrations: Record<string, Knex.Migration> = d.history?.({ spec, summary }) ?? {
     '001_facts_and_summaries': {
       async up(db) {
         await db.schema.createTable(d.table, (t) => {
@@ -159,20 +214,27 @@ export function defineFacts<F extends Fields, const M extends string>(d: FactDec
     '003_month_totals': monthTotalsMigration(summary),
   };
   const columns: ColumnSet = {};
-  for (const name of names) columns[columnOf(name)] = d.fields[name].importColumn;
-  columns.commune_code = col.communeCode();
-  columns.commune_structure = col.structure();
+  const addCommune = () => {
+    columns.commune_code = col.communeCode();
+    columns.commune_structure = col.structure();
+  };
+  for (const name of names) {
+    columns[columnOf(name)] = d.fields[name].importColumn;
+    if (name === d.communeColumnsAfter) addCommune();
+  }
+  if (!d.communeColumnsAfter) addCommune();
   const imports = defineImport<Fact, M, ColumnSet>({
     domain: d.domain,
     migrations,
     facts: spec,
     columns,
     idColumn: columnOf(d.id),
-    locatedOn: columnOf(d.locatedOn),
+    locatedOn: d.locatedOn && columnOf(d.locatedOn),
     checkRow: d.checkRow,
     toFact: (row: RowValues<ColumnSet>) => {
+      // The structure is set by the import from the row or the file (lib/import/rows.ts).
       const fact: Record<string, unknown> = { communeCode: row.commune_code, communeStructure: row.commune_structure };
-      for (const name of names) fact[name] = row[columnOf(name)] ?? null;
+      for (const m of mapped) fact[m.name] = m.field.fromCell ? m.field.fromCell(row[m.column] ?? null) : (row[m.column] ?? null);
       return fact as Fact;
     },
   });

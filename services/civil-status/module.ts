@@ -8,8 +8,7 @@ import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
 import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { demoPart } from '../../demo/seed';
-import { type CivilStatusMetric, civilRecordFacts, civilStatusMigrations, civilStatusSummary, type CivilRecord, civilRecordPlacement } from './facts';
-import { civilStatusImport } from './import';
+import { type CivilStatusMetric, civilRecordFacts, civilStatusImport, civilStatusMigrations, civilStatusSummary, type CivilRecord, civilRecordPlacement } from './facts';
 import { civilStatusIndicators } from './indicators';
 
 /** The records that name each person, one statement for the whole batch, in key order. */

@@ -9,8 +9,7 @@ import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
 import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { demoPart } from '../../demo/seed';
-import { type HealthMetric, healthMigrations, healthRecordFacts, healthSummary, type HealthRecord, healthRecordPlacement } from './facts';
-import { healthImport } from './import';
+import { type HealthMetric, healthImport, healthMigrations, healthRecordFacts, healthSummary, type HealthRecord, healthRecordPlacement } from './facts';
 import { healthIndicators } from './indicators';
 
 function createContext(db: Db, identity: Identity, today: string) {

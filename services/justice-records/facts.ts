@@ -1,26 +1,35 @@
-/** Justice records facts (one row per criminal record certificate request) and the figures they move. */
-import type { Knex } from 'knex';
-import { placeOf, type AreaStructure, type Placement } from '../../lib/areas';
-import { createSummaryTables, monthTotalsMigration, type FigureDelta } from '../../lib/summaries';
-import { keysAsUniqueIndexes, ruleDelta, type FactSpec } from '../../lib/fact-store';
+/**
+ * Justice records facts (one row per criminal record certificate request), declared once
+ * (lib/fact-kit.ts): from these fields follow the fact's type, its table row and its import
+ * file's columns (`request_id, personal_id, commune_code, commune_structure, channel, submitted_on,
+ * issued_on, status`). The commune is that of the requester's residence.
+ */
+import type { Placement } from '../../lib/areas';
+import { defineFacts, field, type FactOf } from '../../lib/fact-kit';
+import { keysAsUniqueIndexes } from '../../lib/fact-store';
+import { notBefore } from '../../lib/import/columns';
 import { twoStructuresMigration } from '../../lib/reform-migration';
+import { createSummaryTables, monthTotalsMigration } from '../../lib/summaries';
 
-export type RequestChannel = 'VNEID' | 'PORTAL' | 'COUNTER';
-export type RequestStatus = 'SUBMITTED' | 'ISSUED' | 'REJECTED';
-export const REQUEST_CHANNELS: readonly RequestChannel[] = ['VNEID', 'PORTAL', 'COUNTER'];
-export const REQUEST_STATUSES: readonly RequestStatus[] = ['SUBMITTED', 'ISSUED', 'REJECTED'];
+export const REQUEST_CHANNELS = ['VNEID', 'PORTAL', 'COUNTER'] as const;
+export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
+export const REQUEST_STATUSES = ['SUBMITTED', 'ISSUED', 'REJECTED'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
-export interface CriminalRecordRequest {
-  requestId: string;
-  personalId: string;
-  /** The commune of the requester's residence, as delivered, in `communeStructure`. */
-  communeCode: string;
-  communeStructure: AreaStructure;
-  channel: RequestChannel;
-  submittedOn: string;
-  issuedOn: string | null;
-  status: RequestStatus;
-}
+const fields = {
+  /** The request's id in the judicial records system. */
+  requestId: field.text(40),
+  /** The requester. */
+  personalId: field.personalId(),
+  /** How it was filed: through VNeID, the public service portal, or at the counter. */
+  channel: field.oneOf(REQUEST_CHANNELS),
+  submittedOn: field.date(),
+  /** The day the certificate was issued; empty unless the request is ISSUED. */
+  issuedOn: field.optional(field.date()),
+  status: field.oneOf(REQUEST_STATUSES),
+};
+
+export type CriminalRecordRequest = FactOf<typeof fields>;
 
 /**
  * Days from submission to issue, counted per day (0 to MAX_TRACKED_DAYS) and beyond, so that the
@@ -33,24 +42,8 @@ const DAY_COLUMNS = [...Array.from({ length: MAX_TRACKED_DAYS + 1 }, (_, d) => d
 export const JUSTICE_METRICS = ['requests', 'requests_vneid', 'issued', ...DAY_COLUMNS];
 export type JusticeMetric = string;
 
-/** Requests count people; the days-to-issue histogram is not published, only its median (services/justice-records/module.ts). */
-export const justiceSummary = { name: 'justice_summary', metrics: JUSTICE_METRICS, protectedMetrics: ['requests', 'requests_vneid', 'issued'] };
-
 const DAY_MS = 86_400_000;
 export const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
-
-/** Where a request counts: with its requester, by people where the crosswalk splits a commune. */
-export const requestPlacement = (r: CriminalRecordRequest): Placement => placeOf(r.communeCode, r.communeStructure, r.personalId, 'people');
-
-export function requestDeltas(r: CriminalRecordRequest): FigureDelta<JusticeMetric>[] {
-  const placement = requestPlacement(r);
-  const at = (metric: string, date: string) => ({ place: placement.cell, date, metric, delta: 1 });
-  const out: FigureDelta<JusticeMetric>[] = [at('requests', r.submittedOn)];
-  if (r.channel === 'VNEID') out.push(at('requests_vneid', r.submittedOn));
-  if (r.issuedOn) out.push(at('issued', r.issuedOn), at(daysColumn(daysBetween(r.submittedOn, r.issuedOn)), r.issuedOn));
-  ruleDelta(out, placement, r.submittedOn);
-  return out;
-}
 
 /** The median of a distribution given as counts per day (the last bucket: more than MAX_TRACKED_DAYS); null if empty or above the tracked range. */
 export function medianDays(counts: number[]): number | null {
@@ -70,56 +63,66 @@ export function medianDays(counts: number[]): number | null {
   return (lo + hi) / 2;
 }
 
-export const requestFacts: FactSpec<CriminalRecordRequest, JusticeMetric> = {
-  table: 'criminal_record_requests',
-  key: 'request_id',
-  summary: justiceSummary,
-  idOf: (r) => r.requestId,
-  toRow: (r) => ({
-    request_id: r.requestId,
-    personal_id: r.personalId,
-    commune_code: r.communeCode,
-    commune_structure: r.communeStructure,
-    channel: r.channel,
-    submitted_on: r.submittedOn,
-    issued_on: r.issuedOn,
-    status: r.status,
-  }),
-  fromRow: (row) => ({
-    requestId: String(row.request_id),
-    personalId: String(row.personal_id),
-    communeCode: String(row.commune_code),
-    communeStructure: row.commune_structure as AreaStructure,
-    channel: row.channel as RequestChannel,
-    submittedOn: String(row.submitted_on),
-    issuedOn: (row.issued_on as string | null) ?? null,
-    status: row.status as RequestStatus,
-  }),
-  placementOf: requestPlacement,
-  deltasOf: requestDeltas,
-};
+/** What a request adds to its requester's commune: the request, and its issue with the days it took. */
+function figuresOf(r: CriminalRecordRequest) {
+  const out: Array<{ metric: JusticeMetric; date: string }> = [{ metric: 'requests', date: r.submittedOn }];
+  if (r.channel === 'VNEID') out.push({ metric: 'requests_vneid', date: r.submittedOn });
+  if (r.issuedOn) out.push({ metric: 'issued', date: r.issuedOn }, { metric: daysColumn(daysBetween(r.submittedOn, r.issuedOn)), date: r.issuedOn });
+  return out;
+}
 
-export const justiceMigrations: Record<string, Knex.Migration> = {
-  '001_requests_and_summaries': {
-    async up(db) {
-      await db.schema.createTable('criminal_record_requests', (t) => {
-        t.string('request_id', 40).primary();
-        t.string('personal_id', 12).notNullable().index();
-        t.string('commune_code', 5).notNullable().index();
-        t.string('channel', 10).notNullable();
-        t.string('submitted_on', 10).notNullable();
-        t.string('issued_on', 10).nullable();
-        t.string('status', 10).notNullable();
-      });
-      await createSummaryTables(db, justiceSummary);
-    },
-    async down(db) {
-      for (const t of ['criminal_record_requests', 'justice_summary_delta', 'justice_summary_year']) await db.schema.dropTable(t);
-    },
+const justice = defineFacts({
+  domain: 'justice-records',
+  table: 'criminal_record_requests',
+  fields,
+  // The file's layout from before the kit: the commune after the personal id.
+  communeColumnsAfter: 'personalId',
+  id: 'requestId',
+  locatedOn: 'submittedOn',
+  // Named before the kit: the domain's summaries are `justice_summary`.
+  summaryName: 'justice_summary',
+  metrics: JUSTICE_METRICS,
+  // Requests count people; the days-to-issue histogram is not published, only its median (module.ts).
+  protectedMetrics: ['requests', 'requests_vneid', 'issued'],
+  // A request goes with its requester where the crosswalk splits a commune.
+  placedBy: 'people',
+  placementKey: 'personalId',
+  figures: figuresOf,
+  checkRow(row, fail) {
+    notBefore(row, fail, 'issued_on', 'submitted_on');
+    // The issue date and the status must tell the same story.
+    if (row.status === 'ISSUED' && !row.issued_on) fail('issued_on', 'an ISSUED request needs the day it was issued');
+    if (row.status !== 'ISSUED' && row.issued_on) fail('status', `a request with an issue date must be ISSUED, not ${row.status}`);
   },
-  // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
-  '002_key_as_unique_index': keysAsUniqueIndexes('criminal_record_requests'),
-  '003_two_structures': twoStructuresMigration(requestFacts),
-  // Month-end running totals replace the year-end ones (lib/summaries/month-totals.ts).
-  '004_month_totals': monthTotalsMigration(justiceSummary),
-};
+  history: ({ spec, summary }) => ({
+    '001_requests_and_summaries': {
+      async up(db) {
+        await db.schema.createTable('criminal_record_requests', (t) => {
+          t.string('request_id', 40).primary();
+          t.string('personal_id', 12).notNullable().index();
+          t.string('commune_code', 5).notNullable().index();
+          t.string('channel', 10).notNullable();
+          t.string('submitted_on', 10).notNullable();
+          t.string('issued_on', 10).nullable();
+          t.string('status', 10).notNullable();
+        });
+        await createSummaryTables(db, summary);
+      },
+      async down(db) {
+        for (const t of ['criminal_record_requests', 'justice_summary_delta', 'justice_summary_year']) await db.schema.dropTable(t);
+      },
+    },
+    // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
+    '002_key_as_unique_index': keysAsUniqueIndexes('criminal_record_requests'),
+    '003_two_structures': twoStructuresMigration(spec),
+    // Month-end running totals replace the year-end ones (lib/summaries/month-totals.ts).
+    '004_month_totals': monthTotalsMigration(summary),
+  }),
+});
+
+export const requestFacts = justice.spec;
+export const justiceSummary = justice.summary;
+export const justiceMigrations = justice.migrations;
+export const justiceRecordsImport = justice.imports;
+/** Where a request counts: with its requester, by people where the crosswalk splits a commune. */
+export const requestPlacement = (r: CriminalRecordRequest): Placement => justice.placementOf(r);

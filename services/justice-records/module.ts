@@ -9,8 +9,7 @@ import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
 import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { demoPart } from '../../demo/seed';
-import { type JusticeMetric, daysColumn, justiceMigrations, justiceSummary, MAX_TRACKED_DAYS, medianDays, requestFacts, type CriminalRecordRequest, requestPlacement } from './facts';
-import { justiceRecordsImport } from './import';
+import { type JusticeMetric, daysColumn, justiceMigrations, justiceRecordsImport, justiceSummary, MAX_TRACKED_DAYS, medianDays, requestFacts, type CriminalRecordRequest, requestPlacement } from './facts';
 import { justiceRecordsIndicators } from './indicators';
 
 function createContext(db: Db, identity: Identity, today: string) {

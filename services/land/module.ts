@@ -9,8 +9,7 @@ import { requireAreaById } from '../../lib/areas';
 import { todayFor } from '../../lib/today';
 import { readableRecord, requirePersonAccess, requirePersonRole, type CitizenRef, type Identity } from '../../lib/auth';
 import { demoPart } from '../../demo/seed';
-import { type LandMetric, landMigrations, landSummary, parcelFacts, type Parcel, parcelPlacement } from './facts';
-import { landImport } from './import';
+import { type LandMetric, landImport, landMigrations, landSummary, parcelFacts, type Parcel, parcelPlacement } from './facts';
 import { landIndicators } from './indicators';
 
 function createContext(db: Db, identity: Identity, today: string) {

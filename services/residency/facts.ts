@@ -8,41 +8,43 @@
  * commune's population rises and falls. Every stock the citizen holds (a chip ID card, an eID
  * account) moves with them; the flows are events counted where the citizen lived that day.
  */
-import type { Knex } from 'knex';
 import { placeOf, type AreaStructure, type Placement } from '../../lib/areas';
-import { createSummaryTables, monthTotalsMigration, type FigureDelta } from '../../lib/summaries';
-import { keysAsUniqueIndexes, ruleDelta, type FactSpec } from '../../lib/fact-store';
+import { defineFacts, field, type FactOf } from '../../lib/fact-kit';
+import { keysAsUniqueIndexes, ruleDelta } from '../../lib/fact-store';
+import { locationProblem, notBefore } from '../../lib/import/columns';
+import { personalIdProblem } from '../../lib/personal-id';
 import { twoStructuresMigration } from '../../lib/reform-migration';
-import type { Sex } from '../../lib/personal-id';
+import { createSummaryTables, monthTotalsMigration, type FigureDelta } from '../../lib/summaries';
+import { previousResidencesField, type Residence, type ResidenceCell } from './residences';
 
 export const RESIDENCE_END_REASONS = ['DIED', 'EMIGRATED', 'DEREGISTERED'] as const;
 export type ResidenceEndReason = (typeof RESIDENCE_END_REASONS)[number];
 
-/** A permanent residence: the commune (as delivered, in its structure) and the day it was registered. */
-export interface Residence {
-  communeCode: string;
-  communeStructure: AreaStructure;
-  registeredOn: string;
-}
-
-export interface Citizen {
-  personalId: string;
-  fullName: string;
-  birthDate: string;
-  sex: Sex;
-  /** The latest residence: its commune as delivered, in `communeStructure`. */
-  communeCode: string;
-  communeStructure: AreaStructure;
-  registeredOn: string;
+/**
+ * A citizen, declared once (lib/fact-kit.ts): from these fields follow the type, the citizens
+ * table's row and the import file's columns (`personal_id, full_name, birth_date, sex,
+ * commune_code, commune_structure, registered_on, previous_residences, residence_ended_on,
+ * residence_end_reason, chip_card_issued_on, eid_level1_on, eid_level2_on`). The
+ * commune is that of the latest residence.
+ */
+const fields = {
+  personalId: field.personalId(),
+  fullName: field.text(200),
+  birthDate: field.date(),
+  sex: field.oneOf(['M', 'F'] as const),
+  /** The day the latest residence was registered. */
+  registeredOn: field.date(),
   /** Earlier residences, oldest first: each ended the day the next was registered. */
-  previousResidences: Residence[];
+  previousResidences: previousResidencesField(),
   /** The day the latest residence ended without another (death, emigration, deregistration); null while it lasts. */
-  residenceEndedOn: string | null;
-  residenceEndReason: ResidenceEndReason | null;
-  chipCardIssuedOn: string | null;
-  eidLevel1On: string | null;
-  eidLevel2On: string | null;
-}
+  residenceEndedOn: field.absentOk(field.date()),
+  residenceEndReason: field.absentOk(field.oneOf(RESIDENCE_END_REASONS)),
+  chipCardIssuedOn: field.optional(field.date()),
+  eidLevel1On: field.optional(field.date()),
+  eidLevel2On: field.optional(field.date()),
+};
+
+export type Citizen = FactOf<typeof fields>;
 
 /** Stocks (as of a day) first, then events (counted on the day they happen). */
 export const RESIDENCY_METRICS = [
@@ -52,9 +54,6 @@ export const RESIDENCY_METRICS = [
 export type ResidencyMetric = (typeof RESIDENCY_METRICS)[number];
 /** The figures the reform's migration added (events, now that citizens move and die). */
 const EVENT_METRICS: readonly ResidencyMetric[] = ['registrations', 'departures', 'chip_cards_issued', 'eid_accounts_activated', 'eid_level2_activated'];
-
-/** Every count of people is protected; eid_accounts is published as the sum of the two levels' protected counts. */
-export const residencySummary = { name: 'residency_summary', metrics: RESIDENCY_METRICS, protectedMetrics: RESIDENCY_METRICS.filter((m) => m !== 'eid_accounts') };
 
 /** The day a person born on `birthDate` turns `years` (29 February births turn on 1 March). */
 export function birthday(birthDate: string, years: number): string {
@@ -130,108 +129,103 @@ function event(out: FigureDelta<ResidencyMetric>[], place: number, metric: Resid
   if ((day >= from || first) && (to === null || day < to || last)) out.push({ place, date: day, metric, delta: 1 });
 }
 
-/** Earlier residences as stored: `commune_code registered_on STRUCTURE`, oldest first, `;` between them. */
-export function formatResidences(residences: readonly Residence[]): string | null {
-  return residences.length ? residences.map((r) => `${r.communeCode} ${r.registeredOn} ${r.communeStructure}`).join(';') : null;
+/** A file's row, as the import checks it across columns (the cells are valid one by one). */
+function checkCitizenRow(row: Record<string, any>, fail: (column: string, reason: string) => void): void {
+  const idProblem = personalIdProblem(row.personal_id, row.birth_date, row.sex);
+  if (idProblem) fail('personal_id', `${idProblem} (birth_date ${row.birth_date}, sex ${row.sex})`);
+  for (const c of ['registered_on', 'chip_card_issued_on', 'eid_level1_on', 'eid_level2_on'] as const) notBefore(row, fail, c, 'birth_date');
+  // Level 2 is reached through level 1 or directly; both the same day when issued together.
+  notBefore(row, fail, 'eid_level2_on', 'eid_level1_on');
+  // The residence ends after it began, and says why.
+  if (row.residence_ended_on !== null && row.residence_ended_on <= row.registered_on) fail('residence_ended_on', `must be after registered_on ${row.registered_on}`);
+  if ((row.residence_ended_on === null) !== (row.residence_end_reason === null)) {
+    fail('residence_end_reason', row.residence_ended_on === null ? 'given without residence_ended_on' : 'required when residence_ended_on is given (DIED, EMIGRATED or DEREGISTERED)');
+  }
+  // Earlier residences: in order, after birth, before the current one, each a commune of its structure then.
+  let previous = row.birth_date;
+  for (const r of (row.previous_residences ?? []) as ResidenceCell[]) {
+    r.communeStructure ??= row.commune_structure as AreaStructure;
+    const problem = locationProblem(r.communeCode, r.communeStructure, r.registeredOn);
+    if (problem) fail('previous_residences', `"${r.communeCode} ${r.registeredOn}": ${problem}`);
+    else if (r.registeredOn < previous) fail('previous_residences', `"${r.communeCode} ${r.registeredOn}": residences must be oldest first, after birth_date`);
+    else if (r.registeredOn >= row.registered_on) fail('previous_residences', `"${r.communeCode} ${r.registeredOn}": an earlier residence must begin before registered_on ${row.registered_on}`);
+    previous = r.registeredOn;
+  }
 }
 
-export function parseStoredResidences(text: unknown): Residence[] {
-  if (typeof text !== 'string' || text === '') return [];
-  return text.split(';').map((entry) => {
-    const [communeCode, registeredOn, communeStructure] = entry.split(' ');
-    return { communeCode, registeredOn, communeStructure: communeStructure as AreaStructure };
-  });
-}
-
-export const citizenFacts: FactSpec<Citizen, ResidencyMetric> = {
+const residency = defineFacts({
+  domain: 'residency',
   table: 'citizens',
-  key: 'personal_id',
-  summary: residencySummary,
-  idOf: (c) => c.personalId,
-  toRow: (c) => ({
-    personal_id: c.personalId,
-    full_name: c.fullName,
-    birth_date: c.birthDate,
-    sex: c.sex,
-    commune_code: c.communeCode,
-    commune_structure: c.communeStructure,
-    registered_on: c.registeredOn,
-    previous_residences: formatResidences(c.previousResidences),
-    residence_ended_on: c.residenceEndedOn,
-    residence_end_reason: c.residenceEndReason,
-    chip_card_issued_on: c.chipCardIssuedOn,
-    eid_level1_on: c.eidLevel1On,
-    eid_level2_on: c.eidLevel2On,
+  fields,
+  // The file's layout from before the kit: the commune after the sex.
+  communeColumnsAfter: 'sex',
+  id: 'personalId',
+  locatedOn: 'registeredOn',
+  metrics: RESIDENCY_METRICS,
+  // Every count of people is protected; eid_accounts is published as the sum of the two levels' protected counts.
+  protectedMetrics: RESIDENCY_METRICS.filter((m) => m !== 'eid_accounts'),
+  // A citizen goes where the crosswalk's rule sends people, hashed on the personal ID.
+  placedBy: 'people',
+  placementKey: 'personalId',
+  // A citizen moves figures in each residence they had (citizenDeltas).
+  deltasOf: (c) => citizenDeltas(c),
+  checkRow: checkCitizenRow,
+  history: ({ spec, summary }) => ({
+    '001_citizens_and_summaries': {
+      async up(db) {
+        await db.schema.createTable('citizens', (t) => {
+          t.string('personal_id', 12).primary();
+          t.string('full_name', 200).notNullable();
+          // Dates are ISO strings: identical on SQLite and MySQL, and free of time zones.
+          t.string('birth_date', 10).notNullable();
+          t.string('sex', 1).notNullable();
+          t.string('commune_code', 5).notNullable();
+          t.string('registered_on', 10).notNullable();
+          t.string('chip_card_issued_on', 10).nullable();
+          t.string('eid_level1_on', 10).nullable();
+          t.string('eid_level2_on', 10).nullable();
+          t.index(['commune_code', 'personal_id']);
+        });
+        // The figures as they were at this migration; later ones add theirs.
+        await createSummaryTables(db, { name: summary.name, metrics: ['population', 'chip_id_cards', 'eid_level1', 'eid_level2', 'eid_accounts'] });
+      },
+      async down(db) {
+        await db.schema.dropTable('citizens');
+        await db.schema.dropTable('residency_summary_delta');
+        await db.schema.dropTable('residency_summary_year');
+      },
+    },
+    // Its backfill of the new figure is done by 004, which recomputes every summary from the facts.
+    '002_eligible_population': {
+      async up(db) {
+        for (const table of ['residency_summary_delta', 'residency_summary_year']) {
+          await db.schema.alterTable(table, (t) => t.bigInteger('eligible_population').notNullable().defaultTo(0));
+        }
+      },
+      async down(db) {
+        for (const table of ['residency_summary_delta', 'residency_summary_year']) {
+          await db.schema.alterTable(table, (t) => t.dropColumn('eligible_population'));
+        }
+      },
+    },
+    // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
+    '003_key_as_unique_index': keysAsUniqueIndexes('citizens'),
+    '004_two_structures_and_residence_history': twoStructuresMigration(spec, {
+      newMetrics: EVENT_METRICS,
+      async alterFacts(db) {
+        await db.schema.alterTable('citizens', (t) => {
+          t.text('previous_residences').nullable();
+          t.string('residence_ended_on', 10).nullable();
+          t.string('residence_end_reason', 12).nullable();
+        });
+      },
+    }),
+    // Month-end running totals replace the year-end ones (lib/summaries/month-totals.ts).
+    '005_month_totals': monthTotalsMigration(summary),
   }),
-  fromRow: (r) => ({
-    personalId: String(r.personal_id),
-    fullName: String(r.full_name),
-    birthDate: String(r.birth_date),
-    sex: r.sex as Sex,
-    communeCode: String(r.commune_code),
-    communeStructure: r.commune_structure as AreaStructure,
-    registeredOn: String(r.registered_on),
-    previousResidences: parseStoredResidences(r.previous_residences),
-    residenceEndedOn: (r.residence_ended_on as string | null) ?? null,
-    residenceEndReason: (r.residence_end_reason as ResidenceEndReason | null) ?? null,
-    chipCardIssuedOn: (r.chip_card_issued_on as string | null) ?? null,
-    eidLevel1On: (r.eid_level1_on as string | null) ?? null,
-    eidLevel2On: (r.eid_level2_on as string | null) ?? null,
-  }),
-  placementOf: citizenPlacement,
-  deltasOf: citizenDeltas,
-};
+});
 
-export const residencyMigrations: Record<string, Knex.Migration> = {
-  '001_citizens_and_summaries': {
-    async up(db) {
-      await db.schema.createTable('citizens', (t) => {
-        t.string('personal_id', 12).primary();
-        t.string('full_name', 200).notNullable();
-        // Dates are ISO strings: identical on SQLite and MySQL, and free of time zones.
-        t.string('birth_date', 10).notNullable();
-        t.string('sex', 1).notNullable();
-        t.string('commune_code', 5).notNullable();
-        t.string('registered_on', 10).notNullable();
-        t.string('chip_card_issued_on', 10).nullable();
-        t.string('eid_level1_on', 10).nullable();
-        t.string('eid_level2_on', 10).nullable();
-        t.index(['commune_code', 'personal_id']);
-      });
-      // The figures as they were at this migration; later ones add theirs.
-      await createSummaryTables(db, { name: residencySummary.name, metrics: ['population', 'chip_id_cards', 'eid_level1', 'eid_level2', 'eid_accounts'] });
-    },
-    async down(db) {
-      await db.schema.dropTable('citizens');
-      await db.schema.dropTable('residency_summary_delta');
-      await db.schema.dropTable('residency_summary_year');
-    },
-  },
-  // Its backfill of the new figure is done by 004, which recomputes every summary from the facts.
-  '002_eligible_population': {
-    async up(db) {
-      for (const table of ['residency_summary_delta', 'residency_summary_year']) {
-        await db.schema.alterTable(table, (t) => t.bigInteger('eligible_population').notNullable().defaultTo(0));
-      }
-    },
-    async down(db) {
-      for (const table of ['residency_summary_delta', 'residency_summary_year']) {
-        await db.schema.alterTable(table, (t) => t.dropColumn('eligible_population'));
-      }
-    },
-  },
-  // SQLite: the key becomes a unique index an import into an empty table can drop (lib/fact-store.ts).
-  '003_key_as_unique_index': keysAsUniqueIndexes('citizens'),
-  '004_two_structures_and_residence_history': twoStructuresMigration(citizenFacts, {
-    newMetrics: EVENT_METRICS,
-    async alterFacts(db) {
-      await db.schema.alterTable('citizens', (t) => {
-        t.text('previous_residences').nullable();
-        t.string('residence_ended_on', 10).nullable();
-        t.string('residence_end_reason', 12).nullable();
-      });
-    },
-  }),
-  // Month-end running totals replace the year-end ones (lib/summaries/month-totals.ts).
-  '005_month_totals': monthTotalsMigration(residencySummary),
-};
+export const citizenFacts = residency.spec;
+export const residencySummary = residency.summary;
+export const residencyMigrations = residency.migrations;
+export const residencyImport = residency.imports;

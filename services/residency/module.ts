@@ -10,8 +10,7 @@ import { assertPersonalId } from '../../lib/personal-id';
 import { badInput } from '../../lib/errors';
 import { todayFor } from '../../lib/today';
 import { isOfficerOnly, outOfScope, requirePersonAccess, requirePersonRole, type Identity } from '../../lib/auth';
-import { citizenFacts, citizenPlacement, residencyMigrations, residencySummary, type Citizen, type ResidencyMetric } from './facts';
-import { residencyImport } from './import';
+import { citizenFacts, citizenPlacement, residencyImport, residencyMigrations, residencySummary, type Citizen, type ResidencyMetric } from './facts';
 import { residencyIndicators } from './indicators';
 
 const MAX_PAGE = 500;
