@@ -23,8 +23,8 @@ import { BENCH_TODAY } from './workloads';
 /** By domain: the table its demo facts are stored in, one row per fact (lib/domain.ts DomainDemo). */
 export const FACT_TABLES: Record<string, string> = Object.fromEntries(DOMAIN_MODULES.filter((m) => m.demo && m.imports).map((m) => [m.name, m.demo!.table]));
 
-/** Fact rows per unit of DEMO_SCALE, measured (scale 0.5 gives 558,483). */
-export const ROWS_PER_DEMO_SCALE = 1_117_000;
+/** Fact rows per unit of DEMO_SCALE across the seven data domains, measured (scale 0.0895 gives 150,619). */
+export const ROWS_PER_DEMO_SCALE = 1_683_000;
 export const DEMO_SEED = 'p06';
 /**
  * What the data was loaded as: data of another format (before the reform of 1 July 2025 the

@@ -16,7 +16,10 @@ const chosen = process.env.MUTATION_MODULE ? modules.filter((m) => m.name === pr
 module.exports = {
   ...own,
   rootDir: path.resolve(__dirname, '../..'),
-  roots: ['<rootDir>/test'],
+  // The code's folders too, not only the tests': Stryker runs a static mutant (one evaluated when
+  // its module loads, such as an indicator's definition) with `--findRelatedTests <its file>`,
+  // which finds nothing for a file outside Jest's roots, so the mutant "survived" untested.
+  roots: ['<rootDir>/test', '<rootDir>/lib', '<rootDir>/services', '<rootDir>/gateway', '<rootDir>/demo'],
   testMatch: [...new Set(chosen.flatMap((m) => m.tests))].map((t) => `<rootDir>/${t}`),
   setupFiles: [...base.setupFiles, '<rootDir>/test/mutation/sqlite-only.ts'],
 };
