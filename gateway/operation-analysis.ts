@@ -38,13 +38,13 @@ import {
 import { MAX_SERIES_LENGTH, type PeriodUnit } from '../lib/periods';
 import { seriesPeriods } from '../lib/relative-periods';
 import { today } from '../lib/today';
-import { areaByCode, areasOfLevel, childrenOf, communesIn, structureOn, type AreaLevel, type AreaStructure } from '../lib/areas';
+import { areaByCode, areasOfLevel, childrenOf, communesIn, STRUCTURES, structureOn, type AreaLevel, type AreaStructure } from '../lib/areas';
 import { personLevelTypes, personalIdsIn } from '../lib/person-level';
 
 
 /** What an anonymous caller may read: the indicator catalogue and the names and codes of areas. */
 const ANONYMOUS_ROOT_FIELDS = new Set(['indicatorCatalog', 'nation', 'provinces', 'province', 'districts', 'district', 'communes', 'commune', 'area', 'areaById', 'searchAreas', 'areaStructures', 'today', '__typename', '__schema', '__type']);
-const ANONYMOUS_AREA_FIELDS = new Set(['id', 'code', 'name', 'kind', 'level', 'structure', 'validFrom', 'validTo', 'inForce', 'successors', 'predecessors', 'provinces', 'districts', 'communes', 'province', 'district', 'nation', '__typename']);
+const ANONYMOUS_AREA_FIELDS = new Set(['id', 'code', 'name', 'kind', 'level', 'structure', 'validFrom', 'validTo', 'inForce', 'successors', 'predecessors', 'provinces', 'districts', 'communes', 'province', 'district', 'nation']);
 const AREA_TYPES = new Set(['Nation', 'Province', 'District', 'Commune', 'Area']);
 /** Types of reference data about the units, readable without a token. */
 const PUBLIC_TYPES = new Set(['IndicatorDefinition', 'AreaChange', 'AreaStructureInfo']);
@@ -163,6 +163,8 @@ export function analyzeDocument(schema: GraphQLSchema, document: DocumentNode, o
     const level = argValue(args, 'level') as AreaLevel;
     const asOf = argValue(args, 'asOf');
     const structure = (argValue(args, 'structure') as AreaStructure | undefined) ?? structureOn(typeof asOf === 'string' ? asOf : today());
+    // Not a structure (an invalid document): validation refuses it; nothing to count here.
+    if (!STRUCTURES.includes(structure)) return 0;
     const parentCode = argValue(args, 'parentCode');
     const parent = typeof parentCode === 'string' ? areaByCode(parentCode, structure) : undefined;
     if (level !== 'PROVINCE' && level !== 'DISTRICT' && level !== 'COMMUNE') return 0;
@@ -241,14 +243,15 @@ export function analyzeDocument(schema: GraphQLSchema, document: DocumentNode, o
           }
           if (collecting) personalIdsIn(valueFromASTUntyped(arg.value, variables), requested);
         }
-        const def: GraphQLField<unknown, unknown> | undefined = parent && !name.startsWith('__') ? parent.getFields()[name] : undefined;
+        // Meta fields (`__typename`, `__schema`, `__type`) are in no type's fields: no definition.
+        const def: GraphQLField<unknown, unknown> | undefined = parent?.getFields()[name];
         const named = def ? getNamedType(def.type) : undefined;
         if (collecting) {
           if (name === '__schema' || name === '__type') result.introspection = true;
           if (parent && personLevel.has(parent.name)) result.personLevel = true;
           if (named && personLevel.has(named.name)) result.personLevel = true;
           const parentName = parent?.name ?? '?';
-          const isRoot = parent !== undefined && parent === schema.getQueryType() && level === 1;
+          const isRoot = parent === schema.getQueryType() && level === 1;
           const open = isRoot ? ANONYMOUS_ROOT_FIELDS.has(name) : (AREA_TYPES.has(parentName) && ANONYMOUS_AREA_FIELDS.has(name)) || parentName.startsWith('__') || PUBLIC_TYPES.has(parentName) || name === '__typename';
           if (!open) notForAnonymous.add(`${parentName}.${name}`);
         }
@@ -291,8 +294,10 @@ export function analyzeDocument(schema: GraphQLSchema, document: DocumentNode, o
       }
       collecting = false;
     }
-    // The rest of the document, which validation will read too: fragments already walked are not walked again.
-    for (const op of operations) if (op !== running) walk(schema.getQueryType() ?? undefined, op.selectionSet, 1, op.name ? `operation ${op.name.value}` : 'an operation');
+    // The rest of the document, which validation will read too: fragments already walked are not
+    // walked again. Only the limits that hold everywhere (depth, aliases, fields, repeats) apply
+    // there, and none depends on the types: walked without them.
+    for (const op of operations) if (op !== running) walk(undefined, op.selectionSet, 1, op.name ? `operation ${op.name.value}` : 'an operation');
     for (const name of fragments.keys()) fragmentSummary(name);
   } catch (err) {
     if (!(err instanceof LimitExceeded)) throw err;

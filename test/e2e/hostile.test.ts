@@ -43,6 +43,8 @@ function corpus(): Case[] {
     { name: 'syntax error', body: json('{ nation { code '), expected: refused(400, 'GRAPHQL_PARSE_FAILED', 'Syntax Error') },
     { name: 'unknown field', body: json('{ nation { population } }'), expected: refused(400, 'GRAPHQL_VALIDATION_FAILED', 'Cannot query field "population"') },
     { name: 'wrong argument type', body: json('{ province(code: 30) { name } }'), expected: refused(400, 'GRAPHQL_VALIDATION_FAILED', 'String cannot represent a non string value') },
+    // Analysed before validation: an enum value that is none must not break the analysis (it threw, a 500).
+    { name: 'ranking in a structure that is none', body: json('{ ranking(level: PROVINCE, structure: FOO, period: "2024") { id } }'), expected: refused(400, 'GRAPHQL_VALIDATION_FAILED', 'Value "FOO" does not exist in "AreaStructure" enum') },
     { name: 'wrong variable type', body: json('query($c: String!) { province(code: $c) { name } }', { c: { $gt: '' } }), expected: refused(400, 'BAD_USER_INPUT', 'Variable "$c" got invalid value') },
     { name: 'missing variable', body: json('query($c: String!) { province(code: $c) { name } }'), expected: refused(400, 'BAD_USER_INPUT', 'was not provided') },
     { name: 'deep nesting', body: json(`{ ${'nation { provinces { districts { province { '.repeat(6)} code ${'} } } } '.repeat(6)} }`), expected: overLimit('MAX_QUERY_DEPTH') },

@@ -255,6 +255,37 @@ describe('operation analysis: fragments, introspection and the rest of the docum
     expect(analyze('{ __type(name: "Nation") { fields { name } } }')).toMatchObject({ cost: 1 + (1 + 10 * 1), depth: 1 });
   });
 
+  test('type-system definitions in the document are neither operations nor fragments: left for validation', () => {
+    // graphql-js parses them; validation refuses them. The operation is still the only one.
+    const a = analyze('{ today } scalar Extra type T { f: Int }');
+    expect([a.rootFields, a.cost, a.exceeded]).toEqual([1, 1, undefined]);
+  });
+
+  test('when no operation runs (several and none named), nothing is collected from any of them', () => {
+    const doc = 'query A { citizen(id: "030085001234") { fullName } } query B { __schema { types { name } } }';
+    expect(analyze(doc)).toMatchObject({ personLevel: false, introspection: false, requestedPersonalIds: [], notForAnonymous: [] });
+    expect(analyze(doc, { MAX_QUERY_COST: 1 }).exceeded).toBeUndefined();
+  });
+
+  test('a `first` that is not a number (an invalid document) counts the typical list size', () => {
+    expect(analyze('{ searchAreas(text: "Hải", first: true) { code } }').cost).toBe(1 + 10 * 1);
+    expect(analyze('{ searchAreas(text: "Hải", first: "3") { code } }').cost).toBe(1 + 10 * 1);
+  });
+
+  test('a repeat inside a fragment is named with the fragment', () => {
+    expect(analyze('{ nation { ...F } } fragment F on Nation { code code }', { MAX_FIELD_REPEATS: 1 }).exceeded?.message).toContain('"code" 2 times in one selection set (fragment F)');
+  });
+
+  test('only a ranking counts the units of its level: another field with a level argument does not', () => {
+    expect(analyze('{ searchAreas(text: "Hải", level: PROVINCE) { code } }').areaPeriods).toBe(0);
+    expect(analyze('{ searchAreas(text: "Hải", level: COMMUNE, structure: THREE_TIER) { code } }').areaPeriods).toBe(0);
+  });
+
+  test('a ranking with a structure that is none (an invalid document) counts nothing and does not throw', () => {
+    expect(analyze('{ ranking(level: PROVINCE, structure: FOO, period: "2024") { id } }')).toMatchObject({ areaPeriods: 0 });
+    expect(analyze('{ ranking(level: PROVINCE, structure: FOO, parentCode: "30", period: "2024") { id } }')).toMatchObject({ areaPeriods: 0 });
+  });
+
   test('a nullable list costs like a non-null one', () => {
     expect(analyze('{ citizen(id: "030085001234") { parcels { parcelId } } }').cost).toBe(1 + 1 * (1 + 10 * 1));
   });
