@@ -43,7 +43,9 @@ describe('errors', () => {
 });
 
 describe('claims a caller token must carry', () => {
-  const t = now();
+  // A fixed time, not the clock: the claims' check does not read it, and each case's name (which
+  // shows the payload) must be the same on every run, as mutation testing picks tests by name.
+  const t = 1_800_000_000;
   test.each([
     [{ exp: t + 60, iat: t }, 'the "sub" claim must be a non-empty string (got none)'],
     [{ sub: '', exp: t + 60, iat: t }, 'the "sub" claim must be a non-empty string (got an empty string)'],
@@ -196,6 +198,12 @@ describe('the identity forwarded to a subgraph', () => {
     await expect(verifyInternalIdentity('other-secret', token, bh, 'residency')).rejects.toThrow(/^signature verification failed$/);
   });
 
+  test('refused on the development secret: an identity forged with an empty key', async () => {
+    const { DEV_INTERNAL_SECRET } = require('../../lib/auth') as typeof import('../../lib/auth');
+    const forged = await new SignJWT({ roles: ['admin'], provinces: [], bh }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setAudience('land').setJti('j').setIssuedAt().setExpirationTime('30s').sign(new Uint8Array(0));
+    await expect(verifyInternalIdentity(DEV_INTERNAL_SECRET, forged, bh, 'land')).rejects.toThrow(/^signature verification failed$/);
+  });
+
   test('refused: without an id to use once, issued more than 60 seconds ago, or of another algorithm', async () => {
     // An address that is not a string is no address.
     const base = () => new SignJWT({ roles: ['admin'], provinces: [], addr: 42, bh }).setSubject('a').setAudience('health');
@@ -256,6 +264,8 @@ describe('who may read what, where', () => {
       expect([admin, officerOf('30')].map((i) => errorOf(() => check(i)))).toEqual([undefined, undefined]);
     }
     expect(errorOf(() => requirePersonAccess(officerOf('01'), haiDuongCity, 'citizens'))).toEqual({ message: OUT_OF_SCOPE_MESSAGE, code: 'FORBIDDEN' });
+    // The refusal says the rule, and names no place.
+    expect(OUT_OF_SCOPE_MESSAGE).toMatch(/^Not allowed: person-level data is for admins, and for officers of the provinces where every person it names is registered/);
     // Person role without the province: requirePersonRole does not yet know whose data it is.
     expect(errorOf(() => requirePersonRole(officerOf('01'), 'citizens'))).toBeUndefined();
   });
