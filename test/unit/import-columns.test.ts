@@ -45,6 +45,7 @@ describe('date', () => {
     ['2024-1-01', NOT_A_DATE],
     ['2024/01/01', NOT_A_DATE],
     ['2024-01/01', NOT_A_DATE],
+    ['2024/01-01', NOT_A_DATE],
     ['2024-01-011', NOT_A_DATE],
     ['2024-0a-01', NOT_A_DATE],
     ['2024-01-0:', NOT_A_DATE],
@@ -82,6 +83,11 @@ describe('date', () => {
 });
 
 describe('codes and numbers', () => {
+  test('a date, a code and a number must be given: only optional() and absentOk() make a column optional', () => {
+    expect([col.date().required, col.oneOf(['A']).required, col.positiveNumber('m').required]).toEqual([true, true, true]);
+    expect([col.optional(col.date()).required, col.absentOk(col.oneOf(['A'])).required]).toEqual([false, false]);
+  });
+
   test('oneOf matches without regard to case and gives the value as listed', () => {
     const sex = col.oneOf(['M', 'F', 'Unknown']);
     expect(['m', 'F', 'UNKNOWN', 'unknown'].map((t) => parsed(sex.parse(t, ctx)))).toEqual(['M', 'F', 'Unknown', 'Unknown']);
@@ -96,7 +102,7 @@ describe('codes and numbers', () => {
   });
 
   test.each([
-    ['80', 80], ['80.5', 80.5], ['.5', 0.5], ['.25', 0.25], ['12.75', 12.75], ['5.', 5], ['+3', 3], ['1e3', 1000], ['2.5E-1', 0.25], ['1e+2', 100],
+    ['80', 80], ['80.5', 80.5], ['.5', 0.5], ['.25', 0.25], ['12.75', 12.75], ['5.', 5], ['+3', 3], ['1e3', 1000], ['2.5E-1', 0.25], ['1e+2', 100], ['2e10', 2e10],
     ['0', { invalid: 'must be greater than 0 (square metres)' }],
     ['-4', { invalid: 'must be greater than 0 (square metres)' }],
     ['0.0', { invalid: 'must be greater than 0 (square metres)' }],
@@ -189,7 +195,8 @@ describe('rules across columns and definitions', () => {
     const failures: string[] = [];
     const fail = (column: string, reason: string) => failures.push(`${column}: ${reason}`);
     notBefore<typeof columns>({ startedOn: '2024-05-02', endedOn: '2024-05-01' }, fail, 'endedOn', 'startedOn');
-    notBefore<typeof columns>({ startedOn: '2024-05-02', endedOn: '2024-05-02' }, fail, 'endedOn', 'startedOn');
+    notBefore<typeof columns>({ startedOn: '2024-06-03', endedOn: '2024-06-03' }, fail, 'endedOn', 'startedOn');
+    notBefore<typeof columns>({ startedOn: '2024-07-04', endedOn: '2024-07-05' }, fail, 'endedOn', 'startedOn');
     notBefore<typeof columns>({ startedOn: '2024-05-02', endedOn: null }, fail, 'endedOn', 'startedOn');
     notBefore<typeof columns>({ startedOn: null as any, endedOn: '2024-01-01' }, fail, 'endedOn', 'startedOn');
     expect(failures).toEqual(['endedOn: is before startedOn 2024-05-02']);
