@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../lib/db';
 import { SUBGRAPHS } from '../services/registry';
-import { benchHeaders } from './lib/auth';
+import { benchHeaders, callerOf, type BenchCaller } from './lib/auth';
 import { ensureData, openDataDbs, parseRows, type BenchData } from './lib/data';
 import { floorAnswer } from './lib/floor';
 import { checkAnswer, httpClient, percentile, runLoad, type LoadResult } from './lib/load';
@@ -120,8 +120,14 @@ async function compare(o: Options, data: BenchData, headers: Record<string, stri
   const failures: string[] = [];
   try {
     if (live.includes('sql')) dbs = await openDataDbs(data.dataDir, data.demoScale);
-    const clients = Object.fromEntries(httpTargets.map((t) => [t, httpClient(system.fronts[t]!.url, headers, o.concurrency)]));
+    // One client per target and caller: aggregates as an analyst, a citizen as an officer (bench/lib/auth.ts).
+    const clientsOf = async (caller: BenchCaller) => {
+      const callerHeaders = await benchHeaders(caller);
+      return Object.fromEntries(httpTargets.map((t) => [t, httpClient(system.fronts[t]!.url, callerHeaders, o.concurrency)]));
+    };
+    const clientsBy = { analyst: await clientsOf('analyst'), officer: await clientsOf('officer') };
     for (const w of o.workloads) {
+      const clients = clientsBy[callerOf(w) as 'analyst' | 'officer'];
       const body = JSON.stringify({ query: W[w].query });
       log(`\n${w}: ${W[w].description}`);
       // One request per target, checked, counted and compared before anything is timed.
@@ -237,7 +243,7 @@ async function compare(o: Options, data: BenchData, headers: Record<string, stri
         );
       }
     }
-    for (const c of Object.values(clients)) c.close();
+    for (const set of Object.values(clientsBy)) for (const c of Object.values(set)) c.close();
   } finally {
     process.off('SIGINT', stopOnSignal);
     if (dbs) for (const db of Object.values(dbs)) await db.destroy();

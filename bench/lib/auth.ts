@@ -49,12 +49,35 @@ export function loadAuth(): AuthModule | null {
 }
 
 /**
- * The headers every benchmark request carries: an admin's bearer token when the graph
- * authenticates (admins see exact figures and every person, so all targets answer the same).
+ * Who asks: the graph's users, not an admin (issue 17), so that what trust costs is measured.
+ * W1-W3 (aggregates) as an analyst, whose commune and district counts are perturbed; W4 (one
+ * citizen across domains) as an officer, whose reads are checked against residency, audited one
+ * by one and kept out of the response cache. The officer's claim names every province of the
+ * current structure: a citizen's records may name people anywhere (a spouse), and a refusal
+ * would end the run; the scope is still checked for each person.
  */
-export async function benchHeaders(): Promise<Record<string, string>> {
+export type BenchCaller = 'admin' | 'analyst' | 'officer';
+
+export function callerOf(workload: string): BenchCaller {
+  return workload === 'W4' ? 'officer' : 'analyst';
+}
+
+/** Every province code of the current structure, read from the reference data. */
+function allProvinceCodes(): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const areas = require(path.join(root, 'lib', 'areas')) as typeof import('../../lib/areas');
+  return areas.areasOfLevel('PROVINCE', 'TWO_TIER').map((a) => a.code);
+}
+
+/**
+ * The headers a benchmark request carries when the graph authenticates: a bearer token of the
+ * caller (an admin's for the readiness probes).
+ */
+export async function benchHeaders(caller: BenchCaller = 'admin'): Promise<Record<string, string>> {
   const auth = loadAuth();
   if (!auth) return {};
-  const token = await auth.signUserToken(BENCH_SECRETS.JWT_SECRET, { sub: 'bench', roles: ['admin'] }, '12h');
-  return { authorization: `Bearer ${token}` };
+  const claims = caller === 'officer' ? { sub: 'bench-officer', roles: ['officer'], provinces: allProvinceCodes() } : { sub: `bench-${caller}`, roles: [caller] };
+  const token = await auth.signUserToken(BENCH_SECRETS.JWT_SECRET, claims, '12h');
+  // An officer states the purpose of a person-level read, which the audit records (X-Purpose).
+  return caller === 'officer' ? { authorization: `Bearer ${token}`, 'x-purpose': 'benchmark run: case BENCH-W4' } : { authorization: `Bearer ${token}` };
 }

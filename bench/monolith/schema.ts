@@ -35,7 +35,7 @@ async function groupedBy<T>(rows: Promise<Record<string, unknown>[]>, ids: reado
 
 export function createContext(dbs: Record<string, Db>, today: string) {
   return {
-    // What the geography resolvers need: the caller (an admin, as the HTTP targets' token says) and today.
+    // What the geography resolvers need: the caller (an analyst, as the HTTP targets' token for aggregates says) and today.
     identity: BENCH_IDENTITY,
     today,
     figures: figureLoaders(dbs, today),
