@@ -13,7 +13,6 @@ import type { Knex } from 'knex';
 import { placeOf, type AreaStructure, type FactKind, type Placement } from './areas';
 import { keysAsUniqueIndexes, ruleDelta, type FactSpec } from './fact-store';
 import { col, defineImport, type Column, type ColumnSet, type ImportDefinition, type RowValues } from './import/columns';
-import { compileMappers } from './fact-mappers';
 import { addReformSummaryTables, createSummaryTables, monthTotalsMigration, type FigureDelta, type SummarySpec } from './summaries';
 
 /** One field of a fact: its column, how it is stored and read back, and how an import file gives it. */
@@ -148,14 +147,11 @@ export interface DeclaredFacts<F extends Fields, M extends string> {
   placementOf(fact: FactOf<F>): Placement;
 }
 
-/** What the mappings use of a field. */
-const pick = (f: FactField<unknown>) => ({ read: f.read, write: f.write, fromCell: f.fromCell });
-
 export function defineFacts<F extends Fields, const M extends string>(d: FactDeclaration<F, M>): DeclaredFacts<F, M> {
   type Fact = FactOf<F>;
   const names = Object.keys(d.fields);
-  // Rows are mapped a million times an import: the mappings are compiled once (lib/fact-mappers.ts).
-  const mappers = compileMappers(names.map((name) => ({ name, column: columnOf(name), ...pick(d.fields[name] as FactField<unknown>) })));
+  // Each field's column and converters, worked out once: rows are mapped a million times an import.
+  const mapped = names.map((name) => ({ name, column: columnOf(name), field: d.fields[name] as FactField<unknown> }));
   const summary: SummarySpec<M> = { name: d.summaryName ?? `${d.domain.replace(/-/g, '_')}_summary`, metrics: d.metrics, protectedMetrics: d.protectedMetrics };
   const keyOf = d.placementKey;
   const placementOf = (f: Fact): Placement => placeOf(f.communeCode, f.communeStructure, typeof keyOf === 'function' ? keyOf(f) : String(f[keyOf]), d.placedBy);
@@ -166,8 +162,19 @@ export function defineFacts<F extends Fields, const M extends string>(d: FactDec
     key: columnOf(d.id),
     summary,
     idOf: (f) => String(f[d.id]),
-    toRow: mappers.toRow,
-    fromRow: mappers.fromRow,
+    toRow: (f) => {
+      const row: Record<string, string | number | null> = { commune_code: f.communeCode, commune_structure: f.communeStructure };
+      for (const m of mapped) {
+        const value = f[m.name];
+        row[m.column] = m.field.write && value !== null ? m.field.write(value) : (value as string | number | null);
+      }
+      return row;
+    },
+    fromRow: (row) => {
+      const fact: Record<string, unknown> = { communeCode: String(row.commune_code), communeStructure: row.commune_structure as AreaStructure };
+      for (const m of mapped) fact[m.name] = m.field.read(row[m.column]);
+      return fact as Fact;
+    },
     placementOf,
     deltasOf:
       d.deltasOf ??
@@ -224,8 +231,12 @@ export function defineFacts<F extends Fields, const M extends string>(d: FactDec
     idColumn: columnOf(d.id),
     locatedOn: d.locatedOn && columnOf(d.locatedOn),
     checkRow: d.checkRow,
-    // The structure is set by the import from the row or the file (lib/import/rows.ts).
-    toFact: (row: RowValues<ColumnSet>) => mappers.toFact(row) as Fact,
+    toFact: (row: RowValues<ColumnSet>) => {
+      // The structure is set by the import from the row or the file (lib/import/rows.ts).
+      const fact: Record<string, unknown> = { communeCode: row.commune_code, communeStructure: row.commune_structure };
+      for (const m of mapped) fact[m.name] = m.field.fromCell ? m.field.fromCell(row[m.column] ?? null) : (row[m.column] ?? null);
+      return fact as Fact;
+    },
   });
   return { spec, summary, migrations, imports, placementOf };
 }
