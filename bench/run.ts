@@ -7,6 +7,7 @@
  *                    [--targets gateway,hive-gateway,monolith,sql] [--workloads W1,W1N,W2]
  *   npm run bench -- --scale 1e5 --profile W1 [--profile-target gateway]
  *   npm run bench -- --scale 1e7 --load-only
+ *   npm run bench -- --scale 1e6 --db mysql   (the data in MySQL/MariaDB: BENCH_MYSQL_URL, default the local server)
  *   npm run bench -- --scale 1e6 --render      (the day's Markdown again, from its JSON)
  */
 import fs from 'node:fs';
@@ -15,7 +16,7 @@ import path from 'node:path';
 import type { Db } from '../lib/db';
 import { SUBGRAPHS } from '../services/registry';
 import { benchHeaders, callerOf, type BenchCaller } from './lib/auth';
-import { ensureData, openDataDbs, parseRows, type BenchData } from './lib/data';
+import { BENCH_DBS, ensureData, openDataDbs, parseRows, type BenchData, type BenchDb } from './lib/data';
 import { floorAnswer } from './lib/floor';
 import { checkAnswer, httpClient, percentile, runLoad, type LoadResult } from './lib/load';
 import { ROOT, RssWatch } from './lib/processes';
@@ -47,6 +48,7 @@ interface Options {
   /** Appended to the results' file name: runs with other settings (`quick`, `c1`) keep files of their own. */
   tag: string | null;
   profileTarget: 'gateway' | 'gateway-cached' | 'hive-gateway' | 'monolith';
+  db: BenchDb;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -57,7 +59,7 @@ function parseOptions(argv: string[]): Options {
     if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
     return v;
   };
-  const known = ['--scale', '--quick', '--tag', '--render', '--rounds', '--duration', '--warmup', '--concurrency', '--max-requests', '--targets', '--workloads', '--profile', '--profile-target', '--load-only', '--help'];
+  const known = ['--scale', '--quick', '--tag', '--render', '--rounds', '--duration', '--warmup', '--concurrency', '--max-requests', '--targets', '--workloads', '--profile', '--profile-target', '--load-only', '--db', '--help'];
   for (const a of argv) if (a.startsWith('--') && !known.includes(a)) throw new Error(`Unknown option ${a}; known: ${known.join(' ')}`);
   if (argv.includes('--help')) {
     console.log(fs.readFileSync(__filename, 'utf8').split('*/')[0]);
@@ -80,6 +82,8 @@ function parseOptions(argv: string[]): Options {
   };
   const profile = value('--profile') as WorkloadName | undefined;
   if (profile && !WORKLOAD_NAMES.includes(profile)) throw new Error(`--profile takes a workload (${WORKLOAD_NAMES.join(', ')})`);
+  const db = (value('--db') ?? 'sqlite') as BenchDb;
+  if (!BENCH_DBS.includes(db)) throw new Error(`--db: ${BENCH_DBS.join(' or ')}, got ${db}`);
   const profileTarget = (value('--profile-target') ?? 'gateway') as Options['profileTarget'];
   if (!['gateway', 'gateway-cached', 'hive-gateway', 'monolith'].includes(profileTarget)) throw new Error('--profile-target: gateway, gateway-cached, hive-gateway or monolith');
   return {
@@ -97,6 +101,7 @@ function parseOptions(argv: string[]): Options {
     render: argv.includes('--render'),
     tag: value('--tag') ?? (quick ? 'quick' : value('--concurrency') && Number(value('--concurrency')) !== 4 ? `c${Number(value('--concurrency'))}` : null),
     profileTarget,
+    db,
   };
 }
 
@@ -119,7 +124,7 @@ async function compare(o: Options, data: BenchData, headers: Record<string, stri
   const rows: Row[] = [];
   const failures: string[] = [];
   try {
-    if (live.includes('sql')) dbs = await openDataDbs(data.dataDir, data.demoScale);
+    if (live.includes('sql')) dbs = await openDataDbs(data);
     // One client per target and caller: aggregates as an analyst, a citizen as an officer (bench/lib/auth.ts).
     const clientsOf = async (caller: BenchCaller) => {
       const callerHeaders = await benchHeaders(caller);
@@ -280,7 +285,7 @@ function writeResults(o: Options, data: BenchData, rows: Row[], renderOnly: bool
   const md = [
     `## Benchmark ${today()}, ${data.label} fact rows (${data.factRows.toLocaleString('en-US')}: ${Object.entries(data.rowsByDomain).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}; demo scale ${data.demoScale})`,
     '',
-    `${cpu.length} × ${cpu[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, SQLite. ` +
+    `${cpu.length} × ${cpu[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${data.db === 'mysql' ? `MySQL (${data.serverVersion ?? 'MariaDB'}, one database per domain)` : 'SQLite'}. ` +
       `Closed loop on loopback, concurrency ${run.concurrency}, ${run.warmupS} s warm-up then ${run.durationS} s per workload and target, in ${rounds} round${rounds > 1 ? 's' : ''} taken in turn by the targets. ` +
       `Every process takes ${BENCH_TODAY} as today (TODAY). Every answer checked (HTTP 200, no errors, same size as the first); the first answers of all targets compared as data. ` +
       `SQL / fetch: statements over requests received, per subgraph with a database (the worst), counted inside the subgraph processes for one request; for monolith and sql, statements per domain per request. ` +
@@ -345,7 +350,7 @@ async function main() {
   const o = parseOptions(process.argv.slice(2));
   const t0 = Date.now();
   log(`Data for ${o.rows.toExponential(0)} fact rows:`);
-  const data = await ensureData(o.rows, log);
+  const data = await ensureData(o.rows, log, o.db);
   log(
     `  ${data.factRows.toLocaleString('en-US')} fact rows (demo scale ${data.demoScale}) in ${path.relative(ROOT, data.dataDir)}; ` +
       (data.loadSeconds ? `loaded in ${data.loadSeconds.toFixed(0)} s` : `reused (loading took ${data.recordedLoadSeconds.toFixed(0)} s)`),

@@ -6,12 +6,17 @@
  * imported with `importFile`, as `npm run import` does, on the benchmark's today (every unit's
  * data then delivered through it). A domain whose table holds the row count recorded when it was
  * loaded, by this data format and on this today, is reused as it is; anything else is reloaded.
+ *
+ * `--db mysql` loads the same world into MySQL (MariaDB) instead: one database per domain named
+ * `p06bench_<scale>_<domain>` on BENCH_MYSQL_URL (default the local server, root), with the
+ * marker kept under bench/data/<scale>-mysql/. The subgraphs, the monolith and the SQL floor
+ * then all read MySQL.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig, type Config } from '../../lib/config';
-import { openDb, type Db } from '../../lib/db';
+import { dropAllTables, openDb, type Db } from '../../lib/db';
 import { importFile } from '../../lib/import/engine';
 import { prepareDomain } from '../../lib/service-runtime';
 import { DEMO_FACTS, writeDemoCsv } from '../../demo/export';
@@ -56,8 +61,27 @@ interface Marker {
   citizenId?: string;
 }
 
+/** Where the benchmark's data lives: SQLite files (the embedded default) or MySQL (MariaDB) databases. */
+export type BenchDb = 'sqlite' | 'mysql';
+export const BENCH_DBS: readonly BenchDb[] = ['sqlite', 'mysql'];
+
+/**
+ * The environment that points every process (loader, subgraphs, monolith, floor) at the data:
+ * for MySQL, databases of their own per scale, so that scales and the tests never share one.
+ */
+export function benchDbEnv(db: BenchDb, scale: string): Record<string, string> {
+  if (db === 'sqlite') return { DB_CLIENT: 'better-sqlite3' };
+  return { DB_CLIENT: 'mysql2', MYSQL_URL: process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306', MYSQL_DATABASE_PREFIX: `p06bench_${scale.replace(/[^A-Za-z0-9]/g, '_')}_` };
+}
+
 export interface BenchData {
+  /** The scale (`1e6`), with `-mysql` when the data is in MySQL: names the results files. */
   label: string;
+  db: BenchDb;
+  /** benchDbEnv: what every process is started with. */
+  dbEnv: Record<string, string>;
+  /** The MySQL server's version, as it reports it. */
+  serverVersion?: string;
   dataDir: string;
   demoScale: number;
   rowsByDomain: Record<string, number>;
@@ -69,8 +93,8 @@ export interface BenchData {
   citizenId: string;
 }
 
-export function benchConfig(dataDir: string, demoScale: number): Config {
-  return loadConfig({ DATA_DIR: dataDir, DEMO_SCALE: String(demoScale), DEMO_SEED, LOG_LEVEL: 'warn' });
+export function benchConfig(dataDir: string, demoScale: number, dbEnv: Record<string, string> = {}): Config {
+  return loadConfig({ DATA_DIR: dataDir, DEMO_SCALE: String(demoScale), DEMO_SEED, LOG_LEVEL: 'warn', ...dbEnv });
 }
 
 async function countRows(db: Db, table: string): Promise<number> {
@@ -78,12 +102,20 @@ async function countRows(db: Db, table: string): Promise<number> {
   return Number(n);
 }
 
-function removeDomainFiles(dataDir: string, domain: string): void {
+/** A domain's data removed: its SQLite files, or every table of its MySQL database. */
+async function removeDomainData(config: Config, dataDir: string, domain: string): Promise<void> {
+  if (config.DB_CLIENT === 'mysql2') {
+    const db = await openDb(config, domain);
+    await dropAllTables(db).finally(() => db.destroy());
+    return;
+  }
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(dataDir, `${domain}.sqlite${suffix}`), { force: true });
 }
 
-export async function ensureData(rows: number, log: (line: string) => void): Promise<BenchData> {
-  const label = scaleLabel(rows);
+export async function ensureData(rows: number, log: (line: string) => void, dbKind: BenchDb = 'sqlite'): Promise<BenchData> {
+  const scale = scaleLabel(rows);
+  const label = dbKind === 'sqlite' ? scale : `${scale}-${dbKind}`;
+  const dbEnv = benchDbEnv(dbKind, scale);
   const demoScale = demoScaleFor(rows);
   const dataDir = path.join(ROOT, 'bench', 'data', label);
   fs.mkdirSync(dataDir, { recursive: true });
@@ -94,14 +126,14 @@ export async function ensureData(rows: number, log: (line: string) => void): Pro
     if (found.demoScale === demoScale && found.seed === DEMO_SEED && found.format === DATA_FORMAT && found.today === BENCH_TODAY) marker = found;
     else log(`  ${path.relative(ROOT, dataDir)} was loaded by another version of the benchmark or on another today: loading again`);
   }
-  const config = benchConfig(dataDir, demoScale);
+  const config = benchConfig(dataDir, demoScale, dbEnv);
   const rowsByDomain: Record<string, number> = {};
   let loadSeconds = 0;
   for (const module of DOMAIN_MODULES) {
     if (!module.migrations) continue;
     const table = FACT_TABLES[module.name];
     const recorded = marker.domains[module.name];
-    if (table && recorded && fs.existsSync(path.join(dataDir, `${module.name}.sqlite`))) {
+    if (table && recorded && (dbKind === 'mysql' || fs.existsSync(path.join(dataDir, `${module.name}.sqlite`)))) {
       const db = await openDb(config, module.name);
       const n = await countRows(db, table).catch(() => -1);
       await db.destroy();
@@ -112,7 +144,7 @@ export async function ensureData(rows: number, log: (line: string) => void): Pro
       log(`  ${module.name}: ${n} rows where ${recorded.rows} were loaded; reloading`);
     }
     // Unrecorded data may be a load cut short or another scale's: start the domain afresh.
-    if (table) removeDomainFiles(dataDir, module.name);
+    if (table) await removeDomainData(config, dataDir, module.name);
     const t0 = performance.now();
     log(`  loading ${module.name} at demo scale ${demoScale}…`);
     // Migrated empty (no seeding), then filled by importing the domain's demo CSV.
@@ -127,7 +159,7 @@ export async function ensureData(rows: number, log: (line: string) => void): Pro
     }
     if (table) rowsByDomain[module.name] = await countRows(db, table);
     // Readers then find one compact file, as after a restart.
-    await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+    if (dbKind === 'sqlite') await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
     await db.destroy();
     const seconds = (performance.now() - t0) / 1000;
     loadSeconds += seconds;
@@ -142,8 +174,13 @@ export async function ensureData(rows: number, log: (line: string) => void): Pro
     fs.writeFileSync(markerFile, JSON.stringify(marker, null, 2));
   }
   const factRows = Object.values(rowsByDomain).reduce((a, b) => a + b, 0);
+  let serverVersion: string | undefined;
+  if (dbKind === 'mysql') {
+    const db = await openDb(config, 'residency');
+    serverVersion = await db.raw('SELECT VERSION() AS v').then(([rows]: [{ v: string }[]]) => rows[0].v, () => undefined).finally(() => db.destroy());
+  }
   const recordedLoadSeconds = Object.values(marker.domains).reduce((a, d) => a + d.loadSeconds, 0);
-  return { label, dataDir, demoScale, rowsByDomain, factRows, loadSeconds, recordedLoadSeconds, citizenId: marker.citizenId };
+  return { label, db: dbKind, dbEnv, serverVersion, dataDir, demoScale, rowsByDomain, factRows, loadSeconds, recordedLoadSeconds, citizenId: marker.citizenId };
 }
 
 /** A citizen with records in every domain (parcels, civil status, requests, e-health), so W4 touches them all. */
@@ -168,8 +205,8 @@ async function pickCitizen(config: Config): Promise<string> {
 }
 
 /** The data domains' databases, opened as their services open them. */
-export async function openDataDbs(dataDir: string, demoScale: number): Promise<Record<string, Db>> {
-  const config = benchConfig(dataDir, demoScale);
+export async function openDataDbs(data: Pick<BenchData, 'dataDir' | 'demoScale' | 'dbEnv'>): Promise<Record<string, Db>> {
+  const config = benchConfig(data.dataDir, data.demoScale, data.dbEnv);
   const dbs: Record<string, Db> = {};
   for (const d of Object.keys(FACT_TABLES)) dbs[d] = await openDb(config, d);
   return dbs;

@@ -46,8 +46,8 @@ export async function startSystem(data: BenchData, fronts: TargetName[], headers
     // development-time checks, which cost a fifth of a subgraph's CPU on these workloads.
     NODE_ENV: 'production',
     ...BENCH_SECRETS,
-    DB_CLIENT: 'better-sqlite3',
     DATA_DIR: data.dataDir,
+    ...data.dbEnv,
     // Loading is done: a service must never start seeding in the middle of a measurement.
     DEMO_SCALE: '0',
     DEMO_SEED,
