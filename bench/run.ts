@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the workloads of issue 5 against every target, side by side, on data of a
+ * `npm run bench`: the workloads (issue 5, targets of issue 17) against every target, side by side, on data of a
  * chosen scale. See bench/README.md for what it measures and how.
  *
  *   npm run bench -- --quick
@@ -295,7 +295,7 @@ function writeResults(o: Options, data: BenchData, rows: Row[], renderOnly: bool
     '',
     markdownTable(rows),
     '',
-    'Issue 5 targets:',
+    'Targets (issue 17):',
     '',
     targetChecks(rows, resultsDir),
     '',
