@@ -25,7 +25,8 @@ export async function seedFromDemo<F, M extends string>(
   const communes = areasOfLevel('COMMUNE', 'THREE_TIER').length;
   let done = 0;
   await db.transaction(async (trx) => {
-    const summaries = new DeltaBuffer(trx, spec.summary, { maxBytes: 128 * 2 ** 20 });
+    // A bound for the worst case, every delta a (cell, day) key of its own (lib/summaries/delta-buffer.ts).
+    const summaries = new DeltaBuffer(trx, spec.summary, { maxBytes: 512 * 2 ** 20 });
     let batch: F[] = [];
     for (const commune of demoWorld(options, parts)) {
       batch.push(...partOf(commune));

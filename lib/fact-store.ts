@@ -171,7 +171,7 @@ export async function rebuildSummaries<F, M extends string>(db: Knex, spec: Fact
   const monthTotals = await db.schema.hasTable(monthTable(summary));
   for (const table of [deltaTable(summary), yearTable(summary), monthTable(summary), deliveryTable(summary)]) if (await db.schema.hasTable(table)) await db(table).delete();
   const run = async (trx: Knex.Transaction) => {
-    const buffer = new DeltaBuffer(trx, summary, { maxBytes: 128 * 2 ** 20 });
+    const buffer = new DeltaBuffer(trx, summary, { maxBytes: 512 * 2 ** 20 });
     let latest = '';
     let after: string | null = null;
     for (;;) {

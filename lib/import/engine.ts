@@ -96,19 +96,19 @@ export interface ImportSummary {
 const DEFAULT_BATCH = 5_000;
 /**
  * The summary buffer of one import (lib/summaries DeltaBuffer): large enough that a province's
- * million citizens are summed in one pass and each summary row is written once. Measured on Hà
- * Nội's million (bench:import), whose deltas fall in 2.16 million (commune, day) slots: at 128
- * MiB (2^20 slots of residency's 23 Int32s, room for 0.73 million) the buffer was written out
- * three times, 6.35 million upserts for 3.46 million rows; at 512 MiB (2^22 slots, 386 MiB, room
- * for 2.9 million) 3.46 million, and 31% less CPU for the whole import, for a peak RSS of 1.1 GiB.
+ * million citizens are summed in one pass and each summary row is written once. Hà Nội's million
+ * (bench:import) give 8.2 million deltas on 2.16 million (commune, day) keys; the buffer is
+ * bounded for the worst case, every delta a key of its own (117 bytes a delta for residency:
+ * 9.2 million deltas in 1 GiB), and uses about 360 MB for Hà Nội. With less room the summaries
+ * are written out more than once: at 128 MiB, 6.35 million upserts for 3.46 million rows.
  */
-const SUMMARY_BUFFER_BYTES = 512 * 2 ** 20;
+const SUMMARY_BUFFER_BYTES = 1024 * 2 ** 20;
 /**
- * Distinct (cell, day) keys of the summary buffer per row of a file, to size the buffer up front:
- * Hà Nội's million citizens give 2.16 million; the rest is room for files spread wider. Too many
- * only costs the buffer's untouched memory, capped by SUMMARY_BUFFER_BYTES; too few, a doubling.
+ * Figure deltas per row of a file, to size the summary buffer's log up front: Hà Nội's million
+ * citizens give 8.2 million; the rest is room for files of other domains. Too many only costs
+ * the log's untouched memory, capped by SUMMARY_BUFFER_BYTES; too few, a doubling.
  */
-const KEYS_PER_ROW = 3;
+const DELTAS_PER_ROW = 10;
 const PROGRESS_EVERY_MS = 100;
 /**
  * An import into a table with rows drops its non-unique indexes and builds them again at the end
@@ -192,9 +192,9 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       // Empty summaries (a first import) take the first flush as plain inserts.
       const summariesEmpty = !(await trx(deltaTable(definition.facts.summary)).first('bucket'));
       // The file's rows, from the first batch's share of its bytes, times the (cell, day) keys a
-      // row adds: a buffer sized once instead of doubled again and again (see KEYS_PER_ROW).
+      // row adds: a buffer sized once instead of doubled again and again (see DELTAS_PER_ROW).
       const expectedRows = firstBatch && firstBatch.bytes > 0 ? (firstBatch.rows / firstBatch.bytes) * source.totalBytes : 0;
-      const buffer = new DeltaBuffer(trx, definition.facts.summary, { maxBytes: SUMMARY_BUFFER_BYTES, summariesEmpty, expectedKeys: expectedRows * KEYS_PER_ROW });
+      const buffer = new DeltaBuffer(trx, definition.facts.summary, { maxBytes: SUMMARY_BUFFER_BYTES, summariesEmpty, expectedDeltas: expectedRows * DELTAS_PER_ROW });
       const write = async (facts: unknown[]) => {
         if (!options.delete) {
           const r = await upsertFacts(trx, definition.facts, facts, { allNew, summaries: buffer });

@@ -1,17 +1,20 @@
 /**
- * The summary buffer: sums figure deltas per (cell, day) in one typed array and writes the sums
- * out in key order, each unit of each cell's chain (both structures) getting its days and months.
+ * The summary buffer: keeps figure deltas as a log, then sums them per (cell, day) cell by cell
+ * and writes the sums out in key order, each unit of each cell's chain (both structures) getting
+ * its days and months.
  */
 import type { Knex } from 'knex';
 import { placements } from '../areas';
 import { bulkUpsertFlat } from '../bulk';
-import { bucketsOfDays, DAY_BITS, dayIndexOf } from './days';
+import { bucketsOfDays, DAY_BITS, DAYS, dayIndexOf } from './days';
 import { recordDeliveries } from './deliveries';
 import { columnsOf, deltaTable, keyColumnOf, type FigureDelta, type SummarySpec } from './spec';
 import { rebuildMonthTotals } from './month-totals';
 
-/** The most slots a buffer may have, whatever memory it is given (2^24 slots of residency's 23 Int32s: 1.5 GiB). */
-const MAX_SLOTS = 2 ** 24;
+/** Bytes one delta takes in the log: its (cell, day) key, its delta and record key, its figure. */
+const BYTES_PER_DELTA = 4 + 4 + 4 + 1;
+/** The most deltas a log may hold, whatever memory it is given. */
+const MAX_DELTAS = 2 ** 26;
 const DAY_MASK = (1 << DAY_BITS) - 1;
 /** Summary rows per write of a flush (the rows of one area are never split). */
 const FLUSH_ROWS = 8192;
@@ -19,32 +22,38 @@ const FLUSH_ROWS = 8192;
 const MAX_ABSOLUTE_SUM = 2 ** 31 - 1;
 
 /**
- * Sums deltas per (cell, day) in one typed array (an open-addressing hash table: a slot is a
- * 4-byte key and 4 bytes per figure, side by side so that a key and its sums share a cache line)
- * and writes the sums in key order. A cell is a place of lib/areas/placement.ts: a pair of an old
- * and a new commune, whose chain names every unit it counts in; only the cell is summed per
- * delta, the units when written out. A bulk load feeds one buffer for the whole transaction, so
- * a day of a unit is written once per flush rather than once per batch of facts: a million
- * citizens of one province (Hà Nội) made 9.2 million summary upserts in batches of 20,000, and
- * 2.4 million through a 128 MB buffer (before the second structure). Memory is capped
- * (`maxBytes`); a full buffer writes its sums out and starts over.
+ * Keeps deltas as a log in typed arrays, written in order as they come; a flush sorts the log by
+ * cell (a counting sort: one pass to count, one to place), sums each cell's deltas into one
+ * dense array of its days (small enough to stay in the processor's cache) and writes the sums
+ * in key order. A cell is a place of lib/areas/placement.ts: a pair of an old and a new commune,
+ * whose chain names every unit it counts in; only the cell is summed per delta, the units when
+ * written out. A bulk load feeds one buffer for the whole transaction, so a day of a unit is
+ * written once per flush rather than once per batch of facts.
+ *
+ * An earlier buffer summed each delta at once into a hash table of (cell, day) slots: Hà Nội's
+ * million citizens filled 2.16 million slots of 96 bytes, 400 MB touched at random, and adding
+ * their 8.2 million deltas cost more CPU than SQLite took to store the summaries. Memory is
+ * capped (`maxBytes`); a full log writes its sums out and starts over.
  */
 export class DeltaBuffer<M extends string = string> {
   private readonly columns: string[];
   private readonly width: number;
-  /** Int32s per slot: the key, then the sums. */
-  private readonly stride: number;
   private readonly metricIndex: Map<string, number>;
   /** Per column: the index of its cell-key column, or -1 (lib/disclosure). */
   private readonly keyIndex: Int32Array;
   /** Per column: true for a cell-key column (sums modulo 2^16, which Int32 wrap-around keeps). */
   private readonly isKey: Uint8Array;
-  private readonly maxSlots: number;
-  /** Per slot: (cell << DAY_BITS | day) + 1 (0 is an empty slot), then the sums. */
-  private table: Int32Array;
-  private slots: number;
+  private readonly maxDeltas: number;
+  /** The log: per delta, (cell << DAY_BITS | day), the delta, the fact's record key (or 0), the figure. */
+  private keys: Int32Array;
+  private deltas: Int32Array;
+  private recordKeys: Int32Array;
+  private metrics: Uint8Array;
   private size = 0;
   private absoluteSum = 0;
+  /** The last date read and its day: a fact's deltas mostly share a few dates. */
+  private lastDate = '';
+  private lastDay = 0;
   /** The cells deltas were added to (or facts written unchanged in), flushed or not. */
   private readonly touched: Uint8Array;
   /**
@@ -56,24 +65,25 @@ export class DeltaBuffer<M extends string = string> {
   constructor(
     private readonly trx: Knex.Transaction,
     private readonly spec: SummarySpec<M>,
-    options: { maxBytes?: number; summariesEmpty?: boolean; expectedKeys?: number } = {},
+    options: { maxBytes?: number; summariesEmpty?: boolean; expectedDeltas?: number } = {},
   ) {
     this.nextFlushInserts = options.summariesEmpty ?? false;
     this.columns = columnsOf(spec);
     this.width = this.columns.length;
-    this.stride = 1 + this.width;
+    if (this.width > 255) throw new Error(`${spec.name}: ${this.width} summary columns; the buffer numbers them in one byte`);
     this.metricIndex = new Map(this.columns.map((m, i) => [m, i]));
     this.keyIndex = Int32Array.from(this.columns, (c) => this.metricIndex.get(keyColumnOf(c)) ?? -1);
     this.isKey = Uint8Array.from(this.columns, (c) => ((spec.protectedMetrics ?? []) as readonly string[]).some((m) => keyColumnOf(m) === c) ? 1 : 0);
-    const fits = 2 ** Math.floor(Math.log2((options.maxBytes ?? 64 * 2 ** 20) / (4 * this.stride)));
-    this.maxSlots = Math.min(MAX_SLOTS, Math.max(64, fits));
-    // Sized for the keys expected, when the caller can tell: growing by doubling from 4,096 slots
-    // rehashed every key again at each step: adding Hà Nội's million citizens' 8.2 million deltas
-    // (2.16 million keys) took 12.4-14.4 s of CPU that way, 9.2-10.4 s sized at once (best of
-    // three, machine under load 13-24).
-    const wanted = 2 ** Math.ceil(Math.log2(Math.max(4096, (options.expectedKeys ?? 0) / 0.7)));
-    this.slots = Math.min(this.maxSlots, wanted);
-    this.table = new Int32Array(this.slots * this.stride);
+    // At worst every delta has a (cell, day) key of its own: a flush then needs, per delta, its
+    // place in the sorted order, its key and a row of sums besides the log itself.
+    const worstBytesPerDelta = BYTES_PER_DELTA + 4 + 4 + 4 * this.width;
+    this.maxDeltas = Math.min(MAX_DELTAS, Math.max(64, Math.floor((options.maxBytes ?? 64 * 2 ** 20) / worstBytesPerDelta)));
+    // Sized for the deltas expected when the caller can tell; doubled when more come.
+    const capacity = Math.min(this.maxDeltas, Math.max(4096, Math.ceil(options.expectedDeltas ?? 0)));
+    this.keys = new Int32Array(capacity);
+    this.deltas = new Int32Array(capacity);
+    this.recordKeys = new Int32Array(capacity);
+    this.metrics = new Uint8Array(capacity);
     this.touched = new Uint8Array(placements().chains.length);
   }
 
@@ -84,20 +94,24 @@ export class DeltaBuffer<M extends string = string> {
       const metric = this.metricIndex.get(d.metric);
       if (metric === undefined) throw new Error(`Unknown figure ${d.metric} for ${this.spec.name}`);
       if (!Number.isInteger(d.delta) || Math.abs(d.delta) > 2 ** 24) throw new Error(`Figure delta ${d.delta} of ${d.metric} is not a whole number of at most 2^24`);
-      const day = dayIndexOf(d.date);
+      if (d.date !== this.lastDate) {
+        this.lastDay = dayIndexOf(d.date);
+        this.lastDate = d.date;
+      }
       // Every sum written, up to the nation's, is a sum of deltas added: exact in 32 bits
       // while their absolute values add up to less than 2^31.
-      if ((this.size + 1) * 10 > this.slots * 7 || this.absoluteSum + Math.abs(d.delta) > MAX_ABSOLUTE_SUM) {
-        if (this.slots < this.maxSlots && this.absoluteSum < MAX_ABSOLUTE_SUM / 2) this.grow();
+      if (this.size === this.keys.length || this.absoluteSum + Math.abs(d.delta) > MAX_ABSOLUTE_SUM) {
+        if (this.size < this.maxDeltas && this.size === this.keys.length && this.absoluteSum + Math.abs(d.delta) <= MAX_ABSOLUTE_SUM) this.grow();
         else await this.flush();
       }
+      const i = this.size++;
       this.absoluteSum += Math.abs(d.delta);
       this.touched[d.place] = 1;
-      const at = this.slotOf((d.place << DAY_BITS) | day) * this.stride + 1;
-      this.table[at + metric] += d.delta;
-      // The cell key moves by the fact's record key (an Int32 store wraps modulo 2^32: the low 16 bits are exact).
-      const key = this.keyIndex[metric];
-      if (key >= 0 && d.key !== undefined) this.table[at + key] = (this.table[at + key] + d.delta * d.key) & 0xffff;
+      this.keys[i] = (d.place << DAY_BITS) | this.lastDay;
+      this.deltas[i] = d.delta;
+      this.metrics[i] = metric;
+      // The cell key moves by delta × the fact's record key (lib/disclosure).
+      this.recordKeys[i] = this.keyIndex[metric] >= 0 && d.key !== undefined ? d.key : 0;
     }
   }
 
@@ -113,18 +127,69 @@ export class DeltaBuffer<M extends string = string> {
   async flush(): Promise<void> {
     if (this.size === 0) return;
     const { keys: codes, chains } = placements();
-    const { width, stride, table } = this;
-    // The keys alone, sorted natively (each below 2^31), then each key's sums found again by
-    // its hash: the table's size is then bounded by memory only, not by bits left beside the key.
-    const keys = new Int32Array(this.size);
+    const { width, keyIndex } = this;
+    const size = this.size;
+    // The log sorted by cell, in the order the deltas came (a counting sort).
+    const cells = chains.length;
+    const start = new Int32Array(cells + 1);
+    for (let i = 0; i < size; i++) start[(this.keys[i] >>> DAY_BITS) + 1]++;
+    for (let c = 0; c < cells; c++) start[c + 1] += start[c];
+    const order = new Int32Array(size);
+    const next = start.slice(0, cells);
+    for (let i = 0; i < size; i++) order[next[this.keys[i] >>> DAY_BITS]++] = i;
+    // Each cell's deltas summed per day in a dense array of its days, then its days with a
+    // delta, in order: `keys` and their sums (`sorted`) in key order, as every later pass reads them.
+    // Room for a (cell, day) key per three deltas, doubled when more are needed (Hà Nội's
+    // million citizens: 8.2 million deltas on 2.16 million keys).
+    let keys = new Int32Array(Math.min(size, 1024 + Math.ceil(size / 3)));
+    let sorted = new Int32Array(keys.length * width);
     let n = 0;
-    for (let s = 0; s < this.slots; s++) if (table[s * stride] !== 0) keys[n++] = table[s * stride] - 1;
-    keys.sort();
-    // The sums in key order, read from the table once: every later pass reads them in order.
-    const sorted = new Int32Array(n * width);
-    for (let j = 0; j < n; j++) {
-      const from = this.slotOf(keys[j]) * stride + 1;
-      for (let m = 0; m < width; m++) sorted[j * width + m] = table[from + m];
+    let sums = new Int32Array(0);
+    let dayHit = new Uint8Array(0);
+    for (let cell = 0; cell < cells; cell++) {
+      const from = start[cell];
+      const to = start[cell + 1];
+      if (from === to) continue;
+      let first = DAYS;
+      let last = -1;
+      for (let j = from; j < to; j++) {
+        const day = this.keys[order[j]] & DAY_MASK;
+        if (day < first) first = day;
+        if (day > last) last = day;
+      }
+      const span = last - first + 1;
+      if (dayHit.length < span) {
+        dayHit = new Uint8Array(span);
+        sums = new Int32Array(span * width);
+      }
+      for (let j = from; j < to; j++) {
+        const i = order[j];
+        const day = (this.keys[i] & DAY_MASK) - first;
+        const at = day * width;
+        const metric = this.metrics[i];
+        dayHit[day] = 1;
+        sums[at + metric] += this.deltas[i];
+        const key = keyIndex[metric];
+        if (key >= 0) sums[at + key] = (sums[at + key] + this.deltas[i] * this.recordKeys[i]) & 0xffff;
+      }
+      const cellKey = cell << DAY_BITS;
+      for (let day = 0; day < span; day++) {
+        if (!dayHit[day]) continue;
+        dayHit[day] = 0;
+        if (n === keys.length) {
+          const more = Math.min(size, keys.length * 2);
+          keys = copyInto(keys, new Int32Array(more));
+          sorted = copyInto(sorted, new Int32Array(more * width));
+        }
+        keys[n] = cellKey | (day + first);
+        const at = day * width;
+        const out = n * width;
+        for (let m = 0; m < width; m++) {
+          sorted[out + m] = sums[at + m];
+          sums[at + m] = 0;
+        }
+        n++;
+      }
     }
     // Each cell's days are consecutive in `keys`: a run. Each unit sums the runs of the cells it is in.
     const runsOfArea = new Map<number, number[]>();
@@ -184,7 +249,6 @@ export class DeltaBuffer<M extends string = string> {
       }
     }
     await writer.end();
-    table.fill(0);
     this.size = 0;
     this.absoluteSum = 0;
   }
@@ -220,37 +284,20 @@ export class DeltaBuffer<M extends string = string> {
     await recordDeliveries(this.trx, this.spec, this.touchedLeaves(), options.deliveredThrough);
   }
 
-  /** The slot of a key, taken if it is new. */
-  private slotOf(key: number): number {
-    const stored = key + 1;
-    const mask = this.slots - 1;
-    let h = Math.imul(key, 0x9e3779b1);
-    h ^= h >>> 15;
-    let slot = h & mask;
-    for (;;) {
-      const k = this.table[slot * this.stride];
-      if (k === stored) return slot;
-      if (k === 0) {
-        this.table[slot * this.stride] = stored;
-        this.size++;
-        return slot;
-      }
-      slot = (slot + 1) & mask;
-    }
-  }
-
+  /** Doubles the log's room, keeping what it holds. */
   private grow(): void {
-    const { table: old, stride } = this;
-    const oldSlots = this.slots;
-    this.slots *= 2;
-    this.table = new Int32Array(this.slots * stride);
-    this.size = 0;
-    for (let s = 0; s < oldSlots; s++) {
-      if (old[s * stride] === 0) continue;
-      const to = this.slotOf(old[s * stride] - 1) * stride;
-      for (let m = 1; m < stride; m++) this.table[to + m] = old[s * stride + m];
-    }
+    const capacity = Math.min(this.maxDeltas, this.keys.length * 2);
+    this.keys = copyInto(this.keys, new Int32Array(capacity));
+    this.deltas = copyInto(this.deltas, new Int32Array(capacity));
+    this.recordKeys = copyInto(this.recordKeys, new Int32Array(capacity));
+    this.metrics = copyInto(this.metrics, new Uint8Array(capacity));
   }
+}
+
+/** `to`, holding `from` at its start. */
+function copyInto<T extends Int32Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 /**
