@@ -4,6 +4,11 @@
  * --dry-run, checks it and tells what the import would do, writing nothing. Uses the services' configuration (DB_CLIENT, DATA_DIR,
  * MYSQL_URL...), so it can run while they serve: they show the new figures when it finishes.
  *
+ * npm runs it with `--max-semi-space-size=128` (package.json): a batch of facts, their rows and
+ * deltas lives across several young-generation collections at V8's default size, and copying it
+ * each time was a fifth of a million-citizen import's CPU (scavenges 10.1 s at 32 MB, 1.2 s at
+ * 128; CPU 61 -> 35 s under the same load, peak RSS 860 -> 1,010 MiB; 256 gained nothing more).
+ *
  * Exit status: 0 imported (or, dry run, would be), 1 refused or failed (nothing written), 2 bad
  * command line or configuration.
  */
