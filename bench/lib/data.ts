@@ -126,7 +126,9 @@ export async function ensureData(rows: number, log: (line: string) => void, dbKi
     if (found.demoScale === demoScale && found.seed === DEMO_SEED && found.format === DATA_FORMAT && found.today === BENCH_TODAY) marker = found;
     else log(`  ${path.relative(ROOT, dataDir)} was loaded by another version of the benchmark or on another today: loading again`);
   }
-  const config = benchConfig(dataDir, demoScale, dbEnv);
+  const config = mysqlChecked(() => benchConfig(dataDir, demoScale, dbEnv), dbEnv);
+  // A server that cannot be reached is said before anything is generated or dropped.
+  const serverVersion = dbKind === 'mysql' ? await mysqlVersion(config) : undefined;
   const rowsByDomain: Record<string, number> = {};
   let loadSeconds = 0;
   for (const module of DOMAIN_MODULES) {
@@ -174,13 +176,35 @@ export async function ensureData(rows: number, log: (line: string) => void, dbKi
     fs.writeFileSync(markerFile, JSON.stringify(marker, null, 2));
   }
   const factRows = Object.values(rowsByDomain).reduce((a, b) => a + b, 0);
-  let serverVersion: string | undefined;
-  if (dbKind === 'mysql') {
-    const db = await openDb(config, 'residency');
-    serverVersion = await db.raw('SELECT VERSION() AS v').then(([rows]: [{ v: string }[]]) => rows[0].v, () => undefined).finally(() => db.destroy());
-  }
   const recordedLoadSeconds = Object.values(marker.domains).reduce((a, d) => a + d.loadSeconds, 0);
   return { label, db: dbKind, dbEnv, serverVersion, dataDir, demoScale, rowsByDomain, factRows, loadSeconds, recordedLoadSeconds, citizenId: marker.citizenId };
+}
+
+/** The configuration `make` builds, its MySQL address refused in the words of the option that gave it. */
+function mysqlChecked(make: () => Config, dbEnv: Record<string, string>): Config {
+  try {
+    return make();
+  } catch (err) {
+    if (!dbEnv.MYSQL_URL) throw err;
+    throw new Error(`BENCH_MYSQL_URL "${dbEnv.MYSQL_URL}": must look like mysql://user:password@host:port (--db mysql)`);
+  }
+}
+
+/** The MySQL server's version, or an error that says which server could not be reached and how to point at another. */
+async function mysqlVersion(config: Config): Promise<string> {
+  const where = new URL(config.MYSQL_URL!);
+  where.password = where.password ? '***' : '';
+  try {
+    const db = await openDb(config, 'residency');
+    try {
+      const [rows] = (await db.raw('SELECT VERSION() AS v')) as [{ v: string }[]];
+      return rows[0].v;
+    } finally {
+      await db.destroy();
+    }
+  } catch (err) {
+    throw new Error(`--db mysql: cannot use the MySQL server at ${where.href} (${(err as Error).message}); start it, or set BENCH_MYSQL_URL to another`);
+  }
 }
 
 /** A citizen with records in every domain (parcels, civil status, requests, e-health), so W4 touches them all. */

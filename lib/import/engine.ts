@@ -99,8 +99,10 @@ const DEFAULT_BATCH = 5_000;
  * million citizens are summed in one pass and each summary row is written once. Hà Nội's million
  * (bench:import) give 8.2 million deltas on 2.16 million (commune, day) keys; the buffer is
  * bounded for the worst case, every delta a key of its own (117 bytes a delta for residency:
- * 9.2 million deltas in 1 GiB), and uses about 360 MB for Hà Nội. With less room the summaries
- * are written out more than once: at 128 MiB, 6.35 million upserts for 3.46 million rows.
+ * 9.2 million deltas in 1 GiB); for Hà Nội its arrays come to about 360 MB by their sizes (log
+ * 107, sort order 33, sums of 2.16 million keys 216). With less room the summaries are written
+ * out more than once: the hash-table buffer before it, at 128 MiB, made 6.35 million upserts for
+ * 3.46 million rows.
  */
 const SUMMARY_BUFFER_BYTES = 1024 * 2 ** 20;
 /**
@@ -191,8 +193,8 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       let indexesDecided = allNew || isMysql(trx);
       // Empty summaries (a first import) take the first flush as plain inserts.
       const summariesEmpty = !(await trx(deltaTable(definition.facts.summary)).first('bucket'));
-      // The file's rows, from the first batch's share of its bytes, times the (cell, day) keys a
-      // row adds: a buffer sized once instead of doubled again and again (see DELTAS_PER_ROW).
+      // The file's rows, from the first batch's share of its bytes, times the deltas a row adds:
+      // a buffer sized once instead of doubled again and again (see DELTAS_PER_ROW).
       const expectedRows = firstBatch && firstBatch.bytes > 0 ? (firstBatch.rows / firstBatch.bytes) * source.totalBytes : 0;
       const buffer = new DeltaBuffer(trx, definition.facts.summary, { maxBytes: SUMMARY_BUFFER_BYTES, summariesEmpty, expectedDeltas: expectedRows * DELTAS_PER_ROW });
       const write = async (facts: unknown[]) => {
