@@ -119,8 +119,17 @@ const isLocal = (url: string) => {
       const headers = storage.getItem('graphiql:headers') ?? storage.getItem('p06:graphiql:headers');
       return headers === null ? /Bearer ey/.test(open.headers ?? '') : open.headers === headers;
     }, undefined, { timeout: 5_000 });
-    await page.reload();
+    await reloadPage();
     await page.locator('.graphiql-query-editor .CodeMirror').waitFor({ timeout: 15_000 });
+  }
+
+  /**
+   * Reloads once the page has no request in flight: a reload aborts GraphiQL's schema fetch if it
+   * is still running (net::ERR_ABORTED, which the failures list would rightly count otherwise).
+   */
+  async function reloadPage() {
+    await page.waitForLoadState('networkidle');
+    await page.reload();
   }
 
   /** Runs the open tab and returns its answer (the response pane is emptied first, to wait for the new one). */
@@ -136,7 +145,7 @@ const isLocal = (url: string) => {
     // A first-time user: nothing kept from an earlier visit.
     await page.goto(graph!.gatewayUrl);
     await page.evaluate(() => (globalThis as any).localStorage.clear());
-    await page.reload();
+    await reloadPage();
     await page.locator('.graphiql-query-editor .CodeMirror').waitFor({ timeout: 15_000 });
     const tabs = page.locator('.graphiql-tab');
     await expect(tabs.count()).resolves.toBe(EXAMPLE_QUERIES.length + registered.length);
