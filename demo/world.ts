@@ -34,7 +34,7 @@ import type { CivilRecord } from '../services/civil-status/facts';
 import type { CriminalRecordRequest } from '../services/justice-records/facts';
 import type { HealthRecord } from '../services/health/facts';
 import { calibrate } from './calibration';
-import { makeCitizens, type DemoLife } from './citizens';
+import { makeCitizens, PersonalIdSet, type DemoLife } from './citizens';
 import { makeParcels, type LandCalibration } from './land';
 import { oldProvinceCode } from './places';
 import { CITIZENS_PER_COMMUNE, communeWeight, DENSE_PROVINCE, MOVED_WITHIN_PROVINCE } from './population';
@@ -103,7 +103,7 @@ export function* demoWorld(options: DemoOptions, parts: readonly DemoPart[] = ['
       if (c !== commune) return c;
     }
   };
-  const usedIds = new Set<string>();
+  const usedIds = new PersonalIdSet();
   const seenProvinces = new Set<string>();
   /** Provinces whose first VNeID criminal record request has been filed. */
   const opened = new Set<string>();
