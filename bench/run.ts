@@ -20,7 +20,7 @@ import { BENCH_DBS, ensureData, openDataDbs, parseRows, type BenchData, type Ben
 import { floorAnswer } from './lib/floor';
 import { checkAnswer, httpClient, percentile, runLoad, type LoadResult } from './lib/load';
 import { ROOT, RssWatch } from './lib/processes';
-import { profileClock, summariseProfile } from './lib/profile';
+import { mainThreadProfile, monotonicMicros, summariseProfile } from './lib/profile';
 import { BENCH_TODAY, WORKLOAD_NAMES, workloads, type WorkloadName } from './lib/workloads';
 import { cpuOf, fmt, fmtRps, markdownTable, targetChecks, today, type Row } from './lib/report';
 
@@ -316,8 +316,6 @@ async function profile(o: Options, data: BenchData, headers: Record<string, stri
   fs.mkdirSync(dir, { recursive: true });
   log(`Profiling ${target} on ${w} for ${o.durationS} s (profiles in ${path.relative(ROOT, dir)})…`);
   const system = await startSystem(data, [target], headers, dir);
-  const exitedAt = new Map<string, number>();
-  for (const s of [...system.subgraphs, system.fronts[target]!]) s.child.once('exit', () => exitedAt.set(s.name, Date.now()));
   const body = JSON.stringify({ query: workloads(data.citizenId)[w].query });
   const client = httpClient(system.fronts[target]!.url, headers, o.concurrency);
   let window: { from: number; to: number; r: LoadResult };
@@ -325,9 +323,9 @@ async function profile(o: Options, data: BenchData, headers: Record<string, stri
     const first = await client.post(body);
     checkAnswer(first, first.body.length, `${target} ${w}`);
     await runLoad(async () => checkAnswer(await client.post(body), first.body.length, `${target} ${w}`), { concurrency: o.concurrency, warmupMs: o.warmupS * 1000, durationMs: 0, maxRequests: 0 });
-    const from = Date.now();
+    const from = monotonicMicros();
     const r = await runLoad(async () => checkAnswer(await client.post(body), first.body.length, `${target} ${w}`), { concurrency: o.concurrency, warmupMs: 0, durationMs: o.durationS * 1000, maxRequests: o.maxRequests });
-    window = { from, to: Date.now(), r };
+    window = { from, to: monotonicMicros(), r };
   } finally {
     client.close();
     await system.stop();
@@ -335,10 +333,9 @@ async function profile(o: Options, data: BenchData, headers: Record<string, stri
   const sections = [`## CPU profile: ${target} on ${w}, ${data.label} fact rows, ${today()}`, '', `${window.r.requests} requests in ${window.r.seconds.toFixed(1)} s (${window.r.rps.toFixed(1)} req/s, p50 ${window.r.p50Ms.toFixed(1)} ms) at concurrency ${o.concurrency}, profiles cut to that window.`, ''];
   const order = [target, ...SUBGRAPHS];
   for (const name of order) {
-    const file = path.join(dir, `${name}.cpuprofile`);
-    if (!fs.existsSync(file) || !exitedAt.has(name)) continue;
-    const clock = profileClock(file, exitedAt.get(name)!);
-    sections.push(`### ${name}`, '', summariseProfile(file, ROOT, { fromUs: clock(window.from), toUs: clock(window.to) }, name === target ? 30 : 12), '');
+    const file = mainThreadProfile(path.join(dir, name));
+    if (!file) continue;
+    sections.push(`### ${name}`, '', summariseProfile(file, ROOT, { fromUs: window.from, toUs: window.to }, name === target ? 30 : 12), '');
   }
   const out = path.join(ROOT, 'bench', 'results', `${today()}-${data.label}-profile-${w}-${target}.md`);
   fs.writeFileSync(out, sections.join('\n'));

@@ -86,7 +86,7 @@ export function summariseProfile(file: string, root: string, window?: { fromUs: 
       .map(([k, us]) => `| ${(us / 1000).toFixed(0).padStart(6)} | ${((100 * us) / busy).toFixed(1).padStart(5)} % | ${k.replace(/\|/g, '\\|')} |`);
   return [
     // Busy is wall time not idle: on a shared machine it includes time waiting for a core.
-    `${path.basename(file)}: ${(total / 1e6).toFixed(1)} s profiled, ${(busy / 1e6).toFixed(1)} s busy (${((100 * busy) / Math.max(total, 1)).toFixed(0)} %)`,
+    `${path.basename(path.dirname(file))} (main thread): ${(total / 1e6).toFixed(1)} s profiled, ${(busy / 1e6).toFixed(1)} s busy (${((100 * busy) / Math.max(total, 1)).toFixed(0)} %)`,
     '',
     '| self ms | % of busy | package / module |',
     '|---:|---:|---|',
@@ -102,8 +102,21 @@ export function summariseProfile(file: string, root: string, window?: { fromUs: 
   ].join('\n');
 }
 
-/** The profile's clock (µs) at a wall-clock instant, given the instant the process exited (its profile's endTime). */
-export function profileClock(file: string, exitedAtMs: number): (atMs: number) => number {
-  const { endTime } = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
-  return (atMs) => endTime - (exitedAtMs - atMs) * 1000;
+/**
+ * Now on the clock of every process's CPU profile: V8 stamps samples with the system's monotonic
+ * clock in microseconds, which `process.hrtime` reads too, so a window taken here cuts the
+ * profiles of other processes exactly. (Mapping wall-clock times through each process's exit
+ * put the subgraphs' windows seconds early: they stop profiling, then take that long to write
+ * their profiles all at once, and their summaries showed them idle.)
+ */
+export const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * The main thread's profile among those a process wrote into its folder: V8 names each
+ * `CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile`, the main thread being thread 0.
+ */
+export function mainThreadProfile(dir: string): string | undefined {
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
+  const main = files.find((f) => f.split('.')[4] === '0');
+  return main && path.join(dir, main);
 }

@@ -4,6 +4,7 @@
  * counting what one request made each process do (subgraph fetches, SQL statements), so that
  * run.ts can check that every target answers alike, with one statement per fetch.
  */
+import path from 'node:path';
 import { envName } from '../../lib/config';
 import { SUBGRAPHS } from '../../services/registry';
 import { BENCH_SECRETS } from './auth';
@@ -63,7 +64,10 @@ export async function startSystem(data: BenchData, fronts: TargetName[], headers
     env[`${envName(name)}_PORT`] = String(ports[i]);
     env[`${envName(name)}_URL`] = `http://127.0.0.1:${ports[i]}/graphql`;
   });
-  const profArgs = (name: string) => (profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}.cpuprofile`] : []);
+  // A folder per process, with V8's own file names: every thread writes a profile (tsx's loader
+  // runs in a worker thread), and under one --cpu-prof-name the last to finish overwrote the
+  // main thread's (bench/lib/profile.ts mainThreadProfile picks it out).
+  const profArgs = (name: string) => (profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, name)] : []);
   const started: Service[] = [];
   const system: System = {
     subgraphs: [],
