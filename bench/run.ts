@@ -293,6 +293,8 @@ function writeResults(o: Options, data: BenchData, rows: Row[], renderOnly: bool
       `RSS: peak during the measurement. ` +
       (loads.length ? `1-minute load average after each measurement: ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} (the benchmark alone keeps about ${Math.min(run.concurrency, cpu.length)} cores busy).` : ''),
     '',
+    dataLine(data),
+    '',
     markdownTable(rows),
     '',
     'Targets (issue 17):',
@@ -306,6 +308,20 @@ function writeResults(o: Options, data: BenchData, rows: Row[], renderOnly: bool
 }
 
 const round = (n: number, digits: number) => Number(n.toFixed(digits));
+
+const gib = (bytes: number) => (bytes < 2 ** 30 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`);
+
+/** The data's load time, disk use and the loading process's peak memory, as recorded when it was loaded. */
+function dataLine(data: BenchData): string {
+  const domains = Object.keys(data.rowsByDomain);
+  const peak = Math.max(0, ...domains.map((d) => data.loads[d]?.loaderPeakRssMiB ?? 0));
+  const disk = domains.reduce((sum, d) => sum + (data.diskBytes[d] ?? 0), 0);
+  return (
+    `Data: loaded through the import path in ${(data.recordedLoadSeconds / 60).toFixed(1)} min (${domains.map((d) => `${d} ${Math.round(data.loads[d]?.loadSeconds ?? 0)} s`).join(', ')}); ` +
+    `${gib(disk)} on disk (${domains.map((d) => `${d} ${gib(data.diskBytes[d] ?? 0)}`).join(', ')})` +
+    (peak ? `; peak RSS of the loading process ${peak.toLocaleString('en-US')} MiB.` : '; peak RSS of the loading process not recorded (loaded by an earlier version).')
+  );
+}
 
 async function profile(o: Options, data: BenchData, headers: Record<string, string>): Promise<void> {
   const w = o.profile!;

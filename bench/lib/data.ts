@@ -57,7 +57,7 @@ interface Marker {
   format?: string;
   /** The day the imports took as today. */
   today?: string;
-  domains: Record<string, { rows: number; loadSeconds: number }>;
+  domains: Record<string, { rows: number; loadSeconds: number; loaderPeakRssMiB?: number }>;
   citizenId?: string;
 }
 
@@ -90,6 +90,10 @@ export interface BenchData {
   loadSeconds: number;
   /** Seconds the loads recorded in the marker took, whenever they ran. */
   recordedLoadSeconds: number;
+  /** Per domain, as recorded: seconds its load took and the loading process's peak RSS by then (MiB). */
+  loads: Marker['domains'];
+  /** Bytes each domain's data takes on disk now: its SQLite files, or its MySQL tables' data and indexes. */
+  diskBytes: Record<string, number>;
   citizenId: string;
 }
 
@@ -166,7 +170,7 @@ export async function ensureData(rows: number, log: (line: string) => void, dbKi
     const seconds = (performance.now() - t0) / 1000;
     loadSeconds += seconds;
     if (table) {
-      marker.domains[module.name] = { rows: rowsByDomain[module.name], loadSeconds: seconds };
+      marker.domains[module.name] = { rows: rowsByDomain[module.name], loadSeconds: seconds, loaderPeakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
       fs.writeFileSync(markerFile, JSON.stringify(marker, null, 2));
     }
     log(`  ${module.name}: ${rowsByDomain[module.name] ?? 0} fact rows in ${seconds.toFixed(1)} s`);
@@ -177,7 +181,30 @@ export async function ensureData(rows: number, log: (line: string) => void, dbKi
   }
   const factRows = Object.values(rowsByDomain).reduce((a, b) => a + b, 0);
   const recordedLoadSeconds = Object.values(marker.domains).reduce((a, d) => a + d.loadSeconds, 0);
-  return { label, db: dbKind, dbEnv, serverVersion, dataDir, demoScale, rowsByDomain, factRows, loadSeconds, recordedLoadSeconds, citizenId: marker.citizenId };
+  const diskBytes = await diskUse(config, dataDir, Object.keys(rowsByDomain));
+  return { label, db: dbKind, dbEnv, serverVersion, dataDir, demoScale, rowsByDomain, factRows, loadSeconds, recordedLoadSeconds, loads: marker.domains, diskBytes, citizenId: marker.citizenId };
+}
+
+/** Bytes on disk per domain: its SQLite files (the database, its WAL and shared memory), or its MySQL tables. */
+async function diskUse(config: Config, dataDir: string, domains: string[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const domain of domains) {
+    if (config.DB_CLIENT === 'mysql2') {
+      const db = await openDb(config, domain);
+      try {
+        const [rows] = (await db.raw('SELECT SUM(data_length + index_length) AS bytes FROM information_schema.TABLES WHERE table_schema = DATABASE()')) as [{ bytes: string | null }[]];
+        out[domain] = Number(rows[0]?.bytes ?? 0);
+      } finally {
+        await db.destroy();
+      }
+    } else {
+      out[domain] = ['', '-wal', '-shm'].reduce((sum, suffix) => {
+        const file = path.join(dataDir, `${domain}.sqlite${suffix}`);
+        return sum + (fs.existsSync(file) ? fs.statSync(file).size : 0);
+      }, 0);
+    }
+  }
+  return out;
 }
 
 /** The configuration `make` builds, its MySQL address refused in the words of the option that gave it. */
