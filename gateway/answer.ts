@@ -78,12 +78,16 @@ const answer = async (req: express.Request, res: express.Response) => {
   if (guarded.refusal) return void refuse(res, guarded.refusal);
   const context: GatewayContext = { identity, analysis: guarded.analysis, purpose, cacheNotes: {}, export: exportNotesFor(answerFormatOf(req)) };
   const caching = (cacheable: boolean, cacheStatus?: string) => httpCacheHeaders(identity, cacheable, config.HTTP_CACHE_MAX_AGE_SECONDS, cacheStatus);
-  const key = responseCache && cacheParams ? await responseCache.keyOf(cacheParams, identity, { format: context.export?.format ?? 'json', today: today() }) : null;
+  // `Cache-Control: no-store` asks that the answer be neither served from the cache nor kept in it
+  // (a client warming the subgraphs, or one that must not leave an answer behind).
+  const noStore = /no-store/i.test(req.get('cache-control') ?? '');
+  const key = responseCache && cacheParams && !noStore ? await responseCache.keyOf(cacheParams, identity, { format: context.export?.format ?? 'json', today: today() }) : null;
   if (!responseCache || !key) {
     const response = await execute(req, res, context);
     const cacheable = context.cacheNotes!.cacheableFrom !== undefined;
-    if (context.export) await sendExport(res, response, context.export, { keep: false, headers: caching(cacheable) });
-    else await send(res, response, caching(cacheable));
+    const status = responseCache && noStore ? 'BYPASS' : undefined;
+    if (context.export) await sendExport(res, response, context.export, { keep: false, headers: caching(cacheable, status) });
+    else await send(res, response, caching(cacheable, status));
     return;
   }
   // `Cache-Control: no-cache` asks for a fresh answer (which then replaces the stored one).

@@ -189,6 +189,24 @@ describe.each(testDatabases())('the response cache on $label', (database) => {
     expect(fresh.cache).toBe('MISS');
     expect(graph.subgraphRequests.land).toBe(1);
   });
+
+  test('Cache-Control: no-store is answered afresh and leaves nothing stored: the next request is a miss, then a hit', async () => {
+    const query = `{ stats(areaCode: "${DISTRICT}", structure: THREE_TIER, period: "2022") { land { parcels } } }`;
+    graph.resetCounts();
+    const unstored = await post(graph.gatewayUrl, query, {}, { role: 'admin' }, { 'cache-control': 'no-store' });
+    expect(unstored.body.errors).toBeUndefined();
+    expect(unstored.cache).toBe('BYPASS');
+    const next = await post(graph.gatewayUrl, query);
+    expect(next.cache).toBe('MISS');
+    expect(next.body).toEqual(unstored.body);
+    expect((await post(graph.gatewayUrl, query)).cache).toBe('HIT');
+    // Two computations (the no-store one and the miss), one land fetch each; the hit fetched nothing.
+    expect(graph.subgraphRequests.land).toBe(2);
+    // A stored answer is not served to a no-store request either.
+    graph.resetCounts();
+    expect((await post(graph.gatewayUrl, query, {}, { role: 'admin' }, { 'cache-control': 'no-store' })).cache).toBe('BYPASS');
+    expect(graph.subgraphRequests.land).toBe(1);
+  });
 });
 
 describe('the response cache in Redis, shared by two gateways', () => {
