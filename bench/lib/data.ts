@@ -17,7 +17,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig, type Config } from '../../lib/config';
 import { dropAllTables, openDb, type Db } from '../../lib/db';
-import { importFile } from '../../lib/import/engine';
+import { importFile, type ImportProgress } from '../../lib/import/engine';
 import { prepareDomain } from '../../lib/service-runtime';
 import { DEMO_FACTS, writeDemoCsv } from '../../demo/export';
 import { DOMAIN_MODULES, importDefinition } from '../../services/registry';
@@ -159,7 +159,16 @@ export async function ensureData(rows: number, log: (line: string) => void, dbKi
     if (DEMO_FACTS[module.name]) {
       const file = path.join(dataDir, `${module.name}.csv`);
       const written = await writeDemoCsv(module.name, { seed: DEMO_SEED, scale: demoScale }, file);
-      const imported = await importFile({ config, definition: importDefinition(module.name), file, today: BENCH_TODAY });
+      // A national-scale domain takes half an hour or more: a line a minute says how far it is.
+      const started = performance.now();
+      let said = started;
+      const onProgress = (p: ImportProgress) => {
+        const now = performance.now();
+        if (now - said < 60_000 || p.totalRows !== null) return;
+        said = now;
+        log(`  ${module.name}: ${p.rows.toLocaleString('en-US')} of ${written.toLocaleString('en-US')} rows read and written (${Math.round((100 * p.bytes) / Math.max(1, p.totalBytes))} % of the file), ${Math.round(p.rows / ((now - started) / 1000)).toLocaleString('en-US')} rows/s so far`);
+      };
+      const imported = await importFile({ config, definition: importDefinition(module.name), file, today: BENCH_TODAY, onProgress });
       fs.rmSync(file);
       log(`  ${module.name}: ${written} CSV rows imported at ${Math.round(imported.rowsPerSecond)} rows/s`);
     }
