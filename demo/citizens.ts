@@ -50,8 +50,9 @@ export const lastResidence = (life: DemoLife): Area => life.residences[life.resi
 
 /**
  * A set of personal IDs that holds more than a JavaScript Set can: one Set holds at most 2^24
- * (16.7 million) entries, and the benchmark's national scale (10^8 facts) has 24 million
- * citizens. The IDs are shared out among Sets by their last two digits.
+ * (16.7 million) entries, and the benchmark's national scale (10^8 facts) has 16.9 million
+ * citizens (the country about 100 million). The IDs are shared out among Sets by their last two
+ * digits.
  */
 export class PersonalIdSet {
   private readonly shards = Array.from({ length: 100 }, () => new Set<string>());
