@@ -48,26 +48,6 @@ export function residenceOn(life: DemoLife, day: number): Area | null {
 /** The commune a citizen lived in last. */
 export const lastResidence = (life: DemoLife): Area => life.residences[life.residences.length - 1].commune;
 
-/**
- * A set of personal IDs that holds more than a JavaScript Set can: one Set holds at most 2^24
- * (16.7 million) entries, and the benchmark's national scale (10^8 facts) has 16.9 million
- * citizens (the country about 100 million). The IDs are shared out among Sets by their last two
- * digits.
- */
-export class PersonalIdSet {
-  private readonly shards = Array.from({ length: 100 }, () => new Set<string>());
-  private shardOf(id: string): Set<string> {
-    return this.shards[(id.charCodeAt(id.length - 2) - 48) * 10 + (id.charCodeAt(id.length - 1) - 48)] ?? this.shards[0];
-  }
-  has(id: string): boolean {
-    return this.shardOf(id).has(id);
-  }
-  add(id: string): this {
-    this.shardOf(id).add(id);
-    return this;
-  }
-}
-
 export interface CitizenContext {
   curves: DistrictCalibration;
   /** Every province code, for citizens born elsewhere. */

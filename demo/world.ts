@@ -34,7 +34,8 @@ import type { CivilRecord } from '../services/civil-status/facts';
 import type { CriminalRecordRequest } from '../services/justice-records/facts';
 import type { HealthRecord } from '../services/health/facts';
 import { calibrate } from './calibration';
-import { makeCitizens, PersonalIdSet, type DemoLife } from './citizens';
+import { BigMap } from '../lib/big-map';
+import { makeCitizens, type DemoLife } from './citizens';
 import { makeParcels, type LandCalibration } from './land';
 import { oldProvinceCode } from './places';
 import { CITIZENS_PER_COMMUNE, communeWeight, DENSE_PROVINCE, MOVED_WITHIN_PROVINCE } from './population';
@@ -103,7 +104,9 @@ export function* demoWorld(options: DemoOptions, parts: readonly DemoPart[] = ['
       if (c !== commune) return c;
     }
   };
-  const usedIds = new PersonalIdSet();
+  // More than one Set holds at the benchmark's national scale (lib/big-map.ts).
+  const ids = new BigMap<true>();
+  const usedIds = { has: (id: string) => ids.has(id), add: (id: string) => ids.set(id, true) };
   const seenProvinces = new Set<string>();
   /** Provinces whose first VNeID criminal record request has been filed. */
   const opened = new Set<string>();

@@ -2,14 +2,12 @@
  * The ids a file has shown so far and the line of each, to refuse a second row with the same id
  * naming both lines. It is the one thing the validation keeps per row, so it is kept small: ids
  * of up to 14 digits (personal IDs) live in typed arrays, 12 bytes each, and other ids (parcel
- * numbers) in Maps. A million personal IDs take 32 MB instead of about 80.
- *
- * The other ids are shared out among 64 Maps by their last characters: one Map holds at most
- * 2^24 (16.7 million) entries, and a national land file has more parcels than that (the
- * benchmark's 10^8 scale: 18 million; the country: 61 million). One Map stopped such an import
- * with "Map maximum size exceeded".
+ * numbers) in a Map. A million personal IDs take 32 MB instead of about 80.
+ * The other ids go in a BigMap (lib/big-map.ts): a national land file has more parcels than one
+ * Map holds, and one Map stopped such an import with "Map maximum size exceeded".
  */
-const SHARDS = 64;
+import { BigMap } from '../big-map';
+
 const MAX_DIGITS = 14;
 const SCALE = 10 ** MAX_DIGITS;
 const EMPTY = 0;
@@ -18,16 +16,14 @@ export class IdLines {
   private keys = new Float64Array(1 << 16);
   private lines = new Int32Array(1 << 16);
   private size = 0;
-  private readonly others = Array.from({ length: SHARDS }, () => new Map<string, number>());
+  private readonly others = new BigMap<number>();
 
   /** Records `id` at `line`; answers the line it was first seen at, or undefined if it is new. */
   firstLine(id: string, line: number): number | undefined {
     const key = numericKey(id);
     if (key === undefined) {
-      const n = id.length;
-      const others = this.others[((n > 0 ? id.charCodeAt(n - 1) : 0) * 31 + (n > 1 ? id.charCodeAt(n - 2) : 0)) % SHARDS];
-      const first = others.get(id);
-      if (first === undefined) others.set(id, line);
+      const first = this.others.get(id);
+      if (first === undefined) this.others.set(id, line);
       return first;
     }
     if ((this.size + 1) * 10 > this.keys.length * 7) this.grow();
