@@ -13,7 +13,7 @@ import type { Knex } from 'knex';
 import { placeOf, type AreaStructure, type FactKind, type Placement } from './areas';
 import { keysAsUniqueIndexes, ruleDelta, type FactSpec } from './fact-store';
 import { col, defineImport, type Column, type ColumnSet, type ImportDefinition, type RowValues } from './import/columns';
-import { addReformSummaryTables, createSummaryTables, monthTotalsMigration, type FigureDelta, type SummarySpec } from './summaries';
+import { addReformSummaryTables, createSummaryTables, dayBasisMigration, monthTotalsMigration, type FigureDelta, type SummarySpec } from './summaries';
 
 /** One field of a fact: its column, how it is stored and read back, and how an import file gives it. */
 export interface FactField<T> {
@@ -213,6 +213,9 @@ export function defineFacts<F extends Fields, const M extends string>(d: FactDec
     // Month-end running totals replace the year-end ones (lib/summaries/month-totals.ts).
     '003_month_totals': monthTotalsMigration(summary),
   };
+  // Every domain, whatever its history: districts and new communes of whole old communes read
+  // their days from those communes (lib/summaries/day-basis.ts). Named to sort after any history.
+  migrations['900_days_from_basis_units'] = dayBasisMigration(summary);
   const columns: ColumnSet = {};
   const addCommune = () => {
     columns.commune_code = col.communeCode();

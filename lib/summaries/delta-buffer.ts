@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import { placements } from '../areas';
 import { bulkUpsertFlat } from '../bulk';
+import { dayBasis } from './day-basis';
 import { bucketsOfDays, DAY_BITS, DAYS, dayIndexOf } from './days';
 import { recordDeliveries } from './deliveries';
 import { columnsOf, deltaTable, keyColumnOf, type FigureDelta, type SummarySpec } from './spec';
@@ -208,6 +209,8 @@ export class DeltaBuffer<M extends string = string> {
       }
     }
     const writer = new SummaryWriter(this.trx, this.spec, width, this.isKey, this.nextFlushInserts ? 'fail' : 'add');
+    // A derived unit's day rows keep placed_by_rule alone (lib/summaries/day-basis.ts).
+    const { basisOf } = dayBasis();
     this.nextFlushInserts = false;
     const span = maxDay - minDay + 1;
     const dense = new Int32Array(span * width);
@@ -223,7 +226,7 @@ export class DeltaBuffer<M extends string = string> {
           daysOf[days] = keys[j] & DAY_MASK;
           dayAt[days++] = j * width;
         }
-        await writer.area(codes[area], days, daysOf, dayAt, sorted);
+        await writer.area(codes[area], days, daysOf, dayAt, sorted, basisOf[area] !== undefined);
         continue;
       }
       for (let r = 0; r < runs.length; r += 2) {
@@ -241,7 +244,7 @@ export class DeltaBuffer<M extends string = string> {
         dayAt[k] = daysOf[k] * width;
         daysOf[k] += minDay;
       }
-      await writer.area(codes[area], days, daysOf, dayAt, dense);
+      await writer.area(codes[area], days, daysOf, dayAt, dense, basisOf[area] !== undefined);
       for (let k = 0; k < days; k++) {
         const at = daysOf[k] - minDay;
         seen[at] = 0;
@@ -320,8 +323,11 @@ class SummaryWriter {
     this.monthSums = new Int32Array(1024 * width);
   }
 
-  /** Writes one unit's months and days: the first `days` of `daysOf`, their sums in `from` at `dayAt`. */
-  async area(key: string, days: number, daysOf: Int32Array, dayAt: Int32Array, from: Int32Array): Promise<void> {
+  /**
+   * Writes one unit's months and days: the first `days` of `daysOf`, their sums in `from` at
+   * `dayAt`; a derived unit's days with placed_by_rule alone (lib/summaries/day-basis.ts).
+   */
+  async area(key: string, days: number, daysOf: Int32Array, dayAt: Int32Array, from: Int32Array, derived: boolean): Promise<void> {
     const { width } = this;
     const buckets = bucketsOfDays();
     if (this.length > 0 && this.length + 2 * days * this.rowWidth > FLUSH_ROWS * this.rowWidth) await this.write();
@@ -343,7 +349,8 @@ class SummaryWriter {
       for (let m = 0; m < width; m++) monthSums[at + m] += from[sums + m];
     }
     for (let k = 0; k < months; k++) this.row(key, monthBuckets[k], monthSums, k * width);
-    for (let k = 0; k < days; k++) this.row(key, buckets.day[daysOf[k]], from, dayAt[k]);
+    if (!derived) for (let k = 0; k < days; k++) this.row(key, buckets.day[daysOf[k]], from, dayAt[k]);
+    else for (let k = 0; k < days; k++) this.ruleRow(key, buckets.day[daysOf[k]], from[dayAt[k] + width - 1]);
   }
 
   async end(): Promise<void> {
@@ -359,6 +366,16 @@ class SummaryWriter {
     values[this.length++] = area;
     values[this.length++] = bucket;
     for (m = 0; m < width; m++) values[this.length++] = isKey[m] ? from[at + m] & 0xffff : from[at + m];
+  }
+
+  /** A row of placed_by_rule alone (the last column), unless it is zero. */
+  private ruleRow(area: string, bucket: number, placedByRule: number): void {
+    if (placedByRule === 0) return;
+    const { width, values } = this;
+    values[this.length++] = area;
+    values[this.length++] = bucket;
+    for (let m = 0; m < width - 1; m++) values[this.length++] = 0;
+    values[this.length++] = placedByRule;
   }
 
   private async write(): Promise<void> {

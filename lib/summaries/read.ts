@@ -9,7 +9,8 @@
  */
 import { isMysql, type Db } from '../db';
 import { dayKey, monthKey, type Period } from '../periods';
-import { columnsOf, deliveryTable, deltaTable, monthTable, type SummarySpec } from './spec';
+import { dayBasis } from './day-basis';
+import { columnsOf, deliveryTable, deltaTable, monthTable, PLACED_BY_RULE, type SummarySpec } from './spec';
 
 export type FigureValues<M extends string> = Record<M, number>;
 
@@ -38,6 +39,9 @@ interface KeyRanges {
   flowTo: number;
 }
 
+/** Day buckets (YYYYMMDD) are above this, month buckets (YYYYMM) below. */
+const DAY_KEY_MIN = 1_000_000;
+
 const isMonthEnd = (iso: string) => {
   const d = new Date(`${iso}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + 1);
@@ -62,8 +66,12 @@ export function keyRanges(period: Pick<Period, 'start' | 'end'>): KeyRanges {
   return r;
 }
 
-/** The key columns a read passes as one JSON array per key, in this order after the key's index. */
-const KEY_COLUMNS = ['area', 'mcut', 'day_from', 'day_to', 'flow_from', 'flow_to'] as const;
+/**
+ * The key columns a read passes as one JSON array per key, in this order after the key's index.
+ * `sub` is 1 on the extra rows of a derived unit (lib/summaries/day-basis.ts): one per basis
+ * unit, reading only days, whose `placed_by_rule` does not count.
+ */
+const KEY_COLUMNS = ['area', 'mcut', 'day_from', 'day_to', 'flow_from', 'flow_to', 'sub'] as const;
 
 /**
  * The statement of one summary's reads: its text depends only on the summary, never on the
@@ -91,6 +99,9 @@ function readStatement(db: Db, spec: SummarySpec): string {
   const array = (values: string[]) => `${mysql ? 'JSON_ARRAY' : 'json_array'}(${values.join(', ')}) AS v`;
   const sum = (alias: string) => array(m.map((c) => `SUM(${alias}.${c})`));
   const pick = (alias: string) => m.map((c) => `${alias}.${c}`).join(', ');
+  // Rows that may be a basis unit's days: its placed_by_rule belongs to it, not to the unit read.
+  const pickDays = (alias: string) => m.map((c) => (c === PLACED_BY_RULE ? `${alias}.${c} * (1 - k.sub) AS ${c}` : `${alias}.${c}`)).join(', ');
+  const sumDays = (alias: string) => array(m.map((c) => (c === PLACED_BY_RULE ? `SUM(${alias}.${c} * (1 - k.sub))` : `SUM(${alias}.${c})`)));
   const d = deltaTable(spec);
   const mt = monthTable(spec);
   // A key's rows are one range of the primary key (area_code, bucket). SQLite seeks it per key;
@@ -108,16 +119,16 @@ function readStatement(db: Db, spec: SummarySpec): string {
   // The keys are read once (MATERIALIZED on SQLite; MariaDB materializes a CTE used more than once).
   sql = `WITH k AS ${mysql ? '' : 'MATERIALIZED '}(${keysSql})
 SELECT x.kid, 'S' AS part, ${sum('x')}, NULL AS delivered FROM (
-  SELECT k.kid, ${pick('t')} FROM k JOIN ${mt} t ON t.area_code = k.area
+  SELECT k.kid, ${pick('t')} FROM k JOIN ${mt} t ON k.sub = 0 AND t.area_code = k.area
     AND t.bucket = (${latestMonth})
   UNION ALL
-  SELECT k.kid, ${pick('t')} FROM k JOIN ${d} t${keyIndex} ON ${sameArea('t')} AND t.bucket BETWEEN k.day_from AND k.day_to
+  SELECT k.kid, ${pickDays('t')} FROM k JOIN ${d} t${keyIndex} ON ${sameArea('t')} AND t.bucket BETWEEN k.day_from AND k.day_to
 ) x GROUP BY x.kid
 UNION ALL
-SELECT k.kid, 'F' AS part, ${sum('t')}, NULL AS delivered FROM k JOIN ${d} t${keyIndex} ON ${sameArea('t')} AND t.bucket BETWEEN k.flow_from AND k.flow_to
+SELECT k.kid, 'F' AS part, ${sumDays('t')}, NULL AS delivered FROM k JOIN ${d} t${keyIndex} ON ${sameArea('t')} AND t.bucket BETWEEN k.flow_from AND k.flow_to
 GROUP BY k.kid
 UNION ALL
-SELECT k.kid, 'D' AS part, NULL AS v, v.delivered_through AS delivered FROM k JOIN ${deliveryTable(spec)} v ON v.area_code = k.area`;
+SELECT k.kid, 'D' AS part, NULL AS v, v.delivered_through AS delivered FROM k JOIN ${deliveryTable(spec)} v ON k.sub = 0 AND v.area_code = k.area`;
   readStatements.set(cacheKey, sql);
   return sql;
 }
@@ -147,9 +158,18 @@ export async function readFigures<M extends string>(db: Db, spec: SummarySpec<M>
   const zeroTemplate = Object.fromEntries(columns.map((m) => [m, 0])) as FigureValues<M>;
   if (keys.length === 0) return [];
   const readings: FigureReading<M>[] = new Array(keys.length);
-  const keyList = keys.map((k, kid) => {
+  const { basisKeysOf } = dayBasis();
+  const keyList: (string | number)[][] = [];
+  keys.forEach((k, kid) => {
     const r = cachedKeyRanges(k.period);
-    return [kid, k.areaKey, r.mcut, r.dayFrom, r.dayTo, r.flowFrom, r.flowTo];
+    keyList.push([kid, k.areaKey, r.mcut, r.dayFrom, r.dayTo, r.flowFrom, r.flowTo, 0]);
+    // A derived unit reads the days of its basis units (lib/summaries/day-basis.ts); a flow over
+    // whole months reads its own month rows, which every unit has.
+    const basis = basisKeysOf.get(k.areaKey);
+    const dayFlow = r.flowFrom > DAY_KEY_MIN;
+    if (basis && (r.dayFrom <= r.dayTo || dayFlow)) {
+      for (const b of basis) keyList.push([kid, b, 0, r.dayFrom, r.dayTo, dayFlow ? r.flowFrom : 1, dayFlow ? r.flowTo : 0, 1]);
+    }
   });
   const result = await db.raw(readStatement(db, spec), [JSON.stringify(keyList)]);
   const rows: Record<string, unknown>[] = isMysql(db) ? result[0] : result;

@@ -6,7 +6,8 @@ import seedrandom from 'seedrandom';
 import { dropAllTables, migrate, openDb, type Db } from '../../lib/db';
 import { upsertFacts } from '../../lib/fact-store';
 import { parsePeriod } from '../../lib/periods';
-import { readFigures, rebuildMonthTotals } from '../../lib/summaries';
+import { bulkUpsert } from '../../lib/bulk';
+import { columnsOf, dayBasis, deltaTable, PLACED_BY_RULE, readFigures, rebuildMonthTotals } from '../../lib/summaries';
 import { areaByCode } from '../../lib/areas';
 import { residencyReading } from '../helpers/readings';
 import { citizenFacts, residencyMigrations, residencySummary, type Citizen } from '../../services/residency/facts';
@@ -33,7 +34,8 @@ describe.each(testDatabases())('summary store on $label', (database) => {
     return [d.slice(0, 4), `${d.slice(0, 4)}-Q${1 + Math.floor(rng() * 4)}`, d.slice(0, 7), d][Math.floor(rng() * 4)];
   };
 
-  async function expectMatchesBruteForce() {
+  /** Each key's reading and its count over the stored facts, side by side. */
+  async function readingsAndCounts() {
     const stored = (await db('citizens')).map(citizenFacts.fromRow);
     const areas = [...['VN', '30', '01', '288', '290', '001', ...fixtureCommunes().slice(0, 12)].map((code) => ({ structure: 'THREE_TIER' as const, code })),
       ...['31', '01', '10525', '10532', '10537', '10507', '00004'].map((code) => ({ structure: 'TWO_TIER' as const, code }))];
@@ -42,11 +44,15 @@ describe.each(testDatabases())('summary store on $label', (database) => {
       return { area, areaKey: areaByCode(area.code, area.structure)!.key, period: parsePeriod(randomPeriod()) };
     });
     const readings = await readFigures(db, residencySummary, keys);
-    keys.forEach((k, i) => {
+    return keys.map((k, i) => {
       const { delivered: _d, ...expected } = countResidency({ citizens: stored, parcels: [], civilRecords: [], requests: [], healthRecords: [] }, k.area, k.period.start, k.period.end);
       const key = `${k.area.structure}:${k.area.code} ${k.period.label}`;
-      expect({ key, ...residencyReading(readings[i]) }).toEqual({ key, ...expected });
+      return { read: { key, ...residencyReading(readings[i]) }, counted: { key, ...expected } };
     });
+  }
+
+  async function expectMatchesBruteForce() {
+    for (const { read, counted } of await readingsAndCounts()) expect(read).toEqual(counted);
   }
 
   test('figures equal counts over the facts after the initial load', async () => {
@@ -75,6 +81,38 @@ describe.each(testDatabases())('summary store on $label', (database) => {
 
   test('a full rebuild of the month totals gives the same answers as the incremental ones', async () => {
     await db.transaction((trx) => rebuildMonthTotals(trx, residencySummary));
+    await expectMatchesBruteForce();
+  });
+
+  test('districts and new communes of whole old communes read their days from those communes, and a database written before that is migrated in place', async () => {
+    const { basisKeysOf } = dayBasis();
+    // The brute-force keys include such units: Thành phố Hải Dương (288), Phường Hải Dương (n10525).
+    expect(basisKeysOf.get(areaByCode('288', 'THREE_TIER')!.key)).toHaveLength(24);
+    expect(basisKeysOf.get(areaByCode('10525', 'TWO_TIER')!.key)).toEqual(['10513', '10514', '10516', '10525']);
+    // Their own day rows hold placed_by_rule alone.
+    const derived = [...basisKeysOf.keys()];
+    const table = deltaTable(residencySummary);
+    const ownDays = await db(table).whereIn('area_code', derived).where('bucket', '>', 1_000_000);
+    for (const row of ownDays) for (const c of columnsOf(residencySummary)) if (c !== PLACED_BY_RULE) expect({ area: row.area_code, [c]: Number(row[c]) }).toEqual({ area: row.area_code, [c]: 0 });
+    // What the code before wrote: every figure of the basis units' days in the unit's own day rows too.
+    const columns = columnsOf(residencySummary).filter((c) => c !== PLACED_BY_RULE);
+    const oldStyle: Record<string, string | number>[] = [];
+    for (const [unit, basis] of basisKeysOf) {
+      const days = new Map<number, Record<string, string | number>>();
+      for (const row of await db(table).whereIn('area_code', basis).where('bucket', '>', 1_000_000)) {
+        const sum = days.get(row.bucket) ?? { area_code: unit, bucket: row.bucket, ...Object.fromEntries(columns.map((c) => [c, 0])), [PLACED_BY_RULE]: 0 };
+        for (const c of columns) sum[c] = Number(sum[c]) + Number(row[c]);
+        days.set(row.bucket, sum);
+      }
+      oldStyle.push(...days.values());
+    }
+    expect(oldStyle.length).toBeGreaterThan(100);
+    await db.transaction((trx) => bulkUpsert(trx, { table, key: ['area_code', 'bucket'], columns: ['area_code', 'bucket', ...columns, PLACED_BY_RULE], onConflict: 'add' }, oldStyle));
+    await db('residency_migrations').where('name', '900_days_from_basis_units').delete();
+    // Read as they are, those rows count the basis units' days twice ...
+    expect((await readingsAndCounts()).filter(({ read, counted }) => JSON.stringify(read) !== JSON.stringify(counted)).length).toBeGreaterThan(0);
+    // ... and the migration the services run when they start puts them right.
+    await migrate(db, residencyMigrations, 'residency_migrations');
     await expectMatchesBruteForce();
   });
 
