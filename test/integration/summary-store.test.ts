@@ -100,7 +100,7 @@ describe.each(testDatabases())('summary store on $label', (database) => {
     for (const [unit, basis] of basisKeysOf) {
       const days = new Map<number, Record<string, string | number>>();
       for (const row of await db(table).whereIn('area_code', basis).where('bucket', '>', 1_000_000)) {
-        const sum = days.get(row.bucket) ?? { area_code: unit, bucket: row.bucket, ...Object.fromEntries(columns.map((c) => [c, 0])), [PLACED_BY_RULE]: 0 };
+        const sum: Record<string, string | number> = days.get(row.bucket) ?? { area_code: unit, bucket: row.bucket, ...Object.fromEntries(columns.map((c) => [c, 0])), [PLACED_BY_RULE]: 0 };
         for (const c of columns) sum[c] = Number(sum[c]) + Number(row[c]);
         days.set(row.bucket, sum);
       }
