@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import { placements } from '../areas';
 import { bulkUpsertFlat } from '../bulk';
-import { dayBasis } from './day-basis';
+import { dayBasis, OWN_DAYS_FROM } from './day-basis';
 import { bucketsOfDays, DAY_BITS, DAYS, dayIndexOf } from './days';
 import { recordDeliveries } from './deliveries';
 import { columnsOf, deltaTable, keyColumnOf, type FigureDelta, type SummarySpec } from './spec';
@@ -209,7 +209,7 @@ export class DeltaBuffer<M extends string = string> {
       }
     }
     const writer = new SummaryWriter(this.trx, this.spec, width, this.isKey, this.nextFlushInserts ? 'fail' : 'add');
-    // A derived unit's day rows keep placed_by_rule alone (lib/summaries/day-basis.ts).
+    // A derived unit's day rows before the reform keep placed_by_rule alone (lib/summaries/day-basis.ts).
     const { basisOf } = dayBasis();
     this.nextFlushInserts = false;
     const span = maxDay - minDay + 1;
@@ -325,7 +325,7 @@ class SummaryWriter {
 
   /**
    * Writes one unit's months and days: the first `days` of `daysOf`, their sums in `from` at
-   * `dayAt`; a derived unit's days with placed_by_rule alone (lib/summaries/day-basis.ts).
+   * `dayAt`; a derived unit's days before the reform with placed_by_rule alone (lib/summaries/day-basis.ts).
    */
   async area(key: string, days: number, daysOf: Int32Array, dayAt: Int32Array, from: Int32Array, derived: boolean): Promise<void> {
     const { width } = this;
@@ -350,7 +350,13 @@ class SummaryWriter {
     }
     for (let k = 0; k < months; k++) this.row(key, monthBuckets[k], monthSums, k * width);
     if (!derived) for (let k = 0; k < days; k++) this.row(key, buckets.day[daysOf[k]], from, dayAt[k]);
-    else for (let k = 0; k < days; k++) this.ruleRow(key, buckets.day[daysOf[k]], from[dayAt[k] + width - 1]);
+    else {
+      for (let k = 0; k < days; k++) {
+        const day = buckets.day[daysOf[k]];
+        if (day >= OWN_DAYS_FROM) this.row(key, day, from, dayAt[k]);
+        else this.ruleRow(key, day, from[dayAt[k] + width - 1]);
+      }
+    }
   }
 
   async end(): Promise<void> {

@@ -9,7 +9,7 @@
  */
 import { isMysql, type Db } from '../db';
 import { dayKey, monthKey, type Period } from '../periods';
-import { dayBasis } from './day-basis';
+import { dayBasis, OWN_DAYS_FROM } from './day-basis';
 import { columnsOf, deliveryTable, deltaTable, monthTable, PLACED_BY_RULE, type SummarySpec } from './spec';
 
 export type FigureValues<M extends string> = Record<M, number>;
@@ -163,12 +163,14 @@ export async function readFigures<M extends string>(db: Db, spec: SummarySpec<M>
   keys.forEach((k, kid) => {
     const r = cachedKeyRanges(k.period);
     keyList.push([kid, k.areaKey, r.mcut, r.dayFrom, r.dayTo, r.flowFrom, r.flowTo, 0]);
-    // A derived unit reads the days of its basis units (lib/summaries/day-basis.ts); a flow over
-    // whole months reads its own month rows, which every unit has.
+    // A derived unit reads its days before the reform from its basis units (lib/summaries/day-basis.ts);
+    // a flow over whole months reads its own month rows, which every unit has.
     const basis = basisKeysOf.get(k.areaKey);
-    const dayFlow = r.flowFrom > DAY_KEY_MIN;
-    if (basis && (r.dayFrom <= r.dayTo || dayFlow)) {
-      for (const b of basis) keyList.push([kid, b, 0, r.dayFrom, r.dayTo, dayFlow ? r.flowFrom : 1, dayFlow ? r.flowTo : 0, 1]);
+    const before = OWN_DAYS_FROM - 1;
+    const dayTo = Math.min(r.dayTo, before);
+    const flowTo = r.flowFrom > DAY_KEY_MIN ? Math.min(r.flowTo, before) : 0;
+    if (basis && (r.dayFrom <= dayTo || r.flowFrom <= flowTo)) {
+      for (const b of basis) keyList.push([kid, b, 0, r.dayFrom, dayTo, r.flowFrom > DAY_KEY_MIN ? r.flowFrom : 1, flowTo, 1]);
     }
   });
   const result = await db.raw(readStatement(db, spec), [JSON.stringify(keyList)]);

@@ -8,6 +8,7 @@ import { upsertFacts } from '../../lib/fact-store';
 import { parsePeriod } from '../../lib/periods';
 import { bulkUpsert } from '../../lib/bulk';
 import { columnsOf, dayBasis, deltaTable, PLACED_BY_RULE, readFigures, rebuildMonthTotals } from '../../lib/summaries';
+import { OWN_DAYS_FROM } from '../../lib/summaries/day-basis';
 import { areaByCode } from '../../lib/areas';
 import { residencyReading } from '../helpers/readings';
 import { citizenFacts, residencyMigrations, residencySummary, type Citizen } from '../../services/residency/facts';
@@ -84,22 +85,26 @@ describe.each(testDatabases())('summary store on $label', (database) => {
     await expectMatchesBruteForce();
   });
 
-  test('districts and new communes of whole old communes read their days from those communes, and a database written before that is migrated in place', async () => {
+  test('districts and new communes of whole old communes read their days before the reform from those communes, and a database written before that is migrated in place', async () => {
     const { basisKeysOf } = dayBasis();
     // The brute-force keys include such units: Thành phố Hải Dương (288), Phường Hải Dương (n10525).
     expect(basisKeysOf.get(areaByCode('288', 'THREE_TIER')!.key)).toHaveLength(24);
     expect(basisKeysOf.get(areaByCode('10525', 'TWO_TIER')!.key)).toEqual(['10513', '10514', '10516', '10525']);
-    // Their own day rows hold placed_by_rule alone.
+    // Their own day rows before the reform hold placed_by_rule alone; from the reform on, every figure.
     const derived = [...basisKeysOf.keys()];
     const table = deltaTable(residencySummary);
-    const ownDays = await db(table).whereIn('area_code', derived).where('bucket', '>', 1_000_000);
+    const daysBefore = () => db(table).whereIn('area_code', derived).where('bucket', '>', 1_000_000).where('bucket', '<', OWN_DAYS_FROM);
+    const ownDays = await daysBefore();
+    expect(ownDays.length).toBeGreaterThan(0);
     for (const row of ownDays) for (const c of columnsOf(residencySummary)) if (c !== PLACED_BY_RULE) expect({ area: row.area_code, [c]: Number(row[c]) }).toEqual({ area: row.area_code, [c]: 0 });
-    // What the code before wrote: every figure of the basis units' days in the unit's own day rows too.
+    expect(Number((await db(table).whereIn('area_code', derived).where('bucket', '>=', OWN_DAYS_FROM).sum({ n: 'registrations' }))[0].n)).toBeGreaterThan(0);
+    // What the code before wrote: every figure of the basis units' days in the unit's own day rows too
+    // (from the reform on, as it still does).
     const columns = columnsOf(residencySummary).filter((c) => c !== PLACED_BY_RULE);
     const oldStyle: Record<string, string | number>[] = [];
     for (const [unit, basis] of basisKeysOf) {
       const days = new Map<number, Record<string, string | number>>();
-      for (const row of await db(table).whereIn('area_code', basis).where('bucket', '>', 1_000_000)) {
+      for (const row of await db(table).whereIn('area_code', basis).where('bucket', '>', 1_000_000).where('bucket', '<', OWN_DAYS_FROM)) {
         const sum: Record<string, string | number> = days.get(row.bucket) ?? { area_code: unit, bucket: row.bucket, ...Object.fromEntries(columns.map((c) => [c, 0])), [PLACED_BY_RULE]: 0 };
         for (const c of columns) sum[c] = Number(sum[c]) + Number(row[c]);
         days.set(row.bucket, sum);
