@@ -12,8 +12,8 @@
  * Three tables per domain:
  * - `<name>_delta (area_code, bucket, ...)`: the sum of deltas per unit and month (bucket
  *   YYYYMM) and per unit and day (bucket YYYYMMDD); the two key ranges never overlap. A district
- *   or a new commune made of whole old communes reads its days from those communes' day rows
- *   and keeps only `placed_by_rule` in its own (lib/summaries/day-basis.ts);
+ *   or a new commune made of whole old communes reads its days before the reform from those
+ *   communes' day rows and keeps only `placed_by_rule` in its own (lib/summaries/day-basis.ts);
  * - `<name>_month (area_code, bucket, ...)`: the running total as of the last day of each
  *   month with any change (bucket YYYYMM), rebuilt for the touched units on every write
  *   (lib/summaries/month-totals.ts);
