@@ -214,7 +214,8 @@ export function defineFacts<F extends Fields, const M extends string>(d: FactDec
     '003_month_totals': monthTotalsMigration(summary),
   };
   // Every domain, whatever its history: districts and new communes of whole old communes read
-  // their days from those communes (lib/summaries/day-basis.ts). Named to sort after any history.
+  // their days before the reform from those communes (lib/summaries/day-basis.ts). Named to sort
+  // after any history.
   migrations['900_days_from_basis_units'] = dayBasisMigration(summary);
   const columns: ColumnSet = {};
   const addCommune = () => {

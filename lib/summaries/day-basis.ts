@@ -6,8 +6,8 @@
  * is not whole months. Most day rows were the same facts counted again one level up: Hà Nội's
  * million citizens wrote 392,000 day rows for its 30 districts and 946,000 for its 126 new
  * communes, on top of 1.76 million for its 526 old communes, and storing a summary row is most
- * of an import's cost. So a unit whose facts are exactly the facts of some old communes (the
- * three-tier units that have no day rows of their own are "derived"):
+ * of an import's cost. So a unit whose facts are exactly the facts of some old communes (its
+ * "basis") is "derived":
  *
  * - a district: the old units under it;
  * - a new commune made only of whole old communes (each of them went entirely into it): those.
@@ -29,7 +29,7 @@
 import type { Knex } from 'knex';
 import { adminUnits, placements, REFORM_DATE } from '../areas';
 import { dayKey } from '../periods';
-import { columnsOf, deltaTable, PLACED_BY_RULE, type SummarySpec } from './spec';
+import { columnsOf, deltaTable, FIRST_DAY_BUCKET, PLACED_BY_RULE, type SummarySpec } from './spec';
 
 /** The first day bucket (YYYYMMDD) a derived unit keeps every figure of in its own day rows. */
 export const OWN_DAYS_FROM = dayKey(REFORM_DATE);
@@ -94,12 +94,12 @@ export function dayBasisMigration(spec: SummarySpec): Knex.Migration {
   return {
     async up(db) {
       // A new database has no day rows to put right.
-      if (!(await db(deltaTable(spec)).where('bucket', '>', 1_000_000).where('bucket', '<', OWN_DAYS_FROM).first('bucket'))) return;
+      if (!(await db(deltaTable(spec)).where('bucket', '>=', FIRST_DAY_BUCKET).where('bucket', '<', OWN_DAYS_FROM).first('bucket'))) return;
       const others = columnsOf(spec).filter((c) => c !== PLACED_BY_RULE);
       const derived = [...dayBasis().basisKeysOf.keys()];
       for (let i = 0; i < derived.length; i += CHUNK) {
         const batch = derived.slice(i, i + CHUNK);
-        const days = () => db(deltaTable(spec)).whereIn('area_code', batch).where('bucket', '>', 1_000_000).where('bucket', '<', OWN_DAYS_FROM);
+        const days = () => db(deltaTable(spec)).whereIn('area_code', batch).where('bucket', '>=', FIRST_DAY_BUCKET).where('bucket', '<', OWN_DAYS_FROM);
         await days().where(PLACED_BY_RULE, 0).delete();
         await days().update(Object.fromEntries(others.map((c) => [c, 0])));
       }

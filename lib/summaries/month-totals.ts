@@ -11,7 +11,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db';
 import { isMysql } from '../db';
-import { columnsOf, deltaTable, monthTable, yearTable, type SummarySpec } from './spec';
+import { columnsOf, deltaTable, FIRST_DAY_BUCKET, monthTable, yearTable, type SummarySpec } from './spec';
 
 const CHUNK = 500;
 
@@ -25,7 +25,7 @@ export async function rebuildMonthTotals(trx: Knex.Transaction | Db, spec: Summa
     trx.raw(
       `INSERT INTO ${monthTable(spec)} (area_code, bucket, ${m.join(', ')})
        SELECT area_code, bucket, ${m.map((c) => `SUM(${c}) OVER (PARTITION BY area_code ORDER BY bucket)`).join(', ')}
-       FROM ${deltaTable(spec)} WHERE bucket < 1000000${keys ? ` AND area_code IN (${keys.map(() => '?').join(', ')})` : ''}`,
+       FROM ${deltaTable(spec)} WHERE bucket < ${FIRST_DAY_BUCKET}${keys ? ` AND area_code IN (${keys.map(() => '?').join(', ')})` : ''}`,
       keys ?? [],
     );
   if (!areaKeys) {

@@ -10,7 +10,7 @@
 import { isMysql, type Db } from '../db';
 import { dayKey, monthKey, type Period } from '../periods';
 import { dayBasis, OWN_DAYS_FROM } from './day-basis';
-import { columnsOf, deliveryTable, deltaTable, monthTable, PLACED_BY_RULE, type SummarySpec } from './spec';
+import { columnsOf, deliveryTable, deltaTable, FIRST_DAY_BUCKET, monthTable, PLACED_BY_RULE, type SummarySpec } from './spec';
 
 export type FigureValues<M extends string> = Record<M, number>;
 
@@ -38,9 +38,6 @@ interface KeyRanges {
   flowFrom: number;
   flowTo: number;
 }
-
-/** Day buckets (YYYYMMDD) are above this, month buckets (YYYYMM) below. */
-const DAY_KEY_MIN = 1_000_000;
 
 const isMonthEnd = (iso: string) => {
   const d = new Date(`${iso}T00:00:00Z`);
@@ -159,6 +156,7 @@ export async function readFigures<M extends string>(db: Db, spec: SummarySpec<M>
   if (keys.length === 0) return [];
   const readings: FigureReading<M>[] = new Array(keys.length);
   const { basisKeysOf } = dayBasis();
+  const beforeReform = OWN_DAYS_FROM - 1;
   const keyList: (string | number)[][] = [];
   keys.forEach((k, kid) => {
     const r = cachedKeyRanges(k.period);
@@ -166,11 +164,12 @@ export async function readFigures<M extends string>(db: Db, spec: SummarySpec<M>
     // A derived unit reads its days before the reform from its basis units (lib/summaries/day-basis.ts);
     // a flow over whole months reads its own month rows, which every unit has.
     const basis = basisKeysOf.get(k.areaKey);
-    const before = OWN_DAYS_FROM - 1;
-    const dayTo = Math.min(r.dayTo, before);
-    const flowTo = r.flowFrom > DAY_KEY_MIN ? Math.min(r.flowTo, before) : 0;
-    if (basis && (r.dayFrom <= dayTo || r.flowFrom <= flowTo)) {
-      for (const b of basis) keyList.push([kid, b, 0, r.dayFrom, dayTo, r.flowFrom > DAY_KEY_MIN ? r.flowFrom : 1, flowTo, 1]);
+    if (!basis) return;
+    const dayFlow = r.flowFrom >= FIRST_DAY_BUCKET;
+    const dayTo = Math.min(r.dayTo, beforeReform);
+    const flowTo = dayFlow ? Math.min(r.flowTo, beforeReform) : 0;
+    if (r.dayFrom <= dayTo || (dayFlow && r.flowFrom <= flowTo)) {
+      for (const b of basis) keyList.push([kid, b, 0, r.dayFrom, dayTo, dayFlow ? r.flowFrom : 1, flowTo, 1]);
     }
   });
   const result = await db.raw(readStatement(db, spec), [JSON.stringify(keyList)]);

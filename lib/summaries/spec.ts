@@ -45,6 +45,9 @@ export interface FigureDelta<M extends string = string> {
   key?: number;
 }
 
+/** Buckets of the delta table from this up are days (YYYYMMDD); below it, months (YYYYMM). */
+export const FIRST_DAY_BUCKET = 1_000_000;
+
 export const deltaTable = (spec: SummarySpec) => `${spec.name}_delta`;
 /** The year-end totals of the summaries before the month-end ones (lib/summaries/month-totals.ts); only migrations name it. */
 export const yearTable = (spec: SummarySpec) => `${spec.name}_year`;

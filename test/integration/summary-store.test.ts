@@ -7,7 +7,7 @@ import { dropAllTables, migrate, openDb, type Db } from '../../lib/db';
 import { upsertFacts } from '../../lib/fact-store';
 import { parsePeriod } from '../../lib/periods';
 import { bulkUpsert } from '../../lib/bulk';
-import { columnsOf, dayBasis, deltaTable, PLACED_BY_RULE, readFigures, rebuildMonthTotals } from '../../lib/summaries';
+import { columnsOf, dayBasis, deltaTable, FIRST_DAY_BUCKET, PLACED_BY_RULE, readFigures, rebuildMonthTotals } from '../../lib/summaries';
 import { OWN_DAYS_FROM } from '../../lib/summaries/day-basis';
 import { areaByCode } from '../../lib/areas';
 import { residencyReading } from '../helpers/readings';
@@ -93,7 +93,7 @@ describe.each(testDatabases())('summary store on $label', (database) => {
     // Their own day rows before the reform hold placed_by_rule alone; from the reform on, every figure.
     const derived = [...basisKeysOf.keys()];
     const table = deltaTable(residencySummary);
-    const daysBefore = () => db(table).whereIn('area_code', derived).where('bucket', '>', 1_000_000).where('bucket', '<', OWN_DAYS_FROM);
+    const daysBefore = () => db(table).whereIn('area_code', derived).where('bucket', '>=', FIRST_DAY_BUCKET).where('bucket', '<', OWN_DAYS_FROM);
     const ownDays = await daysBefore();
     expect(ownDays.length).toBeGreaterThan(0);
     for (const row of ownDays) for (const c of columnsOf(residencySummary)) if (c !== PLACED_BY_RULE) expect({ area: row.area_code, [c]: Number(row[c]) }).toEqual({ area: row.area_code, [c]: 0 });
@@ -104,7 +104,7 @@ describe.each(testDatabases())('summary store on $label', (database) => {
     const oldStyle: Record<string, string | number>[] = [];
     for (const [unit, basis] of basisKeysOf) {
       const days = new Map<number, Record<string, string | number>>();
-      for (const row of await db(table).whereIn('area_code', basis).where('bucket', '>', 1_000_000).where('bucket', '<', OWN_DAYS_FROM)) {
+      for (const row of await db(table).whereIn('area_code', basis).where('bucket', '>=', FIRST_DAY_BUCKET).where('bucket', '<', OWN_DAYS_FROM)) {
         const sum: Record<string, string | number> = days.get(row.bucket) ?? { area_code: unit, bucket: row.bucket, ...Object.fromEntries(columns.map((c) => [c, 0])), [PLACED_BY_RULE]: 0 };
         for (const c of columns) sum[c] = Number(sum[c]) + Number(row[c]);
         days.set(row.bucket, sum);
