@@ -91,7 +91,7 @@ async function run(label: string, config: Config, file: string, then?: string): 
   const report = (title: string, s: ImportSummary) =>
     console.log(
       `${label} ${title}: ${n(s.rows)} rows (${n(s.inserted)} inserted, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged) in ${s.seconds.toFixed(1)} s ` +
-        `(rows read, checked and written in ${s.readSeconds.toFixed(1)} s, then summaries and commit in ${s.finishSeconds.toFixed(1)} s): ${n(s.rowsPerSecond)} rows/s`,
+        `(rows read, checked and written in ${s.readSeconds.toFixed(1)} s, then indexes ${s.indexSeconds.toFixed(1)} s, summaries ${s.summarySeconds.toFixed(1)} s and commit ${s.commitSeconds.toFixed(1)} s): ${n(s.rowsPerSecond)} rows/s`,
     );
   const cpu = process.cpuUsage();
   const s = await importFile({ config, definition: importDefinition('residency'), file, onProgress, batchSize, today: BENCH_TODAY });

@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
     const counts = s.deleted ? `${n(s.deleted)} deleted` : `${n(s.inserted)} inserted, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged`;
     console.log(
       `${s.domain}: ${n(s.rows)} row${s.rows === 1 ? '' : 's'} read from ${s.file}: ${s.dryRun ? `dry run, nothing written: would be ${counts}` : counts}; ` +
-        `${s.seconds.toFixed(1)} s (rows read, checked and written in ${s.readSeconds.toFixed(1)} s, then summaries and commit in ${s.finishSeconds.toFixed(1)} s), ${n(Math.round(s.rowsPerSecond))} rows/s`,
+        `${s.seconds.toFixed(1)} s (rows read, checked and written in ${s.readSeconds.toFixed(1)} s, then indexes ${s.indexSeconds.toFixed(1)} s, summaries ${s.summarySeconds.toFixed(1)} s and ${s.dryRun ? 'rollback' : 'commit'} ${s.commitSeconds.toFixed(1)} s), ${n(Math.round(s.rowsPerSecond))} rows/s`,
     );
     return 0;
   } catch (err) {

@@ -89,6 +89,12 @@ export interface ImportSummary {
   readSeconds: number;
   /** After the last row: indexes rebuilt, summaries written, month totals rebuilt, commit. */
   finishSeconds: number;
+  /** Of `finishSeconds`: the indexes dropped for the load, built again (about 0 when none was dropped). */
+  indexSeconds: number;
+  /** Of `finishSeconds`: the summaries written, their month-end totals rebuilt and the deliveries recorded. */
+  summarySeconds: number;
+  /** Of `finishSeconds`: the commit (for a dry run, the rollback); on SQLite it writes the transaction's pages to the WAL and checkpoints them into the file. */
+  commitSeconds: number;
   seconds: number;
   rowsPerSecond: number;
 }
@@ -162,9 +168,11 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     definition, file, today, dataThrough, structure: options.structure ?? structureOn(today), batchSize, deleting: options.delete ?? false,
     limits: importLimits(config),
   });
+  // The import's summary buffer, kept for the report's split of the time after the last row.
+  let summaries: DeltaBuffer | undefined;
   const summary: ImportSummary = {
     domain: definition.domain, file, format: source.format, rows: 0, dryRun: options.dryRun ?? false,
-    inserted: 0, updated: 0, unchanged: 0, deleted: 0, readSeconds: 0, finishSeconds: 0, seconds: 0, rowsPerSecond: 0,
+    inserted: 0, updated: 0, unchanged: 0, deleted: 0, readSeconds: 0, finishSeconds: 0, indexSeconds: 0, summarySeconds: 0, commitSeconds: 0, seconds: 0, rowsPerSecond: 0,
   };
   let db: Awaited<ReturnType<typeof openDb>> | undefined;
   let committed = false;
@@ -197,6 +205,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       // a buffer sized once instead of doubled again and again (see DELTAS_PER_ROW).
       const expectedRows = firstBatch && firstBatch.bytes > 0 ? (firstBatch.rows / firstBatch.bytes) * source.totalBytes : 0;
       const buffer = new DeltaBuffer(trx, definition.facts.summary, { maxBytes: SUMMARY_BUFFER_BYTES, summariesEmpty, expectedDeltas: expectedRows * DELTAS_PER_ROW });
+      summaries = buffer;
       const write = async (facts: unknown[]) => {
         if (!options.delete) {
           const r = await upsertFacts(trx, definition.facts, facts, { allNew, summaries: buffer });
@@ -272,6 +281,14 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     await db?.destroy();
   }
   summary.seconds = (performance.now() - started) / 1000;
+  // The time after the last row, split: the indexes are built between the rows' end and the
+  // summaries' start, the commit after the summaries' end.
+  const finishing = summaries?.finishing;
+  if (finishing) {
+    summary.indexSeconds = Math.max(0, (finishing.from - started) / 1000 - summary.readSeconds);
+    summary.summarySeconds = finishing.ms / 1000;
+    summary.commitSeconds = Math.max(0, summary.finishSeconds - summary.indexSeconds - summary.summarySeconds);
+  }
   summary.rowsPerSecond = summary.seconds > 0 ? summary.rows / summary.seconds : 0;
   return summary;
 }
