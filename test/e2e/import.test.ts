@@ -323,9 +323,11 @@ describe.each(testDatabases())('importing files on $label', (database) => {
       })());
       const s = await importFile({ config: large, definition: importDefinition('residency'), file: file('large.csv'), today: TODAY });
       expect({ n, rows: s.rows, inserted: s.inserted }).toEqual({ n: 200_000, rows: 200_000, inserted: 200_000 });
-      // The report splits the time after the last row: into an empty table every index was
-      // dropped and is built again, the summaries are written, then the commit; the parts add up.
-      expect({ indexes: s.indexSeconds > 0, summaries: s.summarySeconds > 0, commit: s.commitSeconds >= 0 }).toEqual({ indexes: true, summaries: true, commit: true });
+      // The report splits the time after the last row: on SQLite every index of the empty table
+      // was dropped and is built again (200,000 keys: tenths of a second), on MySQL none is (DDL
+      // would commit), then the summaries are written and the commit; the parts add up.
+      const indexesBuilt = database.label === 'sqlite' ? s.indexSeconds > 0.01 : s.indexSeconds < 0.5;
+      expect({ indexesBuilt, summaries: s.summarySeconds > 0, commit: s.commitSeconds >= 0 }).toEqual({ indexesBuilt: true, summaries: true, commit: true });
       expect(s.indexSeconds + s.summarySeconds + s.commitSeconds).toBeCloseTo(s.finishSeconds, 6);
       expect(Number((await db('citizens').count({ n: '*' }))[0].n)).toBe(200_000);
       const [nation] = await readFigures(db, residencySummary, [{ areaKey: 'VN', period: parsePeriod('2025') }]);
