@@ -89,7 +89,7 @@ export interface ImportSummary {
   readSeconds: number;
   /** After the last row: indexes rebuilt, summaries written, month totals rebuilt, commit. */
   finishSeconds: number;
-  /** Of `finishSeconds`: the indexes dropped for the load, built again (about 0 when none was dropped). */
+  /** Of `finishSeconds`: the indexes dropped for the load, built again (about 0 when none was dropped, as always on MySQL). */
   indexSeconds: number;
   /** Of `finishSeconds`: the summaries written, their month-end totals rebuilt and the deliveries recorded. */
   summarySeconds: number;
@@ -168,8 +168,6 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     definition, file, today, dataThrough, structure: options.structure ?? structureOn(today), batchSize, deleting: options.delete ?? false,
     limits: importLimits(config),
   });
-  // The import's summary buffer, kept for the report's split of the time after the last row.
-  let summaries: DeltaBuffer | undefined;
   const summary: ImportSummary = {
     domain: definition.domain, file, format: source.format, rows: 0, dryRun: options.dryRun ?? false,
     inserted: 0, updated: 0, unchanged: 0, deleted: 0, readSeconds: 0, finishSeconds: 0, indexSeconds: 0, summarySeconds: 0, commitSeconds: 0, seconds: 0, rowsPerSecond: 0,
@@ -205,7 +203,6 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       // a buffer sized once instead of doubled again and again (see DELTAS_PER_ROW).
       const expectedRows = firstBatch && firstBatch.bytes > 0 ? (firstBatch.rows / firstBatch.bytes) * source.totalBytes : 0;
       const buffer = new DeltaBuffer(trx, definition.facts.summary, { maxBytes: SUMMARY_BUFFER_BYTES, summariesEmpty, expectedDeltas: expectedRows * DELTAS_PER_ROW });
-      summaries = buffer;
       const write = async (facts: unknown[]) => {
         if (!options.delete) {
           const r = await upsertFacts(trx, definition.facts, facts, { allNew, summaries: buffer });
@@ -258,7 +255,9 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       if (!source.log.empty) throw new ImportRejected(file, source.log);
       summary.readSeconds = (performance.now() - started) / 1000;
       for (const sql of indexes) await trx.raw(sql);
+      summary.indexSeconds = (performance.now() - started) / 1000 - summary.readSeconds;
       await buffer.finish({ deliveredThrough: dataThrough });
+      summary.summarySeconds = (performance.now() - started) / 1000 - summary.readSeconds - summary.indexSeconds;
       progress({ phase: 'import', rows, totalRows: rows, bytes: source.totalBytes, totalBytes: source.totalBytes }, true);
       // Rolls the transaction back once everything has run.
       if (options.dryRun) throw DRY_RUN_DONE;
@@ -266,6 +265,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       if (err !== DRY_RUN_DONE) throw err;
     });
     summary.finishSeconds = (performance.now() - started) / 1000 - summary.readSeconds;
+    summary.commitSeconds = summary.finishSeconds - summary.indexSeconds - summary.summarySeconds;
     // Committed: the gateways' cached answers over this domain are stale from now on. The import
     // is complete only once they know it, so that no figure from before it is served after it.
     committed = true;
@@ -281,14 +281,6 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     await db?.destroy();
   }
   summary.seconds = (performance.now() - started) / 1000;
-  // The time after the last row, split: the indexes are built between the rows' end and the
-  // summaries' start, the commit after the summaries' end.
-  const finishing = summaries?.finishing;
-  if (finishing) {
-    summary.indexSeconds = Math.max(0, (finishing.from - started) / 1000 - summary.readSeconds);
-    summary.summarySeconds = finishing.ms / 1000;
-    summary.commitSeconds = Math.max(0, summary.finishSeconds - summary.indexSeconds - summary.summarySeconds);
-  }
   summary.rowsPerSecond = summary.seconds > 0 ? summary.rows / summary.seconds : 0;
   return summary;
 }

@@ -282,15 +282,10 @@ export class DeltaBuffer<M extends string = string> {
    * touched communes recorded as delivered through `deliveredThrough`.
    */
   async finish(options: { deliveredThrough: string; deferMonthTotals?: boolean }): Promise<void> {
-    this.finishing = { from: performance.now(), ms: 0 };
     await this.flush();
     if (!options.deferMonthTotals) await rebuildMonthTotals(this.trx, this.spec, this.touchedAreaKeys());
     await recordDeliveries(this.trx, this.spec, this.touchedLeaves(), options.deliveredThrough);
-    this.finishing.ms = performance.now() - this.finishing.from;
   }
-
-  /** When `finish` began (performance.now()) and how long it took, for an import's report. */
-  finishing: { from: number; ms: number } | null = null;
 
   /** Doubles the log's room, keeping what it holds. */
   private grow(): void {
